@@ -1,0 +1,145 @@
+// Runs the bundled action the way a GitHub runner does: INPUT_* variables, the
+// GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files, then the post step with
+// STATE_* variables taken from what main saved. Later issues extend it (cache, artifacts).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const ISOLATED = join(ROOT, '__tests__', 'support', 'isolated.sh');
+
+export interface StepResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  state: Record<string, string>;
+  summary: string;
+}
+
+export interface RunnerOptions {
+  inputs?: Record<string, string>;
+  env?: Record<string, string>;
+  /** Command prefix, e.g. [ISOLATED, 'mount'] to run inside a private binfmt_misc. */
+  prefix?: string[];
+  timeoutMs?: number;
+}
+
+/** Parses the GITHUB_OUTPUT / GITHUB_STATE file format (name<<DELIM ... DELIM, or name=value). */
+export function parseCommandFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delim] = heredoc;
+      const value: string[] = [];
+      while (++i < lines.length && lines[i] !== delim) value.push(lines[i]!);
+      out[name!] = value.join('\n');
+    } else if (line.includes('=')) {
+      out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+    }
+  }
+  return out;
+}
+
+export class Runner {
+  readonly dir: string;
+  readonly files: Record<'output' | 'state' | 'summary' | 'env' | 'path', string>;
+  readonly workspace: string;
+  readonly temp: string;
+
+  constructor() {
+    this.dir = mkdtempSync(join(tmpdir(), 'rpi-build-runner-'));
+    this.workspace = join(this.dir, 'workspace');
+    this.temp = join(this.dir, 'temp');
+    mkdirSync(this.workspace);
+    mkdirSync(this.temp);
+    this.files = {
+      output: join(this.dir, 'output'),
+      state: join(this.dir, 'state'),
+      summary: join(this.dir, 'summary.md'),
+      env: join(this.dir, 'env'),
+      path: join(this.dir, 'path'),
+    };
+    for (const f of Object.values(this.files)) writeFileSync(f, '');
+  }
+
+  private baseEnv(): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) {
+      // A runner starts each step without the caller's INPUT_/STATE_/GITHUB_ variables.
+      if (v !== undefined && !/^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_)/.test(k)) env[k] = v;
+    }
+    return {
+      ...env,
+      GITHUB_ACTIONS: 'true',
+      CI: 'true',
+      GITHUB_OUTPUT: this.files.output,
+      GITHUB_STATE: this.files.state,
+      GITHUB_STEP_SUMMARY: this.files.summary,
+      GITHUB_ENV: this.files.env,
+      GITHUB_PATH: this.files.path,
+      GITHUB_WORKSPACE: this.workspace,
+      RUNNER_TEMP: this.temp,
+      RUNNER_OS: 'Linux',
+      RUNNER_ARCH: process.arch === 'arm64' ? 'ARM64' : 'X64',
+      GITHUB_RUN_ID: '1',
+      GITHUB_JOB: 'build',
+      GITHUB_REPOSITORY: 'example/rpi-images',
+      GITHUB_SERVER_URL: 'http://gh.localhost',
+    };
+  }
+
+  private step(
+    entry: 'main' | 'post',
+    env: Record<string, string>,
+    opts: RunnerOptions,
+  ): Promise<StepResult> {
+    const argv = [...(opts.prefix ?? []), process.execPath, join(ROOT, 'dist', `${entry}.js`)];
+    return new Promise((resolvePromise, reject) => {
+      const child = spawn(argv[0]!, argv.slice(1), {
+        cwd: this.workspace,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 600_000);
+      child.on('error', reject);
+      child.on('close', (exitCode) => {
+        clearTimeout(timer);
+        resolvePromise({
+          exitCode,
+          stdout,
+          stderr,
+          outputs: parseCommandFile(readFileSync(this.files.output, 'utf8')),
+          state: parseCommandFile(readFileSync(this.files.state, 'utf8')),
+          summary: readFileSync(this.files.summary, 'utf8'),
+        });
+      });
+    });
+  }
+
+  /** The main step, with inputs as the workflow's `with:` block would give them. */
+  main(opts: RunnerOptions = {}): Promise<StepResult> {
+    const env = { ...this.baseEnv(), ...opts.env };
+    for (const [k, v] of Object.entries(opts.inputs ?? {}))
+      env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
+    return this.step('main', env, opts);
+  }
+
+  /** The post step: STATE_* from what main wrote to GITHUB_STATE. */
+  post(opts: RunnerOptions = {}): Promise<StepResult> {
+    const env = { ...this.baseEnv(), ...opts.env };
+    for (const [k, v] of Object.entries(parseCommandFile(readFileSync(this.files.state, 'utf8'))))
+      env[`STATE_${k}`] = v;
+    for (const [k, v] of Object.entries(opts.inputs ?? {}))
+      env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
+    return this.step('post', env, opts);
+  }
+}

@@ -1,0 +1,92 @@
+// CLI arguments -> command and raw config overrides. Flags share the option table's names.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { checkKeys } from './config/load.js';
+import { OPTIONS, OPTION_KEYS } from './config/options.js';
+import type { RawConfig } from './config/schema.js';
+import { didYouMean } from './config/suggest.js';
+import { InputError, errorMessage } from './runtime/errors.js';
+
+export const COMMANDS = ['doctor', 'qemu', 'image', 'build', 'boot-test', 'help'] as const;
+type Command = (typeof COMMANDS)[number];
+
+export const USAGE = `rpi-build: build Raspberry Pi images in CI and on workstations
+
+Usage:
+  rpi-build doctor [--json] [--arch LIST] [--target T]   probe this host and explain what is wrong
+  rpi-build qemu --arch arm64,armhf                      register QEMU emulation for what the CPU cannot run
+  rpi-build image [--out DIR] [options]                  build an SD-card image (default: Debian arm64)
+  rpi-build build --config FILE [options]                run the build a YAML config describes
+  rpi-build boot-test IMAGE [--arch A]                   boot an image under QEMU to a login prompt
+
+Options (also YAML keys and action inputs):
+${OPTIONS.map((o) => `  --${o.key.padEnd(22)} ${o.description}${o.default ? ` [${o.default}]` : ''}${o.values ? ` (${o.values.join('|')})` : ''}`).join('\n')}
+  --config FILE            YAML build config; flags override it
+  --out DIR                same as --out-dir
+  --json                   doctor: print one JSON object
+`;
+
+function argSpec(): ParseArgsConfig['options'] {
+  const spec: NonNullable<ParseArgsConfig['options']> = {
+    config: { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  };
+  for (const o of OPTIONS) {
+    spec[o.key] = { type: 'string' };
+    if (o.kind === 'bool') spec[`no-${o.key}`] = { type: 'boolean' };
+  }
+  return spec;
+}
+
+export interface ParsedCli {
+  command: Command;
+  positionals: string[];
+  file?: string;
+  overrides: RawConfig;
+  json: boolean;
+}
+
+export function parseCli(argv: string[]): ParsedCli {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: argSpec(), allowPositionals: true, strict: true });
+  } catch (err) {
+    const m = /Unknown option '--?([^']+)'/.exec(errorMessage(err));
+    if (m)
+      throw new InputError(
+        `--${m[1]}`,
+        'is not a known flag',
+        didYouMean(m[1]!, [...OPTION_KEYS, 'config', 'out', 'json']),
+      );
+    throw new InputError('command line', errorMessage(err), 'See rpi-build --help.');
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const [first, ...positionals] = parsed.positionals;
+  const command = (values.help ? 'help' : (first ?? 'help')) as Command;
+  if (!COMMANDS.includes(command)) {
+    throw new InputError(
+      'command',
+      `"${first}" is not a command`,
+      `${didYouMean(first ?? '', COMMANDS)} Commands: ${COMMANDS.join(', ')}.`,
+    );
+  }
+  const overrides: RawConfig = {};
+  for (const o of OPTIONS) {
+    const v = values[o.key];
+    if (typeof v === 'string') overrides[o.key] = v;
+    if (values[`no-${o.key}`] === true) overrides[o.key] = false;
+  }
+  if (typeof values.out === 'string') overrides['out-dir'] = values.out;
+  if (command === 'qemu' || command === 'doctor')
+    overrides.target ??= command === 'qemu' ? 'qemu' : overrides.target;
+  if (command === 'image') overrides.target = 'image';
+  checkKeys(overrides, 'flag');
+  return {
+    command,
+    positionals,
+    ...(typeof values.config === 'string' ? { file: values.config } : {}),
+    overrides,
+    json: values.json === true,
+  };
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// CLI entry point: the same pipeline as the action, driven by flags.
+import { parseCli, USAGE } from './cli-args.js';
+import { loadConfig } from './config/load.js';
+import { formatDoctor, runDoctor } from './host/doctor.js';
+import { runPipeline, setUpEmulation } from './pipeline.js';
+import { InputError, errorMessage } from './runtime/errors.js';
+import { killChildren } from './runtime/exec.js';
+
+async function main(argv: string[]): Promise<number> {
+  const cli = parseCli(argv);
+  if (cli.command === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (cli.command === 'doctor' && !cli.overrides.target) cli.overrides.target = 'image';
+  const config = await loadConfig({ overrides: cli.overrides, ...(cli.file ? { file: cli.file } : {}) });
+  switch (cli.command) {
+    case 'doctor': {
+      const report = await runDoctor(config);
+      process.stdout.write(cli.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatDoctor(report)}\n`);
+      return report.ok ? 0 : 1;
+    }
+    case 'qemu': {
+      const out = await setUpEmulation(config);
+      for (const [k, v] of Object.entries(out)) process.stdout.write(`${k}=${v}\n`);
+      return 0;
+    }
+    case 'boot-test': {
+      const image = cli.positionals[0];
+      if (!image)
+        throw new InputError(
+          'IMAGE',
+          'is missing',
+          'Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]',
+        );
+      const { bootTestCommand } = await import('./boot/command.js');
+      return bootTestCommand(image, config);
+    }
+    case 'image':
+    case 'build': {
+      const { outputs } = await runPipeline(config);
+      for (const [k, v] of Object.entries(outputs)) process.stdout.write(`${k}=${v}\n`);
+      return 0;
+    }
+  }
+}
+
+let interrupted = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write(`\nrpi-build: ${sig} received, stopping child processes…\n`);
+    void killChildren().then(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`rpi-build: ${errorMessage(err)}\n`);
+    process.exitCode = err instanceof InputError ? 2 : 1;
+  },
+);

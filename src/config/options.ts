@@ -1,0 +1,148 @@
+// The one table of options. Action inputs, YAML keys and CLI flags share these kebab-case
+// names, so action.yml, the README and the CLI's --help are checked against this list.
+
+export type OptionKind = 'string' | 'list' | 'bool' | 'int';
+
+export interface OptionSpec {
+  key: string;
+  kind: OptionKind;
+  description: string;
+  /** Shown in docs and action.yml; the real default lives in defaults.ts. */
+  default?: string;
+  /** Masked in logs and removed from diagnostics. */
+  secret?: boolean;
+  /** Accepted values, for enums (checked by the schema, listed in errors and docs). */
+  values?: readonly string[];
+}
+
+export const ARCHES = ['arm64', 'armhf', 'armel'] as const;
+export const TARGETS = ['image', 'kernel', 'qemu'] as const;
+export const BUILDERS = ['debian', 'pi-gen'] as const;
+export const SUITES = ['bookworm', 'trixie'] as const;
+export const COMPRESSIONS = ['xz', 'zstd', 'gzip', 'none'] as const;
+
+export const OPTIONS: readonly OptionSpec[] = [
+  {
+    key: 'target',
+    kind: 'string',
+    values: TARGETS,
+    default: 'image',
+    description: 'What to build: an SD-card image, a kernel, or only set up QEMU emulation.',
+  },
+  {
+    key: 'builder',
+    kind: 'string',
+    values: BUILDERS,
+    default: 'debian',
+    description: 'Image builder: the embedded Debian-based default, or upstream pi-gen.',
+  },
+  {
+    key: 'arch',
+    kind: 'list',
+    values: ARCHES,
+    default: 'arm64',
+    description:
+      'Target architecture (arm64: Pi 3/4/400/5; armhf: Pi 2/3; armel: Pi Zero/1). For target qemu, a comma-separated list.',
+  },
+  {
+    key: 'suite',
+    kind: 'string',
+    values: SUITES,
+    default: 'bookworm',
+    description: 'Debian release of the image.',
+  },
+  {
+    key: 'mirror',
+    kind: 'string',
+    default: 'http://deb.debian.org/debian',
+    description: 'Debian mirror URL.',
+  },
+  { key: 'hostname', kind: 'string', default: 'raspberrypi', description: 'Host name of the image.' },
+  {
+    key: 'username',
+    kind: 'string',
+    default: 'pi',
+    description: 'First user, with sudo. Locked unless a password or an SSH key is given.',
+  },
+  {
+    key: 'password',
+    kind: 'string',
+    secret: true,
+    description:
+      'Password of the first user (masked; stored hashed). No default: without it and without keys the account is locked.',
+  },
+  {
+    key: 'ssh-authorized-keys',
+    kind: 'list',
+    description: 'SSH public keys for the first user, one per line.',
+  },
+  {
+    key: 'packages',
+    kind: 'list',
+    description: 'Extra Debian packages, separated by spaces, commas or newlines.',
+  },
+  { key: 'locale', kind: 'string', default: 'en_US.UTF-8', description: 'Default locale.' },
+  {
+    key: 'timezone',
+    kind: 'string',
+    default: 'Etc/UTC',
+    description: 'Time zone (an /usr/share/zoneinfo name).',
+  },
+  { key: 'overlay', kind: 'string', description: 'Folder copied over the root filesystem.' },
+  {
+    key: 'customize',
+    kind: 'list',
+    description:
+      'Scripts run inside the (emulated) root filesystem, in order; a non-zero exit fails the build.',
+  },
+  { key: 'image-name', kind: 'string', default: 'rpi-build', description: 'Base name of the image file.' },
+  {
+    key: 'compression',
+    kind: 'string',
+    values: COMPRESSIONS,
+    default: 'xz',
+    description: 'Compression of the image.',
+  },
+  {
+    key: 'root-margin',
+    kind: 'int',
+    default: '512',
+    description:
+      'Free space in MiB added to the root partition beyond its content (the root also grows to fill the card on first boot).',
+  },
+  { key: 'boot-size', kind: 'int', default: '256', description: 'Size of the FAT boot partition in MiB.' },
+  {
+    key: 'boot-test',
+    kind: 'bool',
+    default: 'true',
+    description: 'Boot the image under QEMU and wait for a login prompt.',
+  },
+  {
+    key: 'boot-timeout',
+    kind: 'int',
+    default: '900',
+    description: 'Seconds the boot test waits for a login prompt.',
+  },
+  {
+    key: 'work-dir',
+    kind: 'string',
+    description: 'Scratch folder for the build (default: under RUNNER_TEMP, or .work/ on a workstation).',
+  },
+  {
+    key: 'out-dir',
+    kind: 'string',
+    default: 'out',
+    description: 'Folder the finished files are written to.',
+  },
+  {
+    key: 'min-free-disk',
+    kind: 'int',
+    description: 'GiB of free disk the doctor requires where the build writes (default by target).',
+  },
+];
+
+export const OPTION_KEYS = OPTIONS.map((o) => o.key);
+
+export function optionSpec(key: string): OptionSpec | undefined {
+  return OPTIONS.find((o) => o.key === key);
+}

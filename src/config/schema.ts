@@ -1,0 +1,160 @@
+// BuildConfig: one validated configuration. Raw values (strings from inputs and flags,
+// typed values from YAML) are coerced by option kind, then checked by zod; any failure
+// becomes an InputError naming the kebab-case input and the fix.
+import { z } from 'zod';
+import { InputError } from '../runtime/errors.js';
+import { ARCHES, BUILDERS, COMPRESSIONS, OPTIONS, SUITES, TARGETS, optionSpec } from './options.js';
+
+export type Arch = (typeof ARCHES)[number];
+export type RawConfig = Record<string, unknown>;
+
+const hostname = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const username = /^[a-z_][a-z0-9_-]{0,31}$/;
+const debPackage = /^[a-z0-9][a-z0-9+.-]+(?::[a-z0-9]+)?(?:=[A-Za-z0-9.+~:-]+)?$/;
+const locale = /^[A-Za-z]{1,8}(?:_[A-Za-z]{2,3})?(?:\.[A-Za-z0-9-]+)?(?:@[A-Za-z0-9]+)?$/;
+const timezone = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
+const fileName = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const sshKey =
+  /^(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}(?: [^\n\r]*)?$/;
+
+const schema = z
+  .object({
+    target: z.enum(TARGETS),
+    builder: z.enum(BUILDERS),
+    arch: z.array(z.enum(ARCHES)).min(1, 'give at least one arch'),
+    suite: z.enum(SUITES),
+    mirror: z
+      .string()
+      .regex(/^(?:https?|file):\/\/[^\s'"`$;|&<>\\]+$/, 'must be an http(s):// or file:// URL'),
+    hostname: z
+      .string()
+      .regex(hostname, 'must be 1-63 letters, digits or hyphens, not starting or ending with a hyphen'),
+    username: z
+      .string()
+      .regex(
+        username,
+        'must start with a lowercase letter or underscore, then lowercase letters, digits, _ or - (at most 32)',
+      )
+      .refine((u) => u !== 'root', 'must not be root (root stays locked)'),
+    password: z.string().min(1).max(256).optional(),
+    sshAuthorizedKeys: z.array(
+      z.string().regex(sshKey, 'is not an OpenSSH public key line ("ssh-ed25519 AAAA… comment")'),
+    ),
+    packages: z.array(z.string().regex(debPackage, 'is not a Debian package name')),
+    locale: z.string().regex(locale, 'must look like en_US.UTF-8 or C.UTF-8'),
+    timezone: z.string().regex(timezone, 'must be a zoneinfo name such as Europe/Berlin or Etc/UTC'),
+    overlay: z.string().min(1).optional(),
+    customize: z.array(z.string().min(1)),
+    imageName: z
+      .string()
+      .regex(fileName, 'must be letters, digits, ".", "_" or "-", starting with a letter or digit'),
+    compression: z.enum(COMPRESSIONS),
+    rootMargin: z
+      .number()
+      .int()
+      .min(0)
+      .max(1024 * 1024),
+    bootSize: z.number().int().min(32).max(4096),
+    bootTest: z.boolean(),
+    bootTimeout: z.number().int().min(30).max(7200),
+    workDir: z.string().min(1).optional(),
+    outDir: z.string().min(1),
+    minFreeDisk: z.number().int().min(0).max(100_000).optional(),
+  })
+  .strict();
+
+export type BuildConfig = z.infer<typeof schema>;
+
+export function camel(key: string): string {
+  return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+export function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** Splits list inputs: newlines always; commas and spaces too unless the items may hold spaces. */
+function splitList(key: string, v: string): string[] {
+  const byLine = key === 'ssh-authorized-keys' || key === 'customize';
+  return v
+    .split(byLine ? /\r?\n/ : /[\s,]+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function coerce(key: string, value: unknown): unknown {
+  const spec = optionSpec(key);
+  if (!spec || value === undefined || value === null) return value;
+  switch (spec.kind) {
+    case 'list':
+      if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v.trim() : v));
+      return typeof value === 'string' ? splitList(key, value) : value;
+    case 'bool':
+      if (typeof value === 'boolean') return value;
+      if (typeof value === 'string' && /^(true|false)$/i.test(value.trim()))
+        return value.trim().toLowerCase() === 'true';
+      throw new InputError(key, `"${String(value)}" is not a boolean`, 'Use true or false.');
+    case 'int':
+      if (typeof value === 'number') return value;
+      if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) return Number(value);
+      throw new InputError(
+        key,
+        `"${String(value)}" is not a whole number`,
+        `Give a whole number${spec.default ? ` (default ${spec.default})` : ''}.`,
+      );
+    case 'string':
+      return typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
+  }
+}
+
+/** Validates merged raw values (kebab-case keys) into a BuildConfig. */
+export function parseConfig(raw: RawConfig): BuildConfig {
+  const obj: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === undefined) continue;
+    obj[camel(k)] = coerce(k, v);
+  }
+  const result = schema.safeParse(obj);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = kebab(String(issue.path[0] ?? 'config'));
+    const spec = optionSpec(key);
+    const index = issue.path.length > 1 ? Number(issue.path[1]) : undefined;
+    const list = obj[camel(key)];
+    const badValue =
+      index !== undefined && Array.isArray(list)
+        ? list[index]
+        : index === undefined
+          ? obj[camel(key)]
+          : undefined;
+    const shown = spec?.secret ? '(hidden)' : JSON.stringify(badValue);
+    if (issue.code === 'invalid_value' && spec?.values) {
+      throw new InputError(key, `${shown} is not accepted`, `Accepted values: ${spec.values.join(', ')}.`);
+    }
+    if (issue.code === 'invalid_type') {
+      throw new InputError(
+        key,
+        `expected ${spec?.kind ?? 'a value'} but got ${typeof badValue}`,
+        `See the inputs table in the README.`,
+      );
+    }
+    throw new InputError(key, `${shown} ${issue.message}`, spec ? `(${spec.description})` : '');
+  }
+  const config = result.data;
+  if (config.target !== 'qemu' && config.arch.length !== 1) {
+    throw new InputError(
+      'arch',
+      `target ${config.target} builds one arch, got ${config.arch.join(', ')}`,
+      'Use a matrix with one arch per job.',
+    );
+  }
+  return config;
+}
+
+export const SECRET_KEYS = OPTIONS.filter((o) => o.secret).map((o) => camel(o.key));
+
+/** A copy safe for logs, diagnostics and summaries. */
+export function redactConfig(config: BuildConfig): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...config };
+  for (const k of SECRET_KEYS) if (copy[k] !== undefined) copy[k] = '***';
+  return copy;
+}

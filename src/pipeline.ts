@@ -1,0 +1,45 @@
+// The pipeline both entry points share: config -> host -> emulation -> builder -> outputs.
+import type { BuildConfig } from './config/schema.js';
+import { ensureEmulation } from './binfmt/register.js';
+import { runDoctor } from './host/doctor.js';
+import { logger } from './runtime/log.js';
+
+export type Outputs = Record<string, string>;
+
+export interface PipelineResult {
+  outputs: Outputs;
+}
+
+export async function setUpEmulation(config: BuildConfig): Promise<Outputs> {
+  const r = await logger().group('QEMU emulation', () => ensureEmulation(config.arch));
+  return { platforms: r.platforms.join(','), native: r.native.join(','), emulated: r.emulated.join(',') };
+}
+
+export async function runPipeline(config: BuildConfig): Promise<PipelineResult> {
+  const log = logger();
+  const doctor = await log.group('Host doctor', async () => {
+    const d = await runDoctor(config);
+    for (const p of d.problems) {
+      const line = `[${p.id}] ${p.diagnosis} Fix: ${p.fix}`;
+      if (p.severity === 'info') log.info(line);
+      else log.warn(line);
+    }
+    return d;
+  });
+  const diskProblem = doctor.problems.find((p) => p.id === 'low-disk');
+  if (diskProblem) throw new Error(`${diskProblem.diagnosis} ${diskProblem.fix}`);
+
+  const outputs: Outputs = { ...(await setUpEmulation(config)) };
+  switch (config.target) {
+    case 'qemu':
+      return { outputs };
+    case 'image': {
+      const { buildImage } = await import('./builders/image.js');
+      return { outputs: { ...outputs, ...(await buildImage(config)) } };
+    }
+    case 'kernel':
+      throw new Error(
+        'target kernel is not available in this version of rpi-build yet. Use target image or qemu.',
+      );
+  }
+}
