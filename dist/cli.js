@@ -10,12 +10,13 @@ import {
   runDoctor,
   runPipeline,
   setUpEmulation
-} from "./chunks/chunk-OWUSOSJQ.js";
+} from "./chunks/chunk-KJBG3DRB.js";
+import "./chunks/chunk-3ORPTRXP.js";
 import {
   InputError,
   errorMessage,
   killChildren
-} from "./chunks/chunk-YWVHDHHC.js";
+} from "./chunks/chunk-DRJFSGOD.js";
 import "./chunks/chunk-D7YLWO43.js";
 
 // src/cli-args.ts

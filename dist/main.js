@@ -1,18 +1,19 @@
 import { createRequire as __rpiCreateRequire } from 'node:module'; const require = __rpiCreateRequire(import.meta.url);
 import {
-  saveState
-} from "./chunks/chunk-RWFDSUMB.js";
-import {
   OPTIONS,
   loadConfig,
   runPipeline
-} from "./chunks/chunk-OWUSOSJQ.js";
+} from "./chunks/chunk-KJBG3DRB.js";
+import {
+  saveState
+} from "./chunks/chunk-6SS3VSFZ.js";
+import "./chunks/chunk-3ORPTRXP.js";
 import {
   errorMessage,
   getInput,
   setFailed,
   setOutput
-} from "./chunks/chunk-YWVHDHHC.js";
+} from "./chunks/chunk-DRJFSGOD.js";
 import "./chunks/chunk-D7YLWO43.js";
 
 // src/config/inputs.ts

@@ -1,7 +1,11 @@
 // target: image — dispatches to the chosen builder.
 import type { BuildConfig } from '../config/schema.js';
 import type { Outputs } from '../pipeline.js';
+import { buildDebianImage } from './debian.js';
 
 export async function buildImage(config: BuildConfig): Promise<Outputs> {
-  throw new Error(`builder ${config.builder} is not available in this version of rpi-build yet.`);
+  if (config.builder === 'pi-gen') {
+    throw new Error('builder pi-gen is not available in this version of rpi-build yet; use builder debian.');
+  }
+  return (await buildDebianImage(config)).outputs;
 }

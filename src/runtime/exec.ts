@@ -18,9 +18,13 @@ export interface ExecOptions {
   logFile?: string;
   /** Called for each line the command prints (progress parsing). */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Called with raw output as it arrives (prompts without a newline, e.g. "login: "). */
+  onData?: (text: string, stream: 'stdout' | 'stderr') => void;
   timeoutMs?: number;
   /** Prefix sudo when not root; fails clearly when neither is possible. */
   privileged?: boolean | string;
+  /** Aborting ends the command's process tree (SIGTERM, then SIGKILL). */
+  signal?: AbortSignal;
   /** Resolve with the result instead of throwing on a non-zero exit. */
   allowFailure?: boolean;
   /** Keep at most this many bytes of stdout in memory (default 16 MiB). */
@@ -102,6 +106,11 @@ export async function exec(
       detached: true,
     });
     running.add(child);
+    const onAbort = (): void => {
+      signalTree(child, 'SIGTERM');
+      setTimeout(() => signalTree(child, 'SIGKILL'), 3000).unref();
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     const maxStdout = opts.maxStdout ?? 16 * 1024 * 1024;
     const out: Buffer[] = [];
     let outLen = 0;
@@ -114,7 +123,9 @@ export async function exec(
 
     const feed = (stream: 'stdout' | 'stderr', chunk: Buffer): void => {
       log?.write(chunk);
-      const text = partial[stream] + chunk.toString('utf8');
+      const raw = chunk.toString('utf8');
+      opts.onData?.(raw, stream);
+      const text = partial[stream] + raw;
       const lines = text.split(/\r?\n|\r/);
       partial[stream] = lines.pop() ?? '';
       for (const line of lines) {
@@ -160,6 +171,7 @@ export async function exec(
     });
     child.on('close', (code, signal) => {
       running.delete(child);
+      opts.signal?.removeEventListener('abort', onAbort);
       if (timer) clearTimeout(timer);
       for (const s of ['stdout', 'stderr'] as const) {
         if (partial[s]) {

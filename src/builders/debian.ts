@@ -1,0 +1,165 @@
+// builder: debian — the embedded default. A Raspberry Pi SD-card image from Debian's own
+// archive (raspi-firmware plus Debian's kernel), assembled without loop devices, boot-tested.
+import { chown, copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { BuildConfig } from '../config/schema.js';
+import { assembleImage } from '../image/assemble.js';
+import { writeBmap } from '../image/bmap.js';
+import { writeSha256Sums } from '../image/checksums.js';
+import { compressImage } from '../image/compress.js';
+import { readManifest, writeManifest } from '../image/manifest.js';
+import { bootTest } from '../boot/qemu.js';
+import { customizeRootfs } from '../rootfs/customize.js';
+import { buildRootfs } from '../rootfs/mmdebstrap.js';
+import { rootfsPackages } from '../rootfs/packages.js';
+import { cleanupWorkDir } from '../diagnostics/cleanup.js';
+import { exec } from '../runtime/exec.js';
+import { inActions, logger } from '../runtime/log.js';
+import { Phases } from '../runtime/phases.js';
+import { invokingUser } from '../runtime/privilege.js';
+import { saveState } from '../runtime/state.js';
+
+export interface ImageBuildResult {
+  outputs: Record<string, string>;
+  phases: Phases;
+  files: string[];
+}
+
+export function defaultWorkDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.RUNNER_TEMP ? join(env.RUNNER_TEMP, 'rpi-build') : resolve('.work');
+}
+
+/** Starts from nothing: unmount what an earlier killed build left, then remove its files. */
+async function freshDir(workDir: string): Promise<void> {
+  await mkdir(workDir, { recursive: true });
+  const report = await cleanupWorkDir(workDir);
+  if (report.unmounted.length) logger().info(`cleaned up after an earlier build: ${report.summary}`);
+  if (report.remaining.length)
+    throw new Error(`cannot start clean: still mounted under ${workDir}: ${report.remaining.join(', ')}`);
+  for (const entry of await readdir(workDir)) {
+    await exec('rm', ['-rf', '--one-file-system', join(workDir, entry)], {
+      privileged: 'removing an earlier build',
+    });
+  }
+}
+
+/** Moves the finished files into the out folder only now, so it never holds a half-built image. */
+async function publishLocal(files: string[], outDir: string): Promise<string[]> {
+  await mkdir(outDir, { recursive: true });
+  const owner = invokingUser();
+  const placed: string[] = [];
+  for (const f of files) {
+    const dest = join(outDir, f.split('/').pop()!);
+    await rename(f, dest).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EXDEV') throw err;
+      await copyFile(f, dest);
+      await rm(f);
+    });
+    // Files made as root go back to the user who ran us (sudo), so upload and cleanup can read them.
+    if (owner) await chown(dest, owner.uid, owner.gid).catch(() => undefined);
+    placed.push(dest);
+  }
+  return placed;
+}
+
+export async function buildDebianImage(config: BuildConfig): Promise<ImageBuildResult> {
+  const arch = config.arch[0]!;
+  const workDir = resolve(config.workDir ?? defaultWorkDir());
+  if (inActions()) saveState('workDir', workDir);
+  await freshDir(workDir);
+  const dirs = {
+    rootfs: join(workDir, 'rootfs'),
+    boot: join(workDir, 'boot'),
+    stage: join(workDir, 'stage'),
+    logs: join(workDir, 'logs'),
+    hooks: join(workDir, 'hooks'),
+  };
+  for (const d of [dirs.stage, dirs.logs, dirs.hooks, dirs.boot]) await mkdir(d, { recursive: true });
+  const base = `${config.imageName}-${config.suite}-${arch}`;
+  const image = join(dirs.stage, `${base}.img`);
+  const phases = new Phases();
+  const log = (name: string): string => join(dirs.logs, `${name}.log`);
+
+  await phases.run('rootfs', `Root filesystem: Debian ${config.suite} ${arch} (mmdebstrap)`, () =>
+    buildRootfs(
+      {
+        arch,
+        suite: config.suite,
+        mirror: config.mirror,
+        components: ['main', 'non-free-firmware'],
+        packages: rootfsPackages(arch, config.packages),
+      },
+      dirs.rootfs,
+      dirs.hooks,
+      log('rootfs'),
+    ),
+  );
+  const custom = await phases.run(
+    'customize',
+    'Customize: Raspberry Pi boot, user, locale, scripts, initramfs',
+    () => customizeRootfs(dirs.rootfs, config, log('customize')),
+  );
+  if (custom.account === 'locked') {
+    logger().warn(`The account ${config.username} is locked: no password and no SSH key were given.`);
+  }
+  const manifest = await readManifest(dirs.rootfs);
+  const manifestPath = join(dirs.stage, `${base}.manifest`);
+  await writeManifest(manifestPath, manifest);
+
+  const assembled = await phases.run('assemble', 'Assemble the image (no loop devices)', async () => {
+    // The FAT partition gets /boot/firmware; the root keeps the empty mount point.
+    const fw = join(dirs.rootfs, 'boot', 'firmware');
+    for (const e of await readdir(fw)) await rename(join(fw, e), join(dirs.boot, e));
+    const r = await assembleImage({
+      image,
+      bootDir: dirs.boot,
+      rootDir: dirs.rootfs,
+      bootSizeMiB: config.bootSize,
+      rootMarginMiB: config.rootMargin,
+      logFile: log('assemble'),
+    });
+    await writeBmap(image, `${image}.bmap`, log('assemble'));
+    return r;
+  });
+
+  const bootLog = join(dirs.stage, `${base}.boot.log`);
+  if (config.bootTest) {
+    await phases.run(
+      'boot-test',
+      `Boot test under ${arch === 'arm64' ? 'qemu-system-aarch64' : 'qemu-system-arm'}`,
+      async () => {
+        const r = await bootTest(image, arch, workDir, bootLog, config.bootTimeout);
+        if (!r.passed)
+          throw new Error(
+            `Boot test failed after ${r.seconds.toFixed(0)} s: ${r.detail}. Console log: ${bootLog}`,
+          );
+        logger().info(`Boot test passed in ${r.seconds.toFixed(0)} s: "${r.detail}"`);
+      },
+    );
+  }
+
+  const compressed = await phases.run('compress', `Compress (${config.compression})`, () =>
+    compressImage(image, config.compression, log('compress')),
+  );
+  if (compressed !== image) await rm(image);
+  const files = [compressed, `${image}.bmap`, manifestPath, ...(config.bootTest ? [bootLog] : [])];
+  const sums = await writeSha256Sums(dirs.stage, files);
+  const placed = await publishLocal([...files, join(dirs.stage, 'SHA256SUMS')], resolve(config.outDir));
+  const imagePath = placed[0]!;
+  const size = (await stat(imagePath)).size;
+  await writeFile(join(dirs.logs, 'phases.txt'), `${phases.table()}\n`);
+  logger().info(`Phases:\n${phases.table()}`);
+  return {
+    outputs: {
+      'image-path': imagePath,
+      'image-sha256': sums[imagePath.split('/').pop()!]!,
+      'image-size': String(size),
+      'kernel-release': custom.kernelVersion,
+      'root-size': String(assembled.layout.rootSize),
+      'package-count': String(manifest.length),
+      account: custom.account,
+    },
+    phases,
+    files: placed,
+  };
+}

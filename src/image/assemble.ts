@@ -1,0 +1,57 @@
+// Assembles the SD-card image from two folders: a sparse file, a DOS partition table
+// from sfdisk, then each filesystem written in place. No loop devices, no mounts.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { exec } from '../runtime/exec.js';
+import { writeExt4, writeFat } from './filesystems.js';
+import { computeLayout, rootSizeBytes, sfdiskScript, treeUsage, type Layout } from './layout.js';
+
+export const BOOT_LABEL = 'RASPIFIRM';
+export const ROOT_LABEL = 'RASPIROOT';
+
+export interface AssembleInput {
+  image: string;
+  bootDir: string;
+  rootDir: string;
+  bootSizeMiB: number;
+  rootMarginMiB: number;
+  logFile?: string;
+  sourceDateEpoch?: number;
+}
+
+export interface AssembleResult {
+  layout: Layout;
+  diskId: string;
+  rootUuid: string;
+}
+
+export async function assembleImage(input: AssembleInput): Promise<AssembleResult> {
+  const usage = await treeUsage(input.rootDir);
+  const layout = computeLayout(input.bootSizeMiB, rootSizeBytes(usage, input.rootMarginMiB));
+  const diskId = randomBytes(4).toString('hex');
+  const rootUuid = randomUUID();
+  const log = input.logFile ? { logFile: input.logFile } : {};
+
+  const fh = await open(input.image, 'w');
+  await fh.truncate(layout.imageSize); // sparse: unwritten ranges take no disk
+  await fh.close();
+  await exec('sfdisk', ['--quiet', '--no-reread', '--no-tell-kernel', input.image], {
+    input: sfdiskScript(layout, diskId),
+    ...log,
+  });
+  const fsOpts = {
+    ...log,
+    ...(input.sourceDateEpoch !== undefined ? { sourceDateEpoch: input.sourceDateEpoch } : {}),
+  };
+  await writeFat(input.image, layout.bootOffset, layout.bootSize, BOOT_LABEL, input.bootDir, fsOpts);
+  await writeExt4(
+    input.image,
+    layout.rootOffset,
+    layout.rootSize,
+    ROOT_LABEL,
+    input.rootDir,
+    rootUuid,
+    fsOpts,
+  );
+  return { layout, diskId, rootUuid };
+}

@@ -1,0 +1,30 @@
+// Compresses the image with the chosen tool, using every core. The image is sparse and
+// mostly zeros, so fast levels lose little.
+import { stat } from 'node:fs/promises';
+import { exec } from '../runtime/exec.js';
+import { logger } from '../runtime/log.js';
+
+export type Compression = 'xz' | 'zstd' | 'gzip' | 'none';
+
+export const EXTENSIONS: Record<Compression, string> = { xz: '.xz', zstd: '.zst', gzip: '.gz', none: '' };
+
+const COMMANDS: Record<Exclude<Compression, 'none'>, [string, string[]]> = {
+  xz: ['xz', ['-T0', '-3', '--keep', '--force', '--verbose']],
+  zstd: ['zstd', ['-T0', '-10', '--long=27', '--keep', '--force', '--sparse']],
+  gzip: ['gzip', ['-6', '--keep', '--force']],
+};
+
+/** Writes `<image><ext>` beside the image and returns its path; `none` returns the image itself. */
+export async function compressImage(image: string, how: Compression, logFile?: string): Promise<string> {
+  if (how === 'none') return image;
+  const [cmd, args] = COMMANDS[how];
+  const out = `${image}${EXTENSIONS[how]}`;
+  await exec(cmd, [...args, image], {
+    ...(logFile ? { logFile } : {}),
+    onLine: (line) => {
+      if (/%|MiB/.test(line)) logger().progress(`${how}: ${line.trim()}`);
+    },
+  });
+  await stat(out); // fails loudly if the tool wrote elsewhere
+  return out;
+}
