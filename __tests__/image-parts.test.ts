@@ -19,7 +19,7 @@ import { writeBmap } from '../src/image/bmap.js';
 import { sha256File, writeSha256Sums } from '../src/image/checksums.js';
 import { compressImage } from '../src/image/compress.js';
 import { fatSectorsPerCluster } from '../src/image/filesystems.js';
-import { MiB, computeLayout, rootSizeBytes, sfdiskScript, treeUsage } from '../src/image/layout.js';
+import { MiB, computeLayout, rootSizeBytes, sfdiskScript } from '../src/image/layout.js';
 import { parseDpkgStatus } from '../src/image/manifest.js';
 import { itNeeds } from './support/needs.js';
 

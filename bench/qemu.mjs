@@ -24,10 +24,14 @@ if (process.env.RPI_BENCH_INNER === '1') {
   const cold = [];
   const warm = [];
   for (let i = 0; i < rounds; i++) {
-    const r = spawnSync(join(root, '__tests__', 'support', 'isolated.sh'), ['hide', process.execPath, fileURLToPath(import.meta.url)], {
-      env: { ...process.env, RPI_BENCH_INNER: '1' },
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      join(root, '__tests__', 'support', 'isolated.sh'),
+      ['hide', process.execPath, fileURLToPath(import.meta.url)],
+      {
+        env: { ...process.env, RPI_BENCH_INNER: '1' },
+        encoding: 'utf8',
+      },
+    );
     if (r.status !== 0) throw new Error(`bench round failed: ${r.stderr}`);
     const t = JSON.parse(r.stdout);
     cold.push(t.cold);

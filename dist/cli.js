@@ -10,14 +10,16 @@ import {
   runDoctor,
   runPipeline,
   setUpEmulation
-} from "./chunks/chunk-KJBG3DRB.js";
-import "./chunks/chunk-3ORPTRXP.js";
+} from "./chunks/chunk-SQ5JFOSQ.js";
+import "./chunks/chunk-F4W3TPLN.js";
 import {
   InputError,
   errorMessage,
   killChildren
-} from "./chunks/chunk-DRJFSGOD.js";
-import "./chunks/chunk-D7YLWO43.js";
+} from "./chunks/chunk-CUEJ34R6.js";
+
+// src/cli.ts
+import { writeFile } from "node:fs/promises";
 
 // src/cli-args.ts
 import { parseArgs } from "node:util";
@@ -36,12 +38,14 @@ ${OPTIONS.map((o) => `  --${o.key.padEnd(22)} ${o.description}${o.default ? ` [$
   --config FILE            YAML build config; flags override it
   --out DIR                same as --out-dir
   --json                   doctor: print one JSON object
+  --outputs-file FILE      also write the outputs as a JSON object to FILE
 `;
 function argSpec() {
   const spec = {
     config: { type: "string" },
     out: { type: "string" },
     json: { type: "boolean" },
+    "outputs-file": { type: "string" },
     help: { type: "boolean", short: "h" }
   };
   for (const o of OPTIONS) {
@@ -60,7 +64,7 @@ function parseCli(argv) {
       throw new InputError(
         `--${m[1]}`,
         "is not a known flag",
-        didYouMean(m[1], [...OPTION_KEYS, "config", "out", "json"])
+        didYouMean(m[1], [...OPTION_KEYS, "config", "out", "json", "outputs-file"])
       );
     throw new InputError("command line", errorMessage(err), "See rpi-build --help.");
   }
@@ -90,7 +94,8 @@ function parseCli(argv) {
     positionals,
     ...typeof values.config === "string" ? { file: values.config } : {},
     overrides,
-    json: values.json === true
+    json: values.json === true,
+    ...typeof values["outputs-file"] === "string" ? { outputsFile: values["outputs-file"] } : {}
   };
 }
 
@@ -125,7 +130,7 @@ async function main(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-NUXMDA3C.js");
+      const { bootTestCommand } = await import("./chunks/command-P4EVQ3RK.js");
       return bootTestCommand(image, config);
     }
     case "image":
@@ -133,6 +138,7 @@ async function main(argv) {
       const { outputs } = await runPipeline(config);
       for (const [k, v] of Object.entries(outputs)) process.stdout.write(`${k}=${v}
 `);
+      if (cli.outputsFile) await writeFile(cli.outputsFile, JSON.stringify(outputs));
       return 0;
     }
   }

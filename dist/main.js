@@ -3,18 +3,17 @@ import {
   OPTIONS,
   loadConfig,
   runPipeline
-} from "./chunks/chunk-KJBG3DRB.js";
+} from "./chunks/chunk-SQ5JFOSQ.js";
 import {
   saveState
-} from "./chunks/chunk-6SS3VSFZ.js";
-import "./chunks/chunk-3ORPTRXP.js";
+} from "./chunks/chunk-C5PXELOG.js";
+import "./chunks/chunk-F4W3TPLN.js";
 import {
   errorMessage,
   getInput,
   setFailed,
   setOutput
-} from "./chunks/chunk-DRJFSGOD.js";
-import "./chunks/chunk-D7YLWO43.js";
+} from "./chunks/chunk-CUEJ34R6.js";
 
 // src/config/inputs.ts
 function readInputs() {

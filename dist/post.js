@@ -1,16 +1,16 @@
 import { createRequire as __rpiCreateRequire } from 'node:module'; const require = __rpiCreateRequire(import.meta.url);
 import {
-  cleanupWorkDir
-} from "./chunks/chunk-6QCGBI47.js";
+  cleanupWorkDir,
+  removeBuildTrees
+} from "./chunks/chunk-RANCJ2BA.js";
 import {
   readState
-} from "./chunks/chunk-6SS3VSFZ.js";
+} from "./chunks/chunk-C5PXELOG.js";
 import {
   errorMessage,
   info,
   warning
-} from "./chunks/chunk-DRJFSGOD.js";
-import "./chunks/chunk-D7YLWO43.js";
+} from "./chunks/chunk-CUEJ34R6.js";
 
 // src/post.ts
 async function run() {
@@ -23,6 +23,9 @@ async function run() {
     if (state.workDir) {
       const report = await cleanupWorkDir(state.workDir);
       info(report.summary);
+      if (report.remaining.length > 0)
+        warning(`rpi-build: still mounted after cleanup: ${report.remaining.join(", ")}`);
+      else await removeBuildTrees(state.workDir);
     } else {
       info("rpi-build: no work folder was created; nothing to clean up.");
     }

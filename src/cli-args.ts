@@ -23,6 +23,7 @@ ${OPTIONS.map((o) => `  --${o.key.padEnd(22)} ${o.description}${o.default ? ` [$
   --config FILE            YAML build config; flags override it
   --out DIR                same as --out-dir
   --json                   doctor: print one JSON object
+  --outputs-file FILE      also write the outputs as a JSON object to FILE
 `;
 
 function argSpec(): ParseArgsConfig['options'] {
@@ -30,6 +31,7 @@ function argSpec(): ParseArgsConfig['options'] {
     config: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
+    'outputs-file': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   };
   for (const o of OPTIONS) {
@@ -45,6 +47,8 @@ export interface ParsedCli {
   file?: string;
   overrides: RawConfig;
   json: boolean;
+  /** Also write the outputs as JSON here (the sudo hand-off). */
+  outputsFile?: string;
 }
 
 export function parseCli(argv: string[]): ParsedCli {
@@ -57,7 +61,7 @@ export function parseCli(argv: string[]): ParsedCli {
       throw new InputError(
         `--${m[1]}`,
         'is not a known flag',
-        didYouMean(m[1]!, [...OPTION_KEYS, 'config', 'out', 'json']),
+        didYouMean(m[1]!, [...OPTION_KEYS, 'config', 'out', 'json', 'outputs-file']),
       );
     throw new InputError('command line', errorMessage(err), 'See rpi-build --help.');
   }
@@ -88,5 +92,6 @@ export function parseCli(argv: string[]): ParsedCli {
     ...(typeof values.config === 'string' ? { file: values.config } : {}),
     overrides,
     json: values.json === true,
+    ...(typeof values['outputs-file'] === 'string' ? { outputsFile: values['outputs-file'] } : {}),
   };
 }

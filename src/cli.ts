@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // CLI entry point: the same pipeline as the action, driven by flags.
+import { writeFile } from 'node:fs/promises';
 import { parseCli, USAGE } from './cli-args.js';
 import { loadConfig } from './config/load.js';
 import { formatDoctor, runDoctor } from './host/doctor.js';
@@ -41,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
     case 'build': {
       const { outputs } = await runPipeline(config);
       for (const [k, v] of Object.entries(outputs)) process.stdout.write(`${k}=${v}\n`);
+      if (cli.outputsFile) await writeFile(cli.outputsFile, JSON.stringify(outputs));
       return 0;
     }
   }

@@ -2,7 +2,9 @@
 import type { BuildConfig } from './config/schema.js';
 import { ensureEmulation } from './binfmt/register.js';
 import { runDoctor } from './host/doctor.js';
+import { buildAsRoot } from './runtime/as-root.js';
 import { logger } from './runtime/log.js';
+import { isRoot } from './runtime/privilege.js';
 
 export type Outputs = Record<string, string>;
 
@@ -34,6 +36,7 @@ export async function runPipeline(config: BuildConfig): Promise<PipelineResult> 
     case 'qemu':
       return { outputs };
     case 'image': {
+      if (!isRoot()) return { outputs: { ...outputs, ...(await buildAsRoot(config)) } };
       const { buildImage } = await import('./builders/image.js');
       return { outputs: { ...outputs, ...(await buildImage(config)) } };
     }

@@ -1,7 +1,7 @@
 // Action entry point (post step, always): clean up what main left. It never fails the job.
 import * as core from '@actions/core';
 import { readState } from './runtime/state.js';
-import { cleanupWorkDir } from './diagnostics/cleanup.js';
+import { cleanupWorkDir, removeBuildTrees } from './diagnostics/cleanup.js';
 import { errorMessage } from './runtime/errors.js';
 
 export async function run(): Promise<void> {
@@ -14,6 +14,9 @@ export async function run(): Promise<void> {
     if (state.workDir) {
       const report = await cleanupWorkDir(state.workDir);
       core.info(report.summary);
+      if (report.remaining.length > 0)
+        core.warning(`rpi-build: still mounted after cleanup: ${report.remaining.join(', ')}`);
+      else await removeBuildTrees(state.workDir);
     } else {
       core.info('rpi-build: no work folder was created; nothing to clean up.');
     }

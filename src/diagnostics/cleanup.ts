@@ -44,3 +44,21 @@ export async function cleanupWorkDir(dir: string): Promise<CleanupReport> {
     (remaining.length ? `; still mounted: ${remaining.join(', ')}` : '; nothing remains mounted.');
   return { unmounted, remaining, summary };
 }
+
+/**
+ * Removes the bulky, root-owned parts of a build (the runner's own cleanup runs as an
+ * ordinary user and could not), keeping logs/ for diagnostics. Only when nothing is mounted.
+ */
+export async function removeBuildTrees(dir: string): Promise<string[]> {
+  if ((await mountsBelow(dir)).length > 0) return [];
+  const removed: string[] = [];
+  for (const sub of ['rootfs', 'boot', 'stage', 'boot-test', 'hooks']) {
+    const p = resolve(dir, sub);
+    const r = await exec('rm', ['-rf', '--one-file-system', p], {
+      privileged: 'removing build files',
+      allowFailure: true,
+    }).catch(() => undefined);
+    if (r?.exitCode === 0) removed.push(p);
+  }
+  return removed;
+}

@@ -27,6 +27,8 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** Resolve with the result instead of throwing on a non-zero exit. */
   allowFailure?: boolean;
+  /** Send stdout to this file instead of memory (decompressing, streaming archives). */
+  stdoutFile?: string;
   /** Keep at most this many bytes of stdout in memory (default 16 MiB). */
   maxStdout?: number;
 }
@@ -136,7 +138,10 @@ export async function exec(
         opts.onLine?.(line, stream);
       }
     };
+    const toFile = opts.stdoutFile ? createWriteStream(opts.stdoutFile) : undefined;
+    if (toFile) child.stdout!.pipe(toFile);
     child.stdout!.on('data', (c: Buffer) => {
+      if (toFile) return;
       if (outLen < maxStdout) {
         out.push(c);
         outLen += c.length;
@@ -169,9 +174,10 @@ export async function exec(
         reject(new ExecError(argv0, 127, null, `${argv0}: command not found`, opts.logFile));
       } else reject(err);
     });
-    child.on('close', (code, signal) => {
+    child.on('close', async (code, signal) => {
       running.delete(child);
       opts.signal?.removeEventListener('abort', onAbort);
+      if (toFile && !toFile.closed) await new Promise((r) => toFile.end(r));
       if (timer) clearTimeout(timer);
       for (const s of ['stdout', 'stderr'] as const) {
         if (partial[s]) {

@@ -1,8 +1,7 @@
 // Named, timed phases: a log group each, durations for the summary and the bench,
 // and the failing phase remembered for the post step.
-import { logger } from './log.js';
+import { inActions, logger } from './log.js';
 import { saveState } from './state.js';
-import { inActions } from './log.js';
 
 export interface PhaseTiming {
   name: string;
@@ -15,6 +14,16 @@ export class Phases {
 
   async run<T>(name: string, title: string, fn: () => Promise<T>): Promise<T> {
     const started = Date.now();
+    // A heartbeat, so a long emulated step never looks stuck.
+    const tty = !inActions() && process.stderr.isTTY;
+    const heartbeat = setInterval(
+      () => {
+        const s = Math.round((Date.now() - started) / 1000);
+        logger().progress(`${name}: ${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`);
+      },
+      tty ? 1000 : 30_000,
+    );
+    heartbeat.unref();
     try {
       const r = await logger().group(title, fn);
       this.timings.push({ name, seconds: (Date.now() - started) / 1000, ok: true });
@@ -23,6 +32,8 @@ export class Phases {
       this.timings.push({ name, seconds: (Date.now() - started) / 1000, ok: false });
       if (inActions()) saveState('failedPhase', name);
       throw err;
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 

@@ -1,0 +1,79 @@
+// rpi-build as GitHub-hosted runners run it: an ordinary user with passwordless sudo.
+// The build hands itself to `sudo node cli.js build`; a user with neither gets a clear error.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect } from 'vitest';
+import { missing, itNeeds } from './support/needs.js';
+import { ROOT } from './support/runner.js';
+
+const CLI = join(ROOT, 'dist', 'cli.js');
+const SUDO_USER = 'rpibuild-runner';
+const PLAIN_USER = 'rpibuild-nosudo';
+const NEEDS = ['root', 'tool:sudo', 'tool:runuser', 'tool:useradd'] as const;
+
+function ensureUser(name: string, sudo: boolean) {
+  if (spawnSync('id', [name]).status !== 0) execFileSync('useradd', ['--create-home', name]);
+  const rule = `/etc/sudoers.d/${name}`;
+  if (sudo) writeFileSync(rule, `${name} ALL=(ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
+}
+
+function asUser(user: string, cwd: string, ...args: string[]) {
+  return spawnSync('runuser', ['-u', user, '--', process.execPath, CLI, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { ...process.env, GITHUB_ACTIONS: '', HOME: `/home/${user}` },
+  });
+}
+
+describe('as an ordinary user', () => {
+  beforeAll(() => {
+    if (missing([...NEEDS])) return;
+    ensureUser(SUDO_USER, true);
+    ensureUser(PLAIN_USER, false);
+  });
+  const scratch = () => {
+    const d = mkdtempSync(join(tmpdir(), 'rpi-user-'));
+    chmodSync(d, 0o777);
+    return d;
+  };
+
+  itNeeds([...NEEDS], 'doctor sees sudo and no root', () => {
+    const r = asUser(SUDO_USER, scratch(), 'doctor', '--json', '--target', 'qemu');
+    expect(JSON.parse(r.stdout).host.privileges).toEqual({ root: false, sudo: true });
+  });
+
+  itNeeds(
+    [...NEEDS],
+    'an image build runs its privileged part through sudo (and reports the root step failing)',
+    () => {
+      const cwd = scratch();
+      const r = asUser(
+        SUDO_USER,
+        cwd,
+        'image',
+        '--out',
+        'out',
+        '--mirror',
+        'file:///nonexistent/debian',
+        '--boot-test',
+        'false',
+      );
+      expect(r.status).toBe(1);
+      // The root child got as far as mmdebstrap, which only root can run in root mode.
+      expect(r.stderr).toContain('==> Root filesystem');
+      expect(r.stderr).toMatch(/mmdebstrap .*exited with code/);
+      expect(existsSync(join(cwd, 'out'))).toBe(false);
+    },
+  );
+
+  itNeeds([...NEEDS], 'without root or sudo, the build stops at once and says what it needs', () => {
+    const r = asUser(PLAIN_USER, scratch(), 'image', '--out', 'out');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /building an image needs root\. Run rpi-build as root, or as a user with passwordless sudo/,
+    );
+  });
+});

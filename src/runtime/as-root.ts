@@ -1,0 +1,46 @@
+// A build needs root (mmdebstrap in root mode, chroot, files owned by the image's users).
+// When rpi-build runs as an ordinary user with passwordless sudo (a GitHub-hosted runner),
+// the build step runs as a child `sudo node cli.js build`, fed the validated config through
+// a private file; its outputs come back the same way and its files are handed back to us.
+import { realpathSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { OPTIONS } from '../config/options.js';
+import { camel, type BuildConfig } from '../config/schema.js';
+import { exec } from './exec.js';
+
+/** The validated config back as kebab-case keys (JSON is valid YAML for --config). */
+export function configToRaw(config: BuildConfig): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const o of OPTIONS) {
+    const v = (config as Record<string, unknown>)[camel(o.key)];
+    if (v !== undefined) raw[o.key] = v;
+  }
+  return raw;
+}
+
+function cliPath(): string {
+  // The entry script (dist/main.js or dist/cli.js); cli.js sits beside it.
+  return join(dirname(realpathSync(process.argv[1]!)), 'cli.js');
+}
+
+export async function buildAsRoot(config: BuildConfig): Promise<Record<string, string>> {
+  const dir = await mkdtemp(join(process.env.RUNNER_TEMP ?? tmpdir(), 'rpi-build-sudo-'));
+  const configFile = join(dir, 'config.json');
+  const outputsFile = join(dir, 'outputs.json');
+  try {
+    await writeFile(configFile, JSON.stringify(configToRaw(config)), { mode: 0o600 });
+    await exec(
+      process.execPath,
+      [cliPath(), 'build', '--config', configFile, '--outputs-file', outputsFile],
+      {
+        privileged: 'building an image',
+        onLine: (line, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`),
+      },
+    );
+    return JSON.parse(await readFile(outputsFile, 'utf8')) as Record<string, string>;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
