@@ -10,7 +10,7 @@ import {
   runDoctor,
   runPipeline,
   setUpEmulation
-} from "./chunks/chunk-SQ5JFOSQ.js";
+} from "./chunks/chunk-H5XUTUBL.js";
 import "./chunks/chunk-F4W3TPLN.js";
 import {
   InputError,
@@ -130,7 +130,7 @@ async function main(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-P4EVQ3RK.js");
+      const { bootTestCommand } = await import("./chunks/command-E4RVBG27.js");
       return bootTestCommand(image, config);
     }
     case "image":

@@ -3,7 +3,7 @@ import {
   OPTIONS,
   loadConfig,
   runPipeline
-} from "./chunks/chunk-SQ5JFOSQ.js";
+} from "./chunks/chunk-H5XUTUBL.js";
 import {
   saveState
 } from "./chunks/chunk-C5PXELOG.js";

@@ -1,8 +1,8 @@
 // The boot smoke test: boot the image under QEMU's "virt" machine with the image's own
 // kernel and initrd (read from its FAT partition, as named in its config.txt), the image
 // as the disk (snapshot: the artifact is never written), and pass on a login prompt.
-import { mkdir, open, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Arch } from '../config/schema.js';
 import { ARCH_INFO } from '../host/arch.js';
 import { installPackages } from '../host/packages.js';
@@ -17,7 +17,12 @@ export interface BootTestResult {
   consoleLog: string;
   /** The line that proved the boot, or why it failed. */
   detail: string;
+  /** What the image's first-boot service reported (the root growing into a larger disk). */
+  firstboot?: string;
 }
+
+/** The boot disk grows by this much, as a card bigger than the image would, to prove the root grows. */
+const EXTRA_DISK = 1024 * 1024 * 1024;
 
 /** Reads the DOS partition table of an image file: start offsets in bytes of partitions 1-4. */
 export async function partitionOffsets(
@@ -63,7 +68,7 @@ export function bootFilesFromConfig(configTxt: string): { kernel: string; initra
   return initramfs ? { kernel, initramfs } : { kernel };
 }
 
-function qemuArgs(arch: Arch, kernel: string, initrd: string | undefined, image: string): string[] {
+function qemuArgs(arch: Arch, kernel: string, initrd: string | undefined, disk: string): string[] {
   const common = [
     '-M',
     'virt',
@@ -83,7 +88,7 @@ function qemuArgs(arch: Arch, kernel: string, initrd: string | undefined, image:
     '-append',
     'console=ttyAMA0 root=LABEL=RASPIROOT rw rootwait panic=-1 net.ifnames=0',
     '-drive',
-    `if=none,id=disk,file=${image},format=raw,snapshot=on`,
+    disk,
     '-device',
     'virtio-blk-pci,drive=disk',
     '-nic',
@@ -100,7 +105,8 @@ export async function bootTest(
   timeoutSeconds: number,
 ): Promise<BootTestResult> {
   const qemu = ARCH_INFO[arch].qemuSystem;
-  if (!(await which(qemu))) await installPackages(['qemu-system-arm'], 'the boot test');
+  if (!(await which(qemu)) || !(await which('qemu-img')))
+    await installPackages(['qemu-system-arm', 'qemu-utils'], 'the boot test');
   const dir = join(workDir, 'boot-test');
   await mkdir(dir, { recursive: true });
   const parts = await partitionOffsets(image);
@@ -111,15 +117,36 @@ export async function bootTest(
   await readFromFat(image, fat.start, files.kernel, join(dir, 'kernel'));
   if (files.initramfs) await readFromFat(image, fat.start, files.initramfs, join(dir, 'initrd'));
 
+  // Writes go to a qcow2 overlay one GiB larger than the image, so the artifact is never
+  // touched and the first-boot service has room to grow into; without qemu-img, a raw snapshot.
+  let disk = `if=none,id=disk,file=${image},format=raw,snapshot=on`;
+  if (await which('qemu-img')) {
+    const overlay = join(dir, 'overlay.qcow2');
+    const size = (await stat(image)).size + EXTRA_DISK;
+    await exec('qemu-img', [
+      'create',
+      '-q',
+      '-f',
+      'qcow2',
+      '-F',
+      'raw',
+      '-b',
+      resolve(image),
+      overlay,
+      String(size),
+    ]);
+    disk = `if=none,id=disk,file=${overlay},format=qcow2`;
+  }
   const started = Date.now();
   const out = createWriteStream(consoleLog);
+  let firstboot: string | undefined;
   let seen = '';
   let passed = false;
   let detail = `no login prompt within ${timeoutSeconds} s`;
   const stop = new AbortController();
   const r = await exec(
     qemu,
-    qemuArgs(arch, join(dir, 'kernel'), files.initramfs ? join(dir, 'initrd') : undefined, image),
+    qemuArgs(arch, join(dir, 'kernel'), files.initramfs ? join(dir, 'initrd') : undefined, disk),
     {
       allowFailure: true,
       timeoutMs: timeoutSeconds * 1000,
@@ -128,6 +155,7 @@ export async function bootTest(
         out.write(text);
         if (stop.signal.aborted) return;
         seen = (seen + text).slice(-4096);
+        firstboot ??= /rpi-build-firstboot: root filesystem .*/.exec(seen)?.[0]?.trim();
         const login = /(\S+ login:) ?$/m.exec(seen);
         const panic = /Kernel panic - not syncing: .*/.exec(seen);
         if (login) {
@@ -144,5 +172,11 @@ export async function bootTest(
     detail = `${qemu} exited with code ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`;
   }
   out.end();
-  return { passed, seconds: (Date.now() - started) / 1000, consoleLog, detail };
+  return {
+    passed,
+    seconds: (Date.now() - started) / 1000,
+    consoleLog,
+    detail,
+    ...(firstboot ? { firstboot } : {}),
+  };
 }

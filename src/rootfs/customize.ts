@@ -32,27 +32,35 @@ export interface CustomizeResult {
 const FIRSTBOOT_SCRIPT = `#!/bin/sh
 # rpi-build first boot: grow the root partition and filesystem to fill the card,
 # and make this device's own SSH host keys (the image ships none).
-set -eu
+set -u
 root=$(findmnt -n -o SOURCE /)
 disk=/dev/$(lsblk -no PKNAME "$root")
 part=$(cat "/sys/class/block/$(basename "$root")/partition")
-growpart "$disk" "$part" || true   # exits 1 when there is nothing to grow
-resize2fs "$root" || true
+before=$(df -m --output=size / | tail -n 1 | tr -d ' ')
+# Move the partition's end to the end of the disk; the kernel learns the new size via partx.
+echo ', +' | sfdisk --quiet --force --no-reread --no-tell-kernel -N "$part" "$disk" >/dev/null 2>&1
+partx -u --nr "$part" "$disk"
+resize2fs "$root" >/dev/null 2>&1
+after=$(df -m --output=size / | tail -n 1 | tr -d ' ')
+echo "rpi-build-firstboot: root filesystem $before MiB -> $after MiB"
 ssh-keygen -A
 mkdir -p /var/lib/rpi-build
 touch /var/lib/rpi-build/firstboot-done
+echo "rpi-build-firstboot: done"
 `;
 
 const FIRSTBOOT_UNIT = `[Unit]
 Description=rpi-build first boot: grow the root filesystem, make SSH host keys
 ConditionPathExists=!/var/lib/rpi-build/firstboot-done
-Before=ssh.service
 After=local-fs.target
+Before=ssh.service getty-pre.target
+Wants=getty-pre.target
 
 [Service]
 Type=oneshot
 ExecStart=/usr/local/sbin/rpi-build-firstboot
 RemainAfterExit=yes
+StandardOutput=journal+console
 
 [Install]
 WantedBy=multi-user.target

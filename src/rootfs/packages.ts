@@ -33,7 +33,7 @@ export const BASE_PACKAGES = [
   'systemd-timesyncd',
   'systemd-resolved',
   'wpasupplicant',
-  'cloud-guest-utils', // growpart, for growing the root partition on first boot
+  'fdisk', // sfdisk grows the root partition on first boot (growpart would pull in python3)
   'e2fsprogs',
   'dosfstools',
 ];
