@@ -1,4 +1,7 @@
 // The bundled action, run as a runner runs it (support/runner.ts).
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { itNeeds } from './support/needs.js';
 import { ISOLATED, Runner } from './support/runner.js';
@@ -43,5 +46,38 @@ describe('action as a runner runs it', () => {
     const post = await new Runner().post();
     expect(post.exitCode).toBe(0);
     expect(post.stdout).toContain('main step did not start');
+  });
+});
+
+describe('post step caches', () => {
+  const pendingState = (file: string, cacheDir: string, outcome: string) => ({
+    STATE_isPost: 'true',
+    STATE_outcome: JSON.stringify(outcome),
+    STATE_cacheDir: JSON.stringify(cacheDir),
+    STATE_pendingSaves: JSON.stringify([
+      { what: 'rootfs', key: 'rpi-build-rootfs-test-abc', file, restorePrefix: 'rpi-build-rootfs-test-' },
+    ]),
+  });
+  const setup = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rpi-post-'));
+    const file = join(dir, 'rootfs.tar.zst');
+    writeFileSync(file, 'tarball bytes');
+    return { file, cacheDir: join(dir, 'cache') };
+  };
+
+  itNeeds([], 'saves the caches main asked for when the build succeeded', async () => {
+    const { file, cacheDir } = setup();
+    const post = await new Runner().post({ env: pendingState(file, cacheDir, 'success') });
+    expect(post.exitCode).toBe(0);
+    expect(post.stdout).toContain('saved rootfs cache rpi-build-rootfs-test-abc (local)');
+    expect(readFileSync(join(cacheDir, 'rpi-build-rootfs-test-abc.cache'), 'utf8')).toBe('tarball bytes');
+  });
+
+  itNeeds([], 'saves nothing when the build failed', async () => {
+    const { file, cacheDir } = setup();
+    const post = await new Runner().post({ env: pendingState(file, cacheDir, 'failure') });
+    expect(post.exitCode).toBe(0);
+    expect(post.stdout).toContain('the build did not succeed; no cache saved (rootfs)');
+    expect(existsSync(cacheDir)).toBe(false);
   });
 });

@@ -2,12 +2,23 @@
 // mmdebstrap under real QEMU user emulation, the image assembled without loop devices,
 // then booted under qemu-system to a login prompt. Slow (minutes each): runs in CI as root.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect } from 'vitest';
-import { itNeeds } from './support/needs.js';
-import { ROOT } from './support/runner.js';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { itNeeds, missing } from './support/needs.js';
+import { ROOT, Runner } from './support/runner.js';
+import { startResultsService, type ResultsService } from './support/results-service.js';
 import {
   debugfs,
   describeFile,
@@ -29,14 +40,27 @@ const NEEDS = [
 ] as const;
 const MIN = 60_000;
 
-function cli(cwd: string, ...args: string[]) {
+/** Runs the CLI in `cwd` with its own cache folder (XDG_CACHE_HOME), so each test chooses cold or warm. */
+function cli(cwd: string, cacheHome: string, ...args: string[]) {
   return spawnSync('node', [CLI, ...args], {
     cwd,
     encoding: 'utf8',
     timeout: 40 * MIN,
-    env: { ...process.env, GITHUB_ACTIONS: '' },
+    env: { ...process.env, GITHUB_ACTIONS: '', XDG_CACHE_HOME: cacheHome },
   });
 }
+const cacheEntries = (cacheHome: string) =>
+  existsSync(join(cacheHome, 'rpi-build')) ? readdirSync(join(cacheHome, 'rpi-build')) : [];
+const scratch = (name: string) => mkdtempSync(join(tmpdir(), `rpi-${name}-`));
+const ARM64_CACHE = scratch('cache-arm64');
+/** What the cold build made, for the tests after it: its manifest and its cache entry. */
+const first = { manifest: '', tarball: '', key: '', restorePrefix: '' };
+/** Puts a rootfs tarball into a CLI cache folder under a key (as an earlier CLI build would have). */
+function seedLocalCache(cacheHome: string, key: string) {
+  mkdirSync(join(cacheHome, 'rpi-build'), { recursive: true });
+  copyFileSync(first.tarball, join(cacheHome, 'rpi-build', `${key}.cache`));
+}
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 function checkImage(out: string, arch: 'arm64' | 'armhf') {
   const files = readdirSync(out).sort();
@@ -84,22 +108,126 @@ function checkImage(out: string, arch: 'arm64' | 'armhf') {
 }
 
 describe('rpi-build image', () => {
+  let svc: ResultsService | undefined;
+  // The same runner folders for both action runs, as on a hosted runner: the cache's version
+  // includes the saved path, and the archive holds it relative to the workspace.
+  const runnerDir = scratch('runner');
+  const runnerTemp = join(runnerDir, 'temp');
+  const actionEnv = () => {
+    const env: Record<string, string> = { ...svc!.env };
+    delete env.RUNNER_TEMP; // the runner's own
+    return env;
+  };
+  beforeAll(async () => {
+    if (!missing([...NEEDS])) svc = await startResultsService();
+  }, MIN);
+  afterAll(async () => svc?.stop());
+
   itNeeds(
     [...NEEDS],
-    'with no flags but --out: an arm64 bookworm image that boots to a login prompt',
+    'the bundled action builds the default image cold: outputs, summary, post step saves the rootfs cache',
+    async () => {
+      const runner = new Runner(runnerDir);
+      const out = join(runner.workspace, 'images');
+      const main = await runner.main({ inputs: { 'out-dir': out }, env: actionEnv(), timeoutMs: 30 * MIN });
+      expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
+      expect(main.stdout).toContain('::group::Root filesystem: Debian bookworm arm64');
+      expect(main.stdout).toMatch(/rootfs cache miss: rpi-build-rootfs-/);
+      expect(main.stdout).toMatch(
+        /Boot test passed in \d+ s: "raspberrypi login:"; rpi-build-firstboot: root filesystem \d+ MiB -> \d+ MiB/,
+      );
+      const image = main.outputs['image-path']!;
+      expect(image).toBe(join(out, 'rpi-build-bookworm-arm64.img.xz'));
+      expect(main.outputs['image-sha256']).toBe(sha256(image));
+      expect(Number(main.outputs['image-size'])).toBe(statSync(image).size);
+      expect(main.outputs['cache-hit']).toBe('false');
+      expect(main.outputs.emulated).toBe('arm64');
+      for (const phase of ['rootfs', 'customize', 'assemble', 'boot-test', 'compress']) {
+        expect(main.summary).toMatch(new RegExp(`^\\| ${phase} \\| \\d+\\.\\d \\| ok \\|$`, 'm'));
+      }
+      expect(main.summary).toMatch(/^\| rootfs \| miss \| `rpi-build-rootfs-/m);
+      expect(main.summary).toMatch(/^\| Boot test \| passed in \d+ s \|$/m);
+      expect(main.summary).toMatch(/^\| First user \| locked \(no password and no SSH key given\) \|$/m);
+      // No cache is saved by main: only the post step saves, after success.
+      expect(svc!.caches()).toEqual([]);
+      const work = JSON.parse(main.state.workDir!) as string;
+      expect(work).toBe(join(runnerTemp, 'rpi-build'));
+
+      const post = await runner.post({ env: actionEnv() });
+      expect(post.exitCode).toBe(0);
+      expect(post.stdout).toMatch(/nothing remains mounted/);
+      expect(post.stdout).toMatch(/saved rootfs cache rpi-build-rootfs-\S+ \(actions\)/);
+      const saved = svc!.caches();
+      expect(saved).toHaveLength(1);
+      expect(saved[0]!.finalized).toBe(true);
+      expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(work);
+      expect(existsSync(join(work, 'rootfs'))).toBe(false);
+
+      first.manifest = readFileSync(join(out, 'rpi-build-bookworm-arm64.manifest'), 'utf8');
+      first.key = saved[0]!.key;
+      first.restorePrefix = first.key.replace(/[^-]+$/, '');
+      first.tarball = join(scratch('saved-rootfs'), 'rootfs.tar.zst');
+      copyFileSync(join(work, 'cache', 'rootfs.tar.zst'), first.tarball);
+    },
+    40 * MIN,
+  );
+
+  itNeeds(
+    [...NEEDS],
+    'a second action run restores the rootfs from the Actions cache, byte for byte, skips mmdebstrap and boots',
+    async () => {
+      expect(first.key, 'runs after the cold action build').not.toBe('');
+      const runner = new Runner(runnerDir);
+      const main = await runner.main({
+        inputs: { 'out-dir': join(runner.workspace, 'images') },
+        env: actionEnv(),
+        timeoutMs: 30 * MIN,
+      });
+      expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
+      expect(main.outputs['cache-hit']).toBe('true');
+      expect(main.stdout).toContain(`rootfs cache hit: ${first.key}`);
+      const work = join(runnerTemp, 'rpi-build');
+      expect(sha256(join(work, 'cache', 'rootfs.tar.zst'))).toBe(sha256(first.tarball));
+      expect(readFileSync(join(work, 'logs', 'rootfs.log'), 'utf8')).not.toMatch(/^\$ mmdebstrap /m);
+      expect(
+        readFileSync(join(runner.workspace, 'images', 'rpi-build-bookworm-arm64.manifest'), 'utf8'),
+      ).toBe(first.manifest);
+      expect(main.summary).toMatch(/^\| rootfs \| hit \| `rpi-build-rootfs-/m);
+      const post = await runner.post({ env: actionEnv() });
+      expect(post.exitCode).toBe(0);
+      expect(svc!.caches()).toHaveLength(1); // a hit saves nothing new
+    },
+    40 * MIN,
+  );
+
+  itNeeds(
+    [...NEEDS],
+    'the CLI with no flags but --out writes an arm64 image that boots; boot-test boots it again',
     () => {
-      const cwd = mkdtempSync(join(tmpdir(), 'rpi-image-arm64-'));
-      const r = cli(cwd, 'image', '--out', 'out');
-      expect(r.stderr).toContain('Boot test passed');
+      expect(first.key, 'runs after the cold action build').not.toBe('');
+      seedLocalCache(ARM64_CACHE, first.key);
+      const cwd = scratch('image-arm64');
+      const r = cli(cwd, ARM64_CACHE, 'image', '--out', 'out');
       expect(r.status, r.stderr.slice(-3000)).toBe(0);
+      expect(r.stderr).toMatch(
+        /Boot test passed in \d+ s: "raspberrypi login:"; rpi-build-firstboot: root filesystem \d+ MiB -> \d+ MiB/,
+      );
+      expect(r.stderr).toMatch(/^Summary:$/m);
       expect(r.stdout).toMatch(/^image-sha256=[0-9a-f]{64}$/m);
       expect(r.stdout).toMatch(/^account=locked$/m);
       const { image, root } = checkImage(join(cwd, 'out'), 'arm64');
+      expect(readFileSync(join(cwd, 'out', 'rpi-build-bookworm-arm64.manifest'), 'utf8')).toBe(
+        first.manifest,
+      );
       const shadow = dumpFromExt4(image, root, '/etc/shadow', join(cwd, 'shadow'));
       expect(readFileSync(shadow, 'utf8')).toMatch(/^pi:!/m);
+      // The first boot grew the root into the larger disk the boot test gave it.
+      const grown = /root filesystem (\d+) MiB -> (\d+) MiB/.exec(
+        readFileSync(join(cwd, 'out', 'rpi-build-bookworm-arm64.boot.log'), 'utf8'),
+      );
+      expect(Number(grown![2]) - Number(grown![1])).toBeGreaterThan(900);
 
-      // The standalone command boots the same (compressed) image again.
-      const again = cli(cwd, 'boot-test', join(cwd, 'out', 'rpi-build-bookworm-arm64.img.xz'));
+      const again = cli(cwd, ARM64_CACHE, 'boot-test', join(cwd, 'out', 'rpi-build-bookworm-arm64.img.xz'));
       expect(again.stderr).toMatch(/PASSED after \d+ s: raspberrypi login:/);
       expect(again.status).toBe(0);
     },
@@ -107,10 +235,52 @@ describe('rpi-build image', () => {
   );
 
   itNeeds(
-    [...NEEDS, 'tool:qemu-system-arm'],
-    'armhf with a user, password, key, hostname and a customize script: builds and boots',
+    [...NEEDS],
+    'an older cache entry is brought up to date with apt; a failing customize script then stops the build: no image, no cache saved',
     () => {
-      const cwd = mkdtempSync(join(tmpdir(), 'rpi-image-armhf-'));
+      expect(first.key, 'runs after the cold action build').not.toBe('');
+      const cwd = scratch('image-fail');
+      const cache = scratch('cache-fail');
+      const older = `${first.restorePrefix}0000000000000000`;
+      seedLocalCache(cache, older);
+      writeFileSync(
+        join(cwd, 'fail.sh'),
+        '#!/bin/sh\necho "checking the widget"\necho "widget missing" >&2\nexit 3\n',
+      );
+      const r = cli(
+        cwd,
+        cache,
+        'image',
+        '--out',
+        'out',
+        '--customize',
+        join(cwd, 'fail.sh'),
+        '--boot-test',
+        'false',
+      );
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`rootfs cache hit on an older archive state: ${older}`);
+      expect(r.stderr).toMatch(/brought the cached root up to date: \d+ package\(s\) upgraded/);
+      expect(readFileSync(join(cwd, '.work', 'logs', 'rootfs.log'), 'utf8')).toMatch(
+        /^\$ chroot \S+ apt-get update/m,
+      );
+      expect(r.stderr).toMatch(/customize script .*fail\.sh exited with code 3/);
+      expect(r.stderr).toContain('checking the widget');
+      expect(r.stderr).toContain('widget missing');
+      expect(existsSync(join(cwd, 'out')) ? readdirSync(join(cwd, 'out')) : []).toEqual([]);
+      // The refreshed root was packed for the cache, yet a failed build saves nothing.
+      expect(existsSync(join(cwd, '.work', 'cache', 'rootfs.tar.zst'))).toBe(true);
+      expect(cacheEntries(cache)).toEqual([`${older}.cache`]);
+      expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(join(cwd, '.work'));
+    },
+    40 * MIN,
+  );
+
+  itNeeds(
+    [...NEEDS, 'tool:qemu-system-arm'],
+    'armhf with a user, password, key, hostname, overlay and a customize script: builds and boots',
+    () => {
+      const cwd = scratch('image-armhf');
       writeFileSync(
         join(cwd, 'hello.sh'),
         '#!/bin/sh\nset -e\necho "customized on $(uname -m)" > /etc/rpi-build-test\n',
@@ -118,8 +288,10 @@ describe('rpi-build image', () => {
       mkdirSync(join(cwd, 'overlay', 'etc', 'motd.d'), { recursive: true });
       writeFileSync(join(cwd, 'overlay', 'etc', 'motd.d', 'hello'), 'from the overlay\n');
       const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB0y6vTgl7aYbNNnj0Rm3Z7b1XHzqZGvFSJAbPZ4yDnq test@ci';
+      const cache = scratch('cache-armhf');
       const r = cli(
         cwd,
+        cache,
         'image',
         '--arch',
         'armhf',
@@ -141,6 +313,8 @@ describe('rpi-build image', () => {
         'Europe/Berlin',
       );
       expect(r.status, r.stderr.slice(-3000)).toBe(0);
+      expect(r.stderr).toContain('rootfs cache miss');
+      expect(cacheEntries(cache)).toHaveLength(1); // a successful CLI build saves its root
       expect(r.stderr).not.toContain('correct horse battery');
       expect(r.stdout).toMatch(/^account=password\+ssh-key$/m);
       const { image, root } = checkImage(join(cwd, 'out'), 'armhf');
@@ -151,39 +325,10 @@ describe('rpi-build image', () => {
       expect(read('/etc/shadow')).toMatch(/^alice:\$6\$[^:]+:/m);
       expect(read('/etc/timezone')).toBe('Europe/Berlin\n');
       for (const f of readdirSync(join(cwd, 'out'))) {
-        if (!f.endsWith('.xz') && !f.endsWith('.img'))
+        if (!f.endsWith('.xz') && !f.endsWith('.img')) {
           expect(readFileSync(join(cwd, 'out', f), 'utf8')).not.toContain('correct horse battery');
+        }
       }
-    },
-    40 * MIN,
-  );
-
-  itNeeds(
-    [...NEEDS],
-    'a customize script that fails stops the build with its output, and the out folder stays empty',
-    () => {
-      const cwd = mkdtempSync(join(tmpdir(), 'rpi-image-fail-'));
-      writeFileSync(
-        join(cwd, 'fail.sh'),
-        '#!/bin/sh\necho "checking the widget"\necho "widget missing" >&2\nexit 3\n',
-      );
-      const r = cli(
-        cwd,
-        'image',
-        '--out',
-        'out',
-        '--customize',
-        join(cwd, 'fail.sh'),
-        '--boot-test',
-        'false',
-      );
-      expect(r.status).toBe(1);
-      expect(r.stderr).toMatch(/customize script .*fail\.sh exited with code 3/);
-      expect(r.stderr).toContain('checking the widget');
-      expect(r.stderr).toContain('widget missing');
-      expect(existsSync(join(cwd, 'out')) ? readdirSync(join(cwd, 'out')) : []).toEqual([]);
-      // Nothing stays mounted below the work folder after the failure.
-      expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(join(cwd, '.work'));
     },
     40 * MIN,
   );

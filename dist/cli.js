@@ -7,16 +7,20 @@ import {
   didYouMean,
   formatDoctor,
   loadConfig,
+  newReport,
+  reportData,
   runDoctor,
   runPipeline,
-  setUpEmulation
-} from "./chunks/chunk-H5XUTUBL.js";
-import "./chunks/chunk-F4W3TPLN.js";
+  setUpEmulation,
+  summaryText
+} from "./chunks/chunk-C2FVSP74.js";
+import "./chunks/chunk-LTESLAQJ.js";
+import "./chunks/chunk-6EFLWPV5.js";
 import {
   InputError,
   errorMessage,
   killChildren
-} from "./chunks/chunk-CUEJ34R6.js";
+} from "./chunks/chunk-HGA742ZW.js";
 
 // src/cli.ts
 import { writeFile } from "node:fs/promises";
@@ -130,15 +134,29 @@ async function main(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-E4RVBG27.js");
+      const { bootTestCommand } = await import("./chunks/command-74YOZLHR.js");
       return bootTestCommand(image, config);
     }
     case "image":
     case "build": {
-      const { outputs } = await runPipeline(config);
+      const report = newReport(config.target, config.arch, config.suite);
+      let outputs = {};
+      try {
+        outputs = (await runPipeline(config, report)).outputs;
+        report.outcome = "success";
+      } catch (err) {
+        report.outcome = "failure";
+        report.error = errorMessage(err);
+        throw err;
+      } finally {
+        if (cli.outputsFile)
+          await writeFile(cli.outputsFile, JSON.stringify({ outputs, report: reportData(report) }));
+        const text = summaryText(report);
+        if (text && !cli.outputsFile) process.stderr.write(`${text}
+`);
+      }
       for (const [k, v] of Object.entries(outputs)) process.stdout.write(`${k}=${v}
 `);
-      if (cli.outputsFile) await writeFile(cli.outputsFile, JSON.stringify(outputs));
       return 0;
     }
   }

@@ -2,18 +2,21 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   OPTIONS,
   loadConfig,
-  runPipeline
-} from "./chunks/chunk-H5XUTUBL.js";
+  newReport,
+  runPipeline,
+  writeJobSummary
+} from "./chunks/chunk-C2FVSP74.js";
 import {
   saveState
-} from "./chunks/chunk-C5PXELOG.js";
-import "./chunks/chunk-F4W3TPLN.js";
+} from "./chunks/chunk-LTESLAQJ.js";
+import "./chunks/chunk-6EFLWPV5.js";
 import {
   errorMessage,
   getInput,
   setFailed,
-  setOutput
-} from "./chunks/chunk-CUEJ34R6.js";
+  setOutput,
+  warning
+} from "./chunks/chunk-HGA742ZW.js";
 
 // src/config/inputs.ts
 function readInputs() {
@@ -29,15 +32,26 @@ function readInputs() {
 // src/main.ts
 async function run() {
   saveState("isPost", true);
+  let report;
   try {
     const config = await loadConfig(readInputs());
-    const { outputs } = await runPipeline(config);
+    report = newReport(config.target, config.arch, config.suite);
+    const { outputs } = await runPipeline(config, report);
     for (const [k, v] of Object.entries(outputs)) setOutput(k, v);
+    report.outcome = "success";
     saveState("outcome", "success");
   } catch (err) {
     saveState("outcome", "failure");
+    if (report) {
+      report.outcome = "failure";
+      report.error = errorMessage(err);
+    }
     setFailed(errorMessage(err));
   }
+  if (report)
+    await writeJobSummary(report).catch(
+      (err) => warning(`could not write the job summary: ${errorMessage(err)}`)
+    );
 }
 await run();
 export {

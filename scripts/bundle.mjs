@@ -1,5 +1,9 @@
 // Bundles the three entry points into dist/ as ESM; dist/ is committed and checked in CI.
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+
+// Start empty: chunk names carry hashes, and old chunks must not linger in the committed dist/.
+rmSync('dist', { recursive: true, force: true });
 
 const banner = {
   // Some CommonJS dependencies call require(); give the ESM bundle one.

@@ -6,6 +6,8 @@ import { loadConfig } from './config/load.js';
 import { formatDoctor, runDoctor } from './host/doctor.js';
 import { runPipeline, setUpEmulation } from './pipeline.js';
 import { InputError, errorMessage } from './runtime/errors.js';
+import { newReport, reportData } from './publish/report.js';
+import { summaryText } from './publish/summary.js';
 import { killChildren } from './runtime/exec.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -40,9 +42,23 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'image':
     case 'build': {
-      const { outputs } = await runPipeline(config);
+      const report = newReport(config.target, config.arch, config.suite);
+      let outputs: Record<string, string> = {};
+      try {
+        outputs = (await runPipeline(config, report)).outputs;
+        report.outcome = 'success';
+      } catch (err) {
+        report.outcome = 'failure';
+        report.error = errorMessage(err);
+        throw err;
+      } finally {
+        // The sudo hand-off reads this back, on failure too (phases for the summary).
+        if (cli.outputsFile)
+          await writeFile(cli.outputsFile, JSON.stringify({ outputs, report: reportData(report) }));
+        const text = summaryText(report);
+        if (text && !cli.outputsFile) process.stderr.write(`${text}\n`);
+      }
       for (const [k, v] of Object.entries(outputs)) process.stdout.write(`${k}=${v}\n`);
-      if (cli.outputsFile) await writeFile(cli.outputsFile, JSON.stringify(outputs));
       return 0;
     }
   }

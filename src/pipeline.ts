@@ -5,6 +5,7 @@ import { runDoctor } from './host/doctor.js';
 import { buildAsRoot } from './runtime/as-root.js';
 import { logger } from './runtime/log.js';
 import { isRoot } from './runtime/privilege.js';
+import type { RunReport } from './publish/report.js';
 
 export type Outputs = Record<string, string>;
 
@@ -12,12 +13,13 @@ export interface PipelineResult {
   outputs: Outputs;
 }
 
-export async function setUpEmulation(config: BuildConfig): Promise<Outputs> {
+export async function setUpEmulation(config: BuildConfig, report?: RunReport): Promise<Outputs> {
   const r = await logger().group('QEMU emulation', () => ensureEmulation(config.arch));
+  if (report) report.emulation = { native: r.native, emulated: r.emulated };
   return { platforms: r.platforms.join(','), native: r.native.join(','), emulated: r.emulated.join(',') };
 }
 
-export async function runPipeline(config: BuildConfig): Promise<PipelineResult> {
+export async function runPipeline(config: BuildConfig, report: RunReport): Promise<PipelineResult> {
   const log = logger();
   const doctor = await log.group('Host doctor', async () => {
     const d = await runDoctor(config);
@@ -28,17 +30,23 @@ export async function runPipeline(config: BuildConfig): Promise<PipelineResult> 
     }
     return d;
   });
+  report.host = {
+    machine: doctor.host.machine,
+    kernel: doctor.host.kernelRelease,
+    userland: doctor.host.userland.arch,
+    problems: doctor.problems,
+  };
   const diskProblem = doctor.problems.find((p) => p.id === 'low-disk');
   if (diskProblem) throw new Error(`${diskProblem.diagnosis} ${diskProblem.fix}`);
 
-  const outputs: Outputs = { ...(await setUpEmulation(config)) };
+  const outputs: Outputs = { ...(await setUpEmulation(config, report)) };
   switch (config.target) {
     case 'qemu':
       return { outputs };
     case 'image': {
-      if (!isRoot()) return { outputs: { ...outputs, ...(await buildAsRoot(config)) } };
+      if (!isRoot()) return { outputs: { ...outputs, ...(await buildAsRoot(config, report)) } };
       const { buildImage } = await import('./builders/image.js');
-      return { outputs: { ...outputs, ...(await buildImage(config)) } };
+      return { outputs: { ...outputs, ...(await buildImage(config, report)) } };
     }
     case 'kernel':
       throw new Error(

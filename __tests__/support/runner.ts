@@ -51,12 +51,13 @@ export class Runner {
   readonly workspace: string;
   readonly temp: string;
 
-  constructor() {
-    this.dir = mkdtempSync(join(tmpdir(), 'rpi-build-runner-'));
+  /** `dir` reuses a runner's folders, as a hosted runner's paths stay the same from run to run. */
+  constructor(dir?: string) {
+    this.dir = dir ?? mkdtempSync(join(tmpdir(), 'rpi-build-runner-'));
     this.workspace = join(this.dir, 'workspace');
     this.temp = join(this.dir, 'temp');
-    mkdirSync(this.workspace);
-    mkdirSync(this.temp);
+    mkdirSync(this.workspace, { recursive: true });
+    mkdirSync(this.temp, { recursive: true });
     this.files = {
       output: join(this.dir, 'output'),
       state: join(this.dir, 'state'),

@@ -71,7 +71,8 @@ export function bootFilesFromConfig(configTxt: string): { kernel: string; initra
 function qemuArgs(arch: Arch, kernel: string, initrd: string | undefined, disk: string): string[] {
   const common = [
     '-M',
-    'virt',
+    // Debian's armmp kernel has no LPAE: keep virt's PCI window below 4 GiB or it finds no disk.
+    arch === 'arm64' ? 'virt' : 'virt,highmem=off',
     '-m',
     '1024',
     '-smp',

@@ -10,12 +10,16 @@ import { compressImage } from '../image/compress.js';
 import { readManifest, writeManifest } from '../image/manifest.js';
 import { bootTest } from '../boot/qemu.js';
 import { customizeRootfs } from '../rootfs/customize.js';
-import { buildRootfs } from '../rootfs/mmdebstrap.js';
+import { rootfsWithCache, savePending } from '../cache/rootfs-step.js';
+import { selectStore } from '../cache/select.js';
+import { LocalStore } from '../cache/local-store.js';
+import type { PendingSave } from '../cache/store.js';
 import { rootfsPackages } from '../rootfs/packages.js';
 import { cleanupWorkDir } from '../diagnostics/cleanup.js';
 import { exec } from '../runtime/exec.js';
 import { inActions, logger } from '../runtime/log.js';
-import { Phases } from '../runtime/phases.js';
+import type { Phases } from '../runtime/phases.js';
+import type { RunReport } from '../publish/report.js';
 import { invokingUser } from '../runtime/privilege.js';
 import { saveState } from '../runtime/state.js';
 
@@ -62,7 +66,7 @@ async function publishLocal(files: string[], outDir: string): Promise<string[]> 
   return placed;
 }
 
-export async function buildDebianImage(config: BuildConfig): Promise<ImageBuildResult> {
+export async function buildDebianImage(config: BuildConfig, report: RunReport): Promise<ImageBuildResult> {
   const arch = config.arch[0]!;
   const workDir = resolve(config.workDir ?? defaultWorkDir());
   if (inActions()) saveState('workDir', workDir);
@@ -77,23 +81,33 @@ export async function buildDebianImage(config: BuildConfig): Promise<ImageBuildR
   for (const d of [dirs.stage, dirs.logs, dirs.hooks, dirs.boot]) await mkdir(d, { recursive: true });
   const base = `${config.imageName}-${config.suite}-${arch}`;
   const image = join(dirs.stage, `${base}.img`);
-  const phases = new Phases();
+  const phases = report.phases;
   const log = (name: string): string => join(dirs.logs, `${name}.log`);
 
-  await phases.run('rootfs', `Root filesystem: Debian ${config.suite} ${arch} (mmdebstrap)`, () =>
-    buildRootfs(
+  const spec = {
+    arch,
+    suite: config.suite,
+    mirror: config.mirror,
+    components: ['main', 'non-free-firmware'],
+    packages: rootfsPackages(arch, config.packages),
+  };
+  const store = config.cache ? selectStore(config) : undefined;
+  const pending: PendingSave[] = [];
+  const rootfsCache = await phases.run('rootfs', `Root filesystem: Debian ${config.suite} ${arch}`, () =>
+    rootfsWithCache(
+      spec,
+      config,
+      store,
       {
-        arch,
-        suite: config.suite,
-        mirror: config.mirror,
-        components: ['main', 'non-free-firmware'],
-        packages: rootfsPackages(arch, config.packages),
+        root: dirs.rootfs,
+        hooks: dirs.hooks,
+        tarball: join(workDir, 'cache', 'rootfs.tar.zst'),
+        log: log('rootfs'),
       },
-      dirs.rootfs,
-      dirs.hooks,
-      log('rootfs'),
+      pending,
     ),
   );
+  report.caches.push(rootfsCache);
   const custom = await phases.run(
     'customize',
     'Customize: Raspberry Pi boot, user, locale, scripts, initramfs',
@@ -150,22 +164,28 @@ export async function buildDebianImage(config: BuildConfig): Promise<ImageBuildR
   const files = [compressed, `${image}.bmap`, manifestPath, ...(config.bootTest ? [bootLog] : [])];
   const sums = await writeSha256Sums(dirs.stage, files);
   const placed = await publishLocal([...files, join(dirs.stage, 'SHA256SUMS')], resolve(config.outDir));
+  // Only now, with every file in place, is the build a success worth caching.
+  if (store && pending.length) {
+    if (inActions()) {
+      saveState('pendingSaves', pending);
+      if (store instanceof LocalStore) saveState('cacheDir', store.dir);
+    } else await savePending(store, pending);
+  }
   const imagePath = placed[0]!;
   const size = (await stat(imagePath)).size;
   await writeFile(join(dirs.logs, 'phases.txt'), `${phases.table()}\n`);
   logger().info(`Phases:\n${phases.table()}`);
-  return {
-    outputs: {
-      'image-path': imagePath,
-      'image-sha256': sums[imagePath.split('/').pop()!]!,
-      'image-size': String(size),
-      'kernel-release': custom.kernelVersion,
-      'root-size': String(assembled.layout.rootSize),
-      'package-count': String(manifest.length),
-      account: custom.account,
-      'boot-test': boot ? `passed in ${boot.seconds.toFixed(0)} s` : 'skipped',
-    },
-    phases,
-    files: placed,
+  const outputs = {
+    'image-path': imagePath,
+    'image-sha256': sums[imagePath.split('/').pop()!]!,
+    'image-size': String(size),
+    'kernel-release': custom.kernelVersion,
+    'root-size': String(assembled.layout.rootSize),
+    'package-count': String(manifest.length),
+    account: custom.account,
+    'boot-test': boot ? `passed in ${boot.seconds.toFixed(0)} s` : 'skipped',
+    'cache-hit': String(rootfsCache.status === 'hit'),
   };
+  Object.assign(report.facts, outputs);
+  return { outputs, phases, files: placed };
 }

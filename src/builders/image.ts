@@ -2,10 +2,11 @@
 import type { BuildConfig } from '../config/schema.js';
 import type { Outputs } from '../pipeline.js';
 import { buildDebianImage } from './debian.js';
+import type { RunReport } from '../publish/report.js';
 
-export async function buildImage(config: BuildConfig): Promise<Outputs> {
+export async function buildImage(config: BuildConfig, report: RunReport): Promise<Outputs> {
   if (config.builder === 'pi-gen') {
     throw new Error('builder pi-gen is not available in this version of rpi-build yet; use builder debian.');
   }
-  return (await buildDebianImage(config)).outputs;
+  return (await buildDebianImage(config, report)).outputs;
 }

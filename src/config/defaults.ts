@@ -20,5 +20,7 @@ export const DEFAULTS: RawConfig = {
   'boot-size': 256,
   'boot-test': true,
   'boot-timeout': 900,
+  cache: true,
+  'cache-read-only': false,
   'out-dir': 'out',
 };

@@ -15,7 +15,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { BuildConfig } from '../config/schema.js';
+import type { Arch, BuildConfig } from '../config/schema.js';
 import { exec } from '../runtime/exec.js';
 import { ExecError, InputError } from '../runtime/errors.js';
 import { logger } from '../runtime/log.js';
@@ -74,7 +74,9 @@ async function write(root: string, path: string, text: string, mode = 0o644): Pr
 }
 
 export async function kernelVersion(root: string): Promise<string> {
-  const kernels = (await readdir(join(root, 'boot'))).filter((f) => f.startsWith('vmlinuz-')).sort();
+  const kernels = (await readdir(join(root, 'boot')))
+    .filter((f) => f.startsWith('vmlinuz-'))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const last = kernels.pop();
   if (!last)
     throw new Error(
@@ -209,8 +211,7 @@ async function configureTimezone(root: string, config: BuildConfig): Promise<voi
 }
 
 /** The Pi's boot configuration: what raspi-firmware's hooks read when the initramfs is made. */
-async function configureBoot(root: string, config: BuildConfig): Promise<void> {
-  const arch = config.arch[0]!;
+export async function configureBoot(root: string, arch: Arch): Promise<void> {
   await write(
     root,
     'etc/default/raspi-firmware',
@@ -321,6 +322,9 @@ async function runCustomizeScripts(root: string, scripts: string[], logFile: str
  */
 export const INITRAMFS_MODULES = [
   'ext4',
+  'crc32c_generic', // ext4's checksums; a soft dependency modprobe does not follow
+  'gpio_regulator', // SD card power regulators on the Pi
+  'fixed',
   'vfat',
   'nls_cp437',
   'nls_ascii',
@@ -349,9 +353,8 @@ export const INITRAMFS_MODULES = [
  * Debian's defaults (natively, where they are cheap). raspi-firmware's hook then copies
  * kernel, initramfs and device trees into /boot/firmware and writes config.txt and cmdline.txt.
  */
-async function makeInitramfs(root: string, version: string, logFile: string): Promise<void> {
-  await rm(join(root, 'usr', 'sbin', 'update-initramfs'), { force: true });
-  await inChroot(root, UNDIVERT_INITRAMFS, { logFile });
+export async function makeInitramfs(root: string, logFile: string): Promise<void> {
+  const version = await kernelVersion(root);
   const conf = join(root, 'tmp', 'rpi-build-initramfs');
   await exec('cp', ['-a', join(root, 'etc', 'initramfs-tools'), conf], {
     privileged: 'copying the initramfs config',
@@ -378,6 +381,12 @@ async function makeInitramfs(root: string, version: string, logFile: string): Pr
   });
 }
 
+/** Puts Debian's update-initramfs back, so kernel updates on the device make their own. */
+async function restoreUpdateInitramfs(root: string, logFile: string): Promise<void> {
+  await rm(join(root, 'usr', 'sbin', 'update-initramfs'), { force: true });
+  await inChroot(root, UNDIVERT_INITRAMFS, { logFile });
+}
+
 /** Files that must differ per device or must not ship: made again on first boot. */
 async function scrub(root: string): Promise<void> {
   for (const f of await readdir(join(root, 'etc', 'ssh')).catch(() => [] as string[])) {
@@ -395,6 +404,11 @@ async function scrub(root: string): Promise<void> {
   await chmod(join(root, 'tmp'), 0o1777);
 }
 
+/**
+ * The configuration-specific part, on top of the (possibly cached) base. update-initramfs
+ * stays diverted until the end, so packages a customize script installs do not each run
+ * mkinitramfs; when scripts ran, the initramfs is made once more.
+ */
 export async function customizeRootfs(
   root: string,
   config: BuildConfig,
@@ -406,13 +420,15 @@ export async function customizeRootfs(
     root,
     async () => {
       await configureSystem(root, config, logFile);
-      await configureBoot(root, config);
       await configureLocale(root, config, logFile);
       await configureTimezone(root, config);
       account = await configureUser(root, config, logFile);
       if (config.overlay) await applyOverlay(root, config.overlay, logFile);
-      if (config.customize.length) await runCustomizeScripts(root, config.customize, logFile);
-      await makeInitramfs(root, version, logFile);
+      if (config.customize.length) {
+        await runCustomizeScripts(root, config.customize, logFile);
+        await makeInitramfs(root, logFile);
+      }
+      await restoreUpdateInitramfs(root, logFile);
     },
     logFile,
   );

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { OPTIONS } from '../config/options.js';
 import { camel, type BuildConfig } from '../config/schema.js';
 import { exec } from './exec.js';
+import { mergeReportData, type ReportData, type RunReport } from '../publish/report.js';
 
 /** The validated config back as kebab-case keys (JSON is valid YAML for --config). */
 export function configToRaw(config: BuildConfig): Record<string, unknown> {
@@ -25,7 +26,7 @@ function cliPath(): string {
   return join(dirname(realpathSync(process.argv[1]!)), 'cli.js');
 }
 
-export async function buildAsRoot(config: BuildConfig): Promise<Record<string, string>> {
+export async function buildAsRoot(config: BuildConfig, report: RunReport): Promise<Record<string, string>> {
   const dir = await mkdtemp(join(process.env.RUNNER_TEMP ?? tmpdir(), 'rpi-build-sudo-'));
   const configFile = join(dir, 'config.json');
   const outputsFile = join(dir, 'outputs.json');
@@ -39,7 +40,13 @@ export async function buildAsRoot(config: BuildConfig): Promise<Record<string, s
         onLine: (line, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`),
       },
     );
-    return JSON.parse(await readFile(outputsFile, 'utf8')) as Record<string, string>;
+    const back = JSON.parse(await readFile(outputsFile, 'utf8')) as {
+      outputs: Record<string, string>;
+      report: ReportData;
+    };
+    // The child's own host and emulation sections repeat ours; take its phases, caches and facts.
+    mergeReportData(report, back.report);
+    return back.outputs;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

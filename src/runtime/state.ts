@@ -15,6 +15,10 @@ export interface PostState {
   failedPhase?: string;
   /** Path of the JSON run report (phases, timings) written by main. */
   reportFile?: string;
+  /** Caches to save in the post step, if the build succeeded. */
+  pendingSaves?: { what: string; key: string; file: string; restorePrefix?: string }[];
+  /** Local cache folder, when the local store serves the run. */
+  cacheDir?: string;
 }
 
 const KEYS: (keyof PostState)[] = [

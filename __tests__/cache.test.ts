@@ -1,0 +1,93 @@
+import { mkdtempSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LocalStore } from '../src/cache/local-store.js';
+import { archiveState, rootfsKeys } from '../src/cache/rootfs-cache.js';
+
+const spec = {
+  arch: 'arm64' as const,
+  suite: 'bookworm',
+  mirror: 'http://deb.debian.org/debian',
+  components: ['main', 'non-free-firmware'],
+  packages: ['b', 'a'],
+};
+
+describe('rootfs cache keys', () => {
+  it('change with everything that changes the root, not with package order', () => {
+    const k = rootfsKeys(spec, 'state1');
+    expect(k.key.startsWith(k.restorePrefix)).toBe(true);
+    expect(rootfsKeys({ ...spec, packages: ['a', 'b'] }, 'state1').key).toBe(k.key);
+    for (const other of [
+      { ...spec, arch: 'armhf' as const },
+      { ...spec, suite: 'trixie' },
+      { ...spec, packages: ['a'] },
+      { ...spec, mirror: 'http://other/debian' },
+      { ...spec, components: ['main'] },
+    ]) {
+      expect(rootfsKeys(other, 'state1').restorePrefix).not.toBe(k.restorePrefix);
+    }
+    // A new archive state is a new key with the same restore prefix.
+    const newer = rootfsKeys(spec, 'state2');
+    expect(newer.key).not.toBe(k.key);
+    expect(newer.restorePrefix).toBe(k.restorePrefix);
+  });
+
+  it('reads the archive state from InRelease, retrying a failing server', async () => {
+    let calls = 0;
+    let body = 'Date: Sat, 21 Nov 2026 00:00:00 UTC\n';
+    const server = createServer((req, res) => {
+      calls++;
+      if (calls === 1) return void res.writeHead(500).end();
+      if (req.url === '/debian/dists/bookworm/InRelease') return void res.end(body);
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    try {
+      const a = await archiveState(`http://127.0.0.1:${port}/debian`, 'bookworm');
+      expect(a).toMatch(/^[0-9a-f]{16}$/);
+      body = 'Date: Sun, 22 Nov 2026 00:00:00 UTC\n';
+      expect(await archiveState(`http://127.0.0.1:${port}/debian`, 'bookworm')).not.toBe(a);
+      await expect(archiveState(`http://127.0.0.1:${port}/debian`, 'sid-nonexistent')).rejects.toThrow(
+        /has no InRelease or Release file/,
+      );
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('local store', () => {
+  const file = (dir: string, text: string) => {
+    const p = join(dir, `f-${Math.random()}`);
+    writeFileSync(p, text);
+    return p;
+  };
+  it('saves once per key, restores exact keys first, then the newest entry by prefix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rpi-store-'));
+    const store = new LocalStore(join(dir, 'cache'));
+    expect(await store.restore('rootfs-x-s1', ['rootfs-x-'])).toBeUndefined();
+    expect(await store.save('rootfs-x-s1', file(dir, 'one'))).toBe(true);
+    expect(await store.save('rootfs-x-s1', file(dir, 'again'))).toBe(false);
+    const exact = await store.restore('rootfs-x-s1', ['rootfs-x-']);
+    expect(exact).toMatchObject({ key: 'rootfs-x-s1', exact: true, size: 3 });
+    expect(readFileSync(exact!.path, 'utf8')).toBe('one');
+    await store.save('rootfs-x-s2', file(dir, 'two'));
+    utimesSync(join(dir, 'cache', 'rootfs-x-s1.cache'), new Date(1000), new Date(1000));
+    const partial = await store.restore('rootfs-x-s3', ['rootfs-x-']);
+    expect(partial).toMatchObject({ key: 'rootfs-x-s2', exact: false });
+    expect(await store.restore('rootfs-y-s1', ['rootfs-y-'])).toBeUndefined();
+  });
+  it('keeps two entries per prefix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rpi-store-'));
+    const store = new LocalStore(join(dir, 'cache'));
+    for (const [i, k] of ['p-1', 'p-2', 'p-3'].entries()) {
+      await store.save(k, file(dir, k), 'p-');
+      utimesSync(join(dir, 'cache', `${k}.cache`), new Date(1000 * (i + 1)), new Date(1000 * (i + 1)));
+    }
+    await store.save('p-4', file(dir, 'p-4'), 'p-');
+    expect(readdirSync(join(dir, 'cache')).sort()).toEqual(['p-3.cache', 'p-4.cache']);
+  });
+});

@@ -1,0 +1,113 @@
+// The root filesystem cache: the finished base (mmdebstrap output with Pi boot config and
+// initramfs) as a zstd tarball, keyed by everything that changes it and by the archive's own
+// state, so a new archive state is a new key while older entries still serve as a start.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { exec } from '../runtime/exec.js';
+import { logger } from '../runtime/log.js';
+import type { RootfsSpec } from '../rootfs/mmdebstrap.js';
+
+/** Bump when the base recipe changes what ends up in the tarball. */
+export const ROOTFS_RECIPE = 'v1';
+
+const sha = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
+
+export interface RootfsKeys {
+  key: string;
+  /** Same configuration, any archive state: an older entry to bring up to date. */
+  restorePrefix: string;
+}
+
+export function rootfsKeys(spec: RootfsSpec, archiveState: string): RootfsKeys {
+  const config = sha(
+    JSON.stringify({
+      recipe: ROOTFS_RECIPE,
+      arch: spec.arch,
+      suite: spec.suite,
+      mirror: spec.mirror.replace(/\/+$/, ''),
+      components: [...spec.components].sort(),
+      packages: [...spec.packages].sort(),
+    }),
+  ).slice(0, 16);
+  const restorePrefix = `rpi-build-rootfs-${ROOTFS_RECIPE}-${spec.arch}-${spec.suite}-${config}-`;
+  return { key: `${restorePrefix}${archiveState}`, restorePrefix };
+}
+
+/** The archive's state: a hash of the suite's InRelease (its Date and every index hash). */
+export async function archiveState(mirror: string, suite: string, tries = 4): Promise<string> {
+  const base = mirror.replace(/\/+$/, '');
+  for (const name of ['InRelease', 'Release']) {
+    const url = `${base}/dists/${suite}/${name}`;
+    if (url.startsWith('file://')) {
+      const text = await readFile(fileURLToPath(url)).catch(() => undefined);
+      if (text) return sha(text).slice(0, 16);
+      continue;
+    }
+    for (let i = 0; i < tries; i++) {
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+        if (res.status === 404) break;
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        return sha(Buffer.from(await res.arrayBuffer())).slice(0, 16);
+      } catch (err) {
+        if (i === tries - 1)
+          throw new Error(
+            `cannot read ${url}: ${(err as Error).message}. Check the mirror input and the network.`,
+          );
+        const wait = 1000 * 2 ** i;
+        logger().warn(`reading ${url} failed (${(err as Error).message}); retrying in ${wait / 1000} s`);
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+  throw new Error(`${base}/dists/${suite}/ has no InRelease or Release file: is "${suite}" on this mirror?`);
+}
+
+/** Packs the root as root: numeric owners, device nodes, xattrs (file capabilities) kept. */
+export async function packRootfs(root: string, tarball: string, logFile: string): Promise<void> {
+  await exec(
+    'tar',
+    [
+      '--create',
+      '--file',
+      tarball,
+      '--use-compress-program=zstd -T0 -3',
+      '--numeric-owner',
+      '--xattrs',
+      '--xattrs-include=*',
+      '--acls',
+      '--one-file-system',
+      '-C',
+      root,
+      '.',
+    ],
+    {
+      privileged: 'packing the root filesystem',
+      logFile,
+    },
+  );
+}
+
+export async function unpackRootfs(tarball: string, root: string, logFile: string): Promise<void> {
+  await exec('mkdir', ['-p', root], { privileged: 'unpacking the root filesystem' });
+  await exec(
+    'tar',
+    [
+      '--extract',
+      '--file',
+      tarball,
+      '--use-compress-program=zstd -d -T0',
+      '--numeric-owner',
+      '--xattrs',
+      '--xattrs-include=*',
+      '--acls',
+      '-C',
+      root,
+    ],
+    {
+      privileged: 'unpacking the root filesystem',
+      logFile,
+    },
+  );
+}

@@ -1,0 +1,88 @@
+// The root filesystem phase with its cache: an exact hit unpacks the base; an entry from an
+// older archive state is unpacked and brought up to date with apt; a miss builds it. New or
+// refreshed bases are packed for saving, which happens only once the whole build succeeded.
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { BuildConfig } from '../config/schema.js';
+import { buildBase, refreshBase } from '../rootfs/base.js';
+import type { RootfsSpec } from '../rootfs/mmdebstrap.js';
+import { errorMessage } from '../runtime/errors.js';
+import { formatBytes, logger } from '../runtime/log.js';
+import { archiveState, packRootfs, rootfsKeys, unpackRootfs } from './rootfs-cache.js';
+import type { CacheStore, PendingSave } from './store.js';
+
+export interface CacheReport {
+  name: string;
+  status: 'hit' | 'partial' | 'miss' | 'disabled' | 'error';
+  key?: string;
+  size?: number;
+}
+
+export interface RootfsPaths {
+  root: string;
+  hooks: string;
+  tarball: string;
+  log: string;
+}
+
+export async function rootfsWithCache(
+  spec: RootfsSpec,
+  config: Pick<BuildConfig, 'cache' | 'cacheReadOnly'>,
+  store: CacheStore | undefined,
+  paths: RootfsPaths,
+  pending: PendingSave[],
+): Promise<CacheReport> {
+  const log = logger();
+  if (!config.cache || !store) {
+    await buildBase(spec, paths.root, paths.hooks, paths.log);
+    return { name: 'rootfs', status: 'disabled' };
+  }
+  const keys = rootfsKeys(spec, await archiveState(spec.mirror, spec.suite));
+  await mkdir(dirname(paths.tarball), { recursive: true });
+  let hit;
+  try {
+    hit = await store.restore(keys.key, [keys.restorePrefix], paths.tarball);
+  } catch (err) {
+    // A cache that is down or answers 500 must not stop the build.
+    log.warn(`rootfs cache unavailable (${errorMessage(err)}); building without it`);
+  }
+  const report: CacheReport = { name: 'rootfs', status: 'miss', key: keys.key };
+  if (hit) {
+    log.info(
+      `rootfs cache ${hit.exact ? 'hit' : 'hit on an older archive state'}: ${hit.key} (${formatBytes(hit.size)}, ${store.kind})`,
+    );
+    await unpackRootfs(hit.path, paths.root, paths.log);
+    report.size = hit.size;
+    if (hit.exact) return { ...report, status: 'hit' };
+    const { upgraded } = await refreshBase(paths.root, spec.arch, paths.log);
+    log.info(`brought the cached root up to date: ${upgraded} package(s) upgraded`);
+    report.status = 'partial';
+  } else {
+    log.info(`rootfs cache miss: ${keys.key}`);
+    await buildBase(spec, paths.root, paths.hooks, paths.log);
+  }
+  if (!config.cacheReadOnly) {
+    await packRootfs(paths.root, paths.tarball, paths.log);
+    pending.push({ what: 'rootfs', key: keys.key, file: paths.tarball, restorePrefix: keys.restorePrefix });
+  }
+  return report;
+}
+
+/** Saves what the build asked for; a failing cache only warns. Returns what was saved. */
+export async function savePending(store: CacheStore, pending: PendingSave[]): Promise<CacheReport[]> {
+  const out: CacheReport[] = [];
+  for (const p of pending) {
+    try {
+      const saved = await store.save(p.key, p.file, p.restorePrefix);
+      logger().info(
+        saved
+          ? `saved ${p.what} cache ${p.key} (${store.kind})`
+          : `${p.what} cache ${p.key} exists; not saved again`,
+      );
+      if (saved) out.push({ name: p.what, status: 'miss', key: p.key });
+    } catch (err) {
+      logger().warn(`could not save the ${p.what} cache (${errorMessage(err)}); the build itself succeeded`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,40 @@
+// What a run did, for the job summary, the CLI's closing table and diagnostics:
+// host and emulation, phases with durations, caches, facts about what was built.
+import type { CacheReport } from '../cache/rootfs-step.js';
+import type { Problem } from '../host/diagnose.js';
+import { Phases } from '../runtime/phases.js';
+
+export interface RunReport {
+  target: string;
+  arch: string[];
+  suite: string;
+  host?: { machine: string; kernel: string; userland: string; problems: Problem[] };
+  emulation?: { native: string[]; emulated: string[] };
+  phases: Phases;
+  caches: CacheReport[];
+  /** Facts about the product: size, sha256, kernel release, package count, boot test, account. */
+  facts: Record<string, string>;
+  outcome?: 'success' | 'failure';
+  error?: string;
+}
+
+export function newReport(target: string, arch: string[], suite: string): RunReport {
+  return { target, arch, suite, phases: new Phases(), caches: [], facts: {} };
+}
+
+/** The serialisable part (the sudo child hands this back to the parent). */
+export interface ReportData {
+  phases: { name: string; seconds: number; ok: boolean }[];
+  caches: CacheReport[];
+  facts: Record<string, string>;
+}
+
+export function reportData(r: RunReport): ReportData {
+  return { phases: r.phases.timings, caches: r.caches, facts: r.facts };
+}
+
+export function mergeReportData(r: RunReport, d: ReportData): void {
+  r.phases.timings.push(...d.phases);
+  r.caches.push(...d.caches);
+  Object.assign(r.facts, d.facts);
+}

@@ -1,0 +1,86 @@
+// The job summary (GitHub's step summary, Markdown) and the same facts as plain text for the CLI.
+import * as core from '@actions/core';
+import { formatBytes } from '../runtime/log.js';
+import type { RunReport } from './report.js';
+
+const FACT_LABELS: Record<string, string> = {
+  'image-path': 'Image',
+  'image-size': 'Compressed size',
+  'image-sha256': 'SHA-256',
+  'kernel-release': 'Kernel',
+  'package-count': 'Packages',
+  'boot-test': 'Boot test',
+  account: 'First user',
+};
+
+function factValue(key: string, value: string): string {
+  if (key === 'image-size') return formatBytes(Number(value));
+  if (key === 'account' && value === 'locked') return 'locked (no password and no SSH key given)';
+  return value;
+}
+
+export function summaryMarkdown(r: RunReport): string {
+  const lines: string[] = [];
+  const ok = r.outcome === 'success';
+  lines.push(
+    `## rpi-build: ${r.target} ${r.arch.join(',')} ${r.target === 'image' ? r.suite : ''} ${ok ? '✅ succeeded' : '❌ failed'}`.replace(
+      / +/g,
+      ' ',
+    ),
+  );
+  if (!ok && r.error) {
+    const failed = r.phases.timings.find((p) => !p.ok);
+    lines.push(
+      '',
+      `**Failed${failed ? ` in phase \`${failed.name}\`` : ''}:**`,
+      '',
+      '```',
+      r.error.split('\n').slice(-25).join('\n'),
+      '```',
+    );
+  }
+  if (r.host) {
+    lines.push('', '### Host', '', '| | |', '| --- | --- |');
+    lines.push(`| machine | ${r.host.machine} (kernel ${r.host.kernel}), userland ${r.host.userland} |`);
+    if (r.emulation)
+      lines.push(
+        `| emulated | ${r.emulation.emulated.join(', ') || 'nothing'} |`,
+        `| native | ${r.emulation.native.join(', ') || 'nothing'} |`,
+      );
+    for (const p of r.host.problems) lines.push(`| ${p.severity}: ${p.id} | ${p.diagnosis} Fix: ${p.fix} |`);
+  }
+  if (r.phases.timings.length) {
+    lines.push('', '### Phases', '', '| phase | seconds | result |', '| --- | ---: | --- |');
+    for (const p of r.phases.timings)
+      lines.push(`| ${p.name} | ${p.seconds.toFixed(1)} | ${p.ok ? 'ok' : 'failed'} |`);
+  }
+  if (r.caches.length) {
+    lines.push('', '### Caches', '', '| cache | result | key | size |', '| --- | --- | --- | ---: |');
+    for (const c of r.caches)
+      lines.push(`| ${c.name} | ${c.status} | \`${c.key ?? '-'}\` | ${c.size ? formatBytes(c.size) : '-'} |`);
+  }
+  const facts = Object.entries(r.facts).filter(([k]) => FACT_LABELS[k]);
+  if (facts.length) {
+    lines.push('', '### Result', '', '| | |', '| --- | --- |');
+    for (const [k, v] of facts) lines.push(`| ${FACT_LABELS[k]} | ${factValue(k, v)} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function writeJobSummary(r: RunReport): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await core.summary.addRaw(summaryMarkdown(r)).write();
+}
+
+export function summaryText(r: RunReport): string {
+  const rows = [
+    ...r.phases.timings.map(
+      (p) => `  ${p.name.padEnd(12)} ${p.seconds.toFixed(1).padStart(7)} s${p.ok ? '' : '  FAILED'}`,
+    ),
+    ...r.caches.map((c) => `  cache ${c.name}: ${c.status}${c.key ? ` (${c.key})` : ''}`),
+    ...Object.entries(r.facts)
+      .filter(([k]) => FACT_LABELS[k])
+      .map(([k, v]) => `  ${FACT_LABELS[k]!.padEnd(16)} ${factValue(k, v)}`),
+  ];
+  return rows.length ? `Summary:\n${rows.join('\n')}` : '';
+}

@@ -1,0 +1,72 @@
+// The base root filesystem: everything determined by arch, suite, mirror and packages
+// (not by hostname, users or scripts), so it can be cached: mmdebstrap's output, the Pi's
+// boot configuration, and the initramfs with raspi-firmware's files in /boot/firmware.
+import type { Arch } from '../config/schema.js';
+import { exec } from '../runtime/exec.js';
+import { logger } from '../runtime/log.js';
+import { inChroot, withChrootMounts } from './chroot.js';
+import { configureBoot, kernelVersion, makeInitramfs } from './customize.js';
+import { buildRootfs, type RootfsSpec } from './mmdebstrap.js';
+
+export async function buildBase(
+  spec: RootfsSpec,
+  root: string,
+  hooksDir: string,
+  logFile: string,
+): Promise<void> {
+  await buildRootfs(spec, root, hooksDir, logFile);
+  await finishBase(root, spec.arch, logFile);
+}
+
+async function finishBase(root: string, arch: Arch, logFile: string): Promise<void> {
+  await configureBoot(root, arch);
+  await withChrootMounts(root, () => makeInitramfs(root, logFile), logFile);
+}
+
+/**
+ * Brings a base restored from an older archive state up to date with apt inside the root,
+ * instead of starting from nothing; a new kernel gets a new initramfs.
+ */
+export async function refreshBase(root: string, arch: Arch, logFile: string): Promise<{ upgraded: number }> {
+  const before = await kernelVersion(root);
+  let upgraded = 0;
+  await withChrootMounts(
+    root,
+    async () => {
+      await inChroot(root, ['apt-get', 'update', '-q', '-o', 'Acquire::Retries=5'], {
+        logFile,
+        onLine: (l) => logger().progress(`apt: ${l}`),
+      });
+      await inChroot(
+        root,
+        [
+          'apt-get',
+          'dist-upgrade',
+          '-y',
+          '-q',
+          '-o',
+          'Dpkg::Options::=--force-unsafe-io',
+          '-o',
+          'Dpkg::Options::=--force-confdef',
+          '-o',
+          'Dpkg::Options::=--force-confold',
+        ],
+        {
+          logFile,
+          onLine: (l) => {
+            if (/^Unpacking /.test(l)) upgraded++;
+            logger().progress(`apt: ${l}`);
+          },
+        },
+      );
+      await inChroot(root, ['apt-get', 'clean'], { logFile });
+    },
+    logFile,
+  );
+  await exec('find', [`${root}/var/lib/apt/lists`, '-maxdepth', '1', '-type', 'f', '-delete'], {
+    privileged: 'cleaning apt lists',
+    logFile,
+  });
+  if ((await kernelVersion(root)) !== before || upgraded > 0) await finishBase(root, arch, logFile);
+  return { upgraded };
+}
