@@ -13,8 +13,8 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-C2FVSP74.js";
-import "./chunks/chunk-LTESLAQJ.js";
+} from "./chunks/chunk-Q35DJZMJ.js";
+import "./chunks/chunk-AOPZNAHD.js";
 import "./chunks/chunk-6EFLWPV5.js";
 import {
   InputError,

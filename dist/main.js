@@ -5,10 +5,10 @@ import {
   newReport,
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-C2FVSP74.js";
+} from "./chunks/chunk-Q35DJZMJ.js";
 import {
   saveState
-} from "./chunks/chunk-LTESLAQJ.js";
+} from "./chunks/chunk-AOPZNAHD.js";
 import "./chunks/chunk-6EFLWPV5.js";
 import {
   errorMessage,

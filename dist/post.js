@@ -8,7 +8,7 @@ import {
 } from "./chunks/chunk-LSHRZ5NO.js";
 import {
   readState
-} from "./chunks/chunk-LTESLAQJ.js";
+} from "./chunks/chunk-AOPZNAHD.js";
 import {
   errorMessage,
   info,

@@ -124,6 +124,24 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'Seconds the boot test waits for a login prompt.',
   },
   {
+    key: 'cache',
+    kind: 'bool',
+    default: 'true',
+    description: 'Cache what is slow to make (the root filesystem) between builds.',
+  },
+  {
+    key: 'cache-read-only',
+    kind: 'bool',
+    default: 'false',
+    description: 'Restore caches but never save them (for pull requests).',
+  },
+  {
+    key: 'cache-dir',
+    kind: 'string',
+    description:
+      'Use this local folder as the cache, also in Actions (default outside Actions: ~/.cache/rpi-build).',
+  },
+  {
     key: 'work-dir',
     kind: 'string',
     description: 'Scratch folder for the build (default: under RUNNER_TEMP, or .work/ on a workstation).',

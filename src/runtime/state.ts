@@ -28,6 +28,8 @@ const KEYS: (keyof PostState)[] = [
   'outcome',
   'failedPhase',
   'reportFile',
+  'pendingSaves',
+  'cacheDir',
 ];
 
 export function saveState<K extends keyof PostState>(key: K, value: PostState[K]): void {
