@@ -91,3 +91,23 @@ describe('local store', () => {
     expect(readdirSync(join(dir, 'cache')).sort()).toEqual(['p-3.cache', 'p-4.cache']);
   });
 });
+
+describe('summary and redaction', () => {
+  it('the job summary names the failing phase and never shows a secret', async () => {
+    const { newReport } = await import('../src/publish/report.js');
+    const { summaryMarkdown } = await import('../src/publish/summary.js');
+    const { redact } = await import('../src/runtime/redact.js');
+    const r = newReport('image', ['arm64'], 'bookworm');
+    r.phases.timings.push({ name: 'rootfs', seconds: 12.3, ok: true }, { name: 'customize', seconds: 4, ok: false });
+    r.caches.push({ name: 'rootfs', status: 'hit', key: 'rpi-build-rootfs-v1-x', size: 2048 });
+    r.outcome = 'failure';
+    r.error = 'customize script /x.sh exited with code 7:\nthe password is hunter22';
+    const md = redact(summaryMarkdown(r), ['hunter22']);
+    expect(md).toContain('**Failed in phase `customize`:**');
+    expect(md).toMatch(/^\| rootfs \| 12\.3 \| ok \|$/m);
+    expect(md).toMatch(/^\| customize \| 4\.0 \| failed \|$/m);
+    expect(md).toMatch(/^\| rootfs \| hit \| `rpi-build-rootfs-v1-x` \| 2\.0 KiB \|$/m);
+    expect(md).toContain('the password is ***');
+    expect(md).not.toContain('hunter22');
+  });
+});

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { itNeeds, missing } from './support/needs.js';
 import { ROOT, Runner } from './support/runner.js';
-import { startResultsService, type ResultsService } from './support/results-service.js';
+import { runNode, startResultsService, type ResultsService } from './support/results-service.js';
 import {
   debugfs,
   describeFile,
@@ -163,6 +163,24 @@ describe('rpi-build image', () => {
       expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(work);
       expect(existsSync(join(work, 'rootfs'))).toBe(false);
 
+      // The files went up as one artifact, named for this matrix leg; its bytes are the image's.
+      expect(main.outputs['artifact-name']).toBe('rpi-build-bookworm-arm64');
+      expect(main.outputs['artifact-url']).toBe(
+        `http://gh.localhost/${svc!.env.GITHUB_REPOSITORY}/actions/runs/${svc!.env.GITHUB_RUN_ID}/artifacts/${main.outputs['artifact-id']}`,
+      );
+      expect(main.summary).toContain(`| Artifact | ${main.outputs['artifact-url']} |`);
+      const artifact = svc!.artifacts().find((a) => a.name === 'rpi-build-bookworm-arm64');
+      expect(artifact?.finalized).toBe(true);
+      const downloadDir = scratch('artifact-download');
+      const down = await runNode(
+        `const { DefaultArtifactClient } = await import('@actions/artifact');
+         emit(await new DefaultArtifactClient().downloadArtifact(${Number(main.outputs['artifact-id'])}, { path: ${JSON.stringify(downloadDir)} }));`,
+        { env: actionEnv() },
+      );
+      expect(down.exitCode, down.stderr).toBe(0);
+      expect(readdirSync(downloadDir).sort()).toEqual(readdirSync(out).sort());
+      expect(sha256(join(downloadDir, 'rpi-build-bookworm-arm64.img.xz'))).toBe(main.outputs['image-sha256']);
+
       first.manifest = readFileSync(join(out, 'rpi-build-bookworm-arm64.manifest'), 'utf8');
       first.key = saved[0]!.key;
       first.restorePrefix = first.key.replace(/[^-]+$/, '');
@@ -196,6 +214,63 @@ describe('rpi-build image', () => {
       const post = await runner.post({ env: actionEnv() });
       expect(post.exitCode).toBe(0);
       expect(svc!.caches()).toHaveLength(1); // a hit saves nothing new
+    },
+    40 * MIN,
+  );
+
+  itNeeds(
+    [...NEEDS],
+    'a failing action build writes the failure into the summary and uploads diagnostics without the secret',
+    async () => {
+      expect(first.key, 'runs after the cold action build').not.toBe('');
+      const secret = 'S3cr3t-Pa55-w0rd';
+      const cacheHome = scratch('cache-diag');
+      seedLocalCache(cacheHome, first.key);
+      const runner = new Runner();
+      const script = join(runner.workspace, 'leaky.sh');
+      writeFileSync(script, `#!/bin/sh\necho "the password is ${secret}"\nexit 7\n`);
+      const inputs = {
+        password: secret,
+        customize: script,
+        'cache-dir': join(cacheHome, 'rpi-build'),
+        'boot-test': 'false',
+      };
+      const main = await runner.main({ inputs, env: actionEnv(), timeoutMs: 30 * MIN });
+      expect(main.exitCode).toBe(1);
+      expect(main.stdout).toContain(`::add-mask::${secret}`); // the runner hides it in the log
+      expect(main.stdout).toMatch(/::error::customize script .*leaky\.sh exited with code 7/);
+      expect(main.summary).toContain('**Failed in phase `customize`:**');
+      expect(main.summary).not.toContain(secret);
+      const post = await runner.post({ env: actionEnv() });
+      expect(post.exitCode).toBe(0);
+      expect(post.stdout).toContain('no cache saved');
+      expect(post.stdout).toMatch(/diagnostics uploaded as rpi-build-bookworm-arm64-diagnostics/);
+      const art = svc!.artifacts().find((a) => a.name === 'rpi-build-bookworm-arm64-diagnostics');
+      const dl = scratch('diag-download');
+      const down = await runNode(
+        `const { DefaultArtifactClient } = await import('@actions/artifact');
+         emit(await new DefaultArtifactClient().downloadArtifact(${art!.id}, { path: ${JSON.stringify(dl)} }));`,
+        { env: actionEnv() },
+      );
+      expect(down.exitCode, down.stderr).toBe(0);
+      execFileSync('tar', ['-xzf', join(dl, 'rpi-build-diagnostics.tar.gz'), '-C', dl]);
+      const files = readdirSync(join(dl, 'diagnostics'), { recursive: true }).map(String);
+      for (const f of [
+        'doctor.json',
+        'binfmt.txt',
+        'mountinfo.txt',
+        'df.txt',
+        'config.json',
+        'error.txt',
+        'logs/customize.log',
+      ]) {
+        expect(files).toContain(f);
+      }
+      const customizeLog = readFileSync(join(dl, 'diagnostics', 'logs', 'customize.log'), 'utf8');
+      expect(customizeLog).toContain('the password is ***');
+      const grep = spawnSync('grep', ['-rlF', secret, join(dl, 'diagnostics')], { encoding: 'utf8' });
+      expect(grep.stdout).toBe(''); // nowhere in the bundle
+      expect(grep.status).toBe(1);
     },
     40 * MIN,
   );

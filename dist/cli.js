@@ -1,26 +1,28 @@
 #!/usr/bin/env node
 import { createRequire as __rpiCreateRequire } from 'node:module'; const require = __rpiCreateRequire(import.meta.url);
 import {
-  OPTIONS,
-  OPTION_KEYS,
   checkKeys,
   didYouMean,
-  formatDoctor,
   loadConfig,
   newReport,
   reportData,
-  runDoctor,
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-Q35DJZMJ.js";
-import "./chunks/chunk-AOPZNAHD.js";
-import "./chunks/chunk-6EFLWPV5.js";
+} from "./chunks/chunk-UXUW2SNR.js";
+import {
+  OPTIONS,
+  OPTION_KEYS,
+  formatDoctor,
+  runDoctor
+} from "./chunks/chunk-KTE7VCE3.js";
+import "./chunks/chunk-VNXH7ZGL.js";
 import {
   InputError,
   errorMessage,
   killChildren
-} from "./chunks/chunk-HGA742ZW.js";
+} from "./chunks/chunk-NCM4SYL6.js";
+import "./chunks/chunk-2JD6IZFB.js";
 
 // src/cli.ts
 import { writeFile } from "node:fs/promises";
@@ -134,7 +136,7 @@ async function main(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-74YOZLHR.js");
+      const { bootTestCommand } = await import("./chunks/command-NSQLLW3N.js");
       return bootTestCommand(image, config);
     }
     case "image":

@@ -1,22 +1,43 @@
 import { createRequire as __rpiCreateRequire } from 'node:module'; const require = __rpiCreateRequire(import.meta.url);
 import {
-  OPTIONS,
+  collectDiagnostics
+} from "./chunks/chunk-PCNFMBZJ.js";
+import {
   loadConfig,
   newReport,
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-Q35DJZMJ.js";
+} from "./chunks/chunk-UXUW2SNR.js";
+import {
+  OPTIONS
+} from "./chunks/chunk-KTE7VCE3.js";
+import {
+  artifactName
+} from "./chunks/chunk-HQPJW2ZX.js";
+import {
+  defaultWorkDir
+} from "./chunks/chunk-WNGO3YOF.js";
+import "./chunks/chunk-KILAAPM4.js";
 import {
   saveState
-} from "./chunks/chunk-AOPZNAHD.js";
-import "./chunks/chunk-6EFLWPV5.js";
+} from "./chunks/chunk-VNXH7ZGL.js";
+import "./chunks/chunk-ZYQZGV4T.js";
+import "./chunks/chunk-SAEAEINH.js";
 import {
   errorMessage,
+  killChildren
+} from "./chunks/chunk-NCM4SYL6.js";
+import {
+  error,
   getInput,
   setFailed,
   setOutput,
   warning
-} from "./chunks/chunk-HGA742ZW.js";
+} from "./chunks/chunk-2JD6IZFB.js";
+
+// src/main.ts
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 
 // src/config/inputs.ts
 function readInputs() {
@@ -30,11 +51,37 @@ function readInputs() {
 }
 
 // src/main.ts
+function onCancel() {
+  for (const sig of ["SIGINT", "SIGTERM"]) {
+    process.once(sig, () => {
+      saveState("outcome", "cancelled");
+      error(`rpi-build: ${sig} received; stopping the build (the post step cleans up)`);
+      void killChildren().then(() => process.exit(1));
+    });
+  }
+}
+async function diagnose(config, report) {
+  if (config.diagnostics === "never") return;
+  const failed = report.phases.timings.find((p) => !p.ok);
+  const bundle = await collectDiagnostics({
+    workDir: resolve(config.workDir ?? defaultWorkDir()),
+    outDir: join(process.env.RUNNER_TEMP ?? tmpdir(), "rpi-build-diagnostics"),
+    config,
+    secrets: [config.password ?? ""],
+    ...report.error ? { error: report.error } : {},
+    ...failed ? { failedPhase: failed.name } : {}
+  });
+  saveState("diagnosticsBundle", bundle);
+}
 async function run() {
   saveState("isPost", true);
+  onCancel();
   let report;
+  let config;
   try {
-    const config = await loadConfig(readInputs());
+    config = await loadConfig(readInputs());
+    saveState("diagnostics", config.diagnostics);
+    saveState("artifactName", artifactName(config));
     report = newReport(config.target, config.arch, config.suite);
     const { outputs } = await runPipeline(config, report);
     for (const [k, v] of Object.entries(outputs)) setOutput(k, v);
@@ -48,8 +95,13 @@ async function run() {
     }
     setFailed(errorMessage(err));
   }
+  if (config && report && (report.outcome === "failure" || config.diagnostics === "always")) {
+    await diagnose(config, report).catch(
+      (err) => warning(`could not collect diagnostics: ${errorMessage(err)}`)
+    );
+  }
   if (report)
-    await writeJobSummary(report).catch(
+    await writeJobSummary(report, [config?.password ?? ""]).catch(
       (err) => warning(`could not write the job summary: ${errorMessage(err)}`)
     );
 }

@@ -1,21 +1,35 @@
 import { createRequire as __rpiCreateRequire } from 'node:module'; const require = __rpiCreateRequire(import.meta.url);
 import {
+  collectDiagnostics
+} from "./chunks/chunk-PCNFMBZJ.js";
+import "./chunks/chunk-KTE7VCE3.js";
+import {
+  ActionsArtifacts,
+  uploadFiles
+} from "./chunks/chunk-HQPJW2ZX.js";
+import {
   LocalStore,
   cleanupWorkDir,
   removeBuildTrees,
   savePending,
   selectStore
-} from "./chunks/chunk-LSHRZ5NO.js";
+} from "./chunks/chunk-KILAAPM4.js";
 import {
   readState
-} from "./chunks/chunk-AOPZNAHD.js";
+} from "./chunks/chunk-VNXH7ZGL.js";
+import "./chunks/chunk-ZYQZGV4T.js";
 import {
-  errorMessage,
+  errorMessage
+} from "./chunks/chunk-NCM4SYL6.js";
+import {
   info,
   warning
-} from "./chunks/chunk-HGA742ZW.js";
+} from "./chunks/chunk-2JD6IZFB.js";
 
 // src/post.ts
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 async function saveCaches(state) {
   const pending = state.pendingSaves ?? [];
   if (pending.length === 0) return;
@@ -28,6 +42,28 @@ async function saveCaches(state) {
   const store = state.cacheDir ? new LocalStore(state.cacheDir) : selectStore({});
   await savePending(store, pending);
 }
+async function uploadDiagnostics(state, cleanup) {
+  const mode = state.diagnostics ?? "on-failure";
+  if (mode === "never" || state.outcome === "success" && mode !== "always") return;
+  let bundle = state.diagnosticsBundle;
+  if (!bundle && state.workDir) {
+    bundle = await collectDiagnostics({
+      workDir: state.workDir,
+      outDir: join(process.env.RUNNER_TEMP ?? tmpdir(), "rpi-build-diagnostics"),
+      secrets: [],
+      error: `the main step ended with outcome ${state.outcome ?? "unknown"}
+${cleanup}`
+    });
+  }
+  if (!bundle || !existsSync(bundle)) return;
+  if (!ActionsArtifacts.available()) {
+    info(`rpi-build: diagnostics bundle at ${bundle} (no artifact service to upload it to)`);
+    return;
+  }
+  const name = `${state.artifactName ?? "rpi-build"}-diagnostics`;
+  const up = await uploadFiles(name, [bundle], { compressed: true });
+  info(`rpi-build: diagnostics uploaded as ${name}: ${up.url}`);
+}
 async function run() {
   const state = readState();
   if (!state.isPost) {
@@ -36,9 +72,11 @@ async function run() {
   }
   try {
     let mountsRemain = false;
+    let cleanupSummary = "";
     if (state.workDir) {
       const report = await cleanupWorkDir(state.workDir);
       info(report.summary);
+      cleanupSummary = report.summary;
       mountsRemain = report.remaining.length > 0;
       if (mountsRemain)
         warning(`rpi-build: still mounted after cleanup: ${report.remaining.join(", ")}`);
@@ -46,6 +84,9 @@ async function run() {
       info("rpi-build: no work folder was created; nothing to clean up.");
     }
     await saveCaches(state);
+    await uploadDiagnostics(state, cleanupSummary).catch(
+      (err) => warning(`rpi-build: could not upload diagnostics: ${errorMessage(err)}`)
+    );
     if (state.workDir && !mountsRemain) await removeBuildTrees(state.workDir);
   } catch (err) {
     warning(`rpi-build post step could not finish cleaning up: ${errorMessage(err)}`);

@@ -35,6 +35,9 @@ const doc = {
     account: { description: 'State of the first user: password, ssh-key, password+ssh-key or locked.' },
     'cache-hit': { description: 'true when the root filesystem came from the cache for this exact key.' },
     'root-size': { description: 'Size in bytes of the root partition.' },
+    'artifact-id': { description: 'ID of the uploaded artifact.' },
+    'artifact-url': { description: 'URL of the uploaded artifact.' },
+    'artifact-name': { description: 'Name of the uploaded artifact.' },
   },
   runs: { using: 'node24', main: 'dist/main.js', post: 'dist/post.js', 'post-if': 'always()' },
 };

@@ -4,8 +4,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
-PKGS="qemu-user-static qemu-system-arm mmdebstrap debootstrap dosfstools mtools fdisk e2fsprogs
-bmap-tools xz-utils zstd sudo util-linux arch-test ca-certificates"
+PKGS="qemu-user-static qemu-system-arm qemu-utils mmdebstrap debootstrap dosfstools mtools fdisk
+e2fsprogs bmap-tools xz-utils zstd openssl file sudo util-linux ca-certificates"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

@@ -3,7 +3,7 @@ import type { BuildConfig } from './config/schema.js';
 import { ensureEmulation } from './binfmt/register.js';
 import { runDoctor } from './host/doctor.js';
 import { buildAsRoot } from './runtime/as-root.js';
-import { logger } from './runtime/log.js';
+import { inActions, logger } from './runtime/log.js';
 import { isRoot } from './runtime/privilege.js';
 import type { RunReport } from './publish/report.js';
 
@@ -17,6 +17,27 @@ export async function setUpEmulation(config: BuildConfig, report?: RunReport): P
   const r = await logger().group('QEMU emulation', () => ensureEmulation(config.arch));
   if (report) report.emulation = { native: r.native, emulated: r.emulated };
   return { platforms: r.platforms.join(','), native: r.native.join(','), emulated: r.emulated.join(',') };
+}
+
+/** In Actions, the finished files become one artifact; elsewhere they stay in out-dir. */
+async function publish(config: BuildConfig, report: RunReport): Promise<Outputs> {
+  if (!inActions() || !config.upload) return {};
+  const { ActionsArtifacts } = await import('./publish/artifact.js');
+  if (!ActionsArtifacts.available()) {
+    logger().warn(
+      'No artifact service on this runner (ACTIONS_RUNTIME_TOKEN missing); the files stay in out-dir.',
+    );
+    return {};
+  }
+  const files = JSON.parse(report.facts.files ?? '[]') as string[];
+  if (files.length === 0) return {};
+  const { artifactName, uploadFiles } = await import('./publish/artifact.js');
+  const up = await uploadFiles(artifactName(config), files, {
+    compressed: config.compression !== 'none',
+    ...(config.retentionDays ? { retentionDays: config.retentionDays } : {}),
+  });
+  report.facts['artifact-url'] = up.url;
+  return { 'artifact-id': String(up.id), 'artifact-url': up.url, 'artifact-name': up.name };
 }
 
 export async function runPipeline(config: BuildConfig, report: RunReport): Promise<PipelineResult> {
@@ -44,9 +65,13 @@ export async function runPipeline(config: BuildConfig, report: RunReport): Promi
     case 'qemu':
       return { outputs };
     case 'image': {
-      if (!isRoot()) return { outputs: { ...outputs, ...(await buildAsRoot(config, report)) } };
-      const { buildImage } = await import('./builders/image.js');
-      return { outputs: { ...outputs, ...(await buildImage(config, report)) } };
+      let built: Outputs;
+      if (!isRoot()) built = await buildAsRoot(config, report);
+      else {
+        const { buildImage } = await import('./builders/image.js');
+        built = await buildImage(config, report);
+      }
+      return { outputs: { ...outputs, ...built, ...(await publish(config, report)) } };
     }
     case 'kernel':
       throw new Error(

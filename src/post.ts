@@ -6,6 +6,11 @@ import { savePending } from './cache/rootfs-step.js';
 import { selectStore } from './cache/select.js';
 import { cleanupWorkDir, removeBuildTrees } from './diagnostics/cleanup.js';
 import { errorMessage } from './runtime/errors.js';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { collectDiagnostics } from './diagnostics/collect.js';
+import { ActionsArtifacts, uploadFiles } from './publish/artifact.js';
 
 /** Caches are saved only here, only when main succeeded, and only under new keys. */
 async function saveCaches(state: PostState): Promise<void> {
@@ -21,6 +26,30 @@ async function saveCaches(state: PostState): Promise<void> {
   await savePending(store, pending);
 }
 
+/** Uploads the diagnostics bundle after a failure (or always, if asked); makes one if main could not. */
+async function uploadDiagnostics(state: PostState, cleanup: string): Promise<void> {
+  const mode = state.diagnostics ?? 'on-failure';
+  if (mode === 'never' || (state.outcome === 'success' && mode !== 'always')) return;
+  let bundle = state.diagnosticsBundle;
+  if (!bundle && state.workDir) {
+    // main was killed (cancelled) before it could collect: gather what is there.
+    bundle = await collectDiagnostics({
+      workDir: state.workDir,
+      outDir: join(process.env.RUNNER_TEMP ?? tmpdir(), 'rpi-build-diagnostics'),
+      secrets: [],
+      error: `the main step ended with outcome ${state.outcome ?? 'unknown'}\n${cleanup}`,
+    });
+  }
+  if (!bundle || !existsSync(bundle)) return;
+  if (!ActionsArtifacts.available()) {
+    core.info(`rpi-build: diagnostics bundle at ${bundle} (no artifact service to upload it to)`);
+    return;
+  }
+  const name = `${state.artifactName ?? 'rpi-build'}-diagnostics`;
+  const up = await uploadFiles(name, [bundle], { compressed: true });
+  core.info(`rpi-build: diagnostics uploaded as ${name}: ${up.url}`);
+}
+
 export async function run(): Promise<void> {
   const state = readState();
   if (!state.isPost) {
@@ -29,9 +58,11 @@ export async function run(): Promise<void> {
   }
   try {
     let mountsRemain = false;
+    let cleanupSummary = '';
     if (state.workDir) {
       const report = await cleanupWorkDir(state.workDir);
       core.info(report.summary);
+      cleanupSummary = report.summary;
       mountsRemain = report.remaining.length > 0;
       if (mountsRemain)
         core.warning(`rpi-build: still mounted after cleanup: ${report.remaining.join(', ')}`);
@@ -39,6 +70,9 @@ export async function run(): Promise<void> {
       core.info('rpi-build: no work folder was created; nothing to clean up.');
     }
     await saveCaches(state);
+    await uploadDiagnostics(state, cleanupSummary).catch((err) =>
+      core.warning(`rpi-build: could not upload diagnostics: ${errorMessage(err)}`),
+    );
     if (state.workDir && !mountsRemain) await removeBuildTrees(state.workDir);
   } catch (err) {
     core.warning(`rpi-build post step could not finish cleaning up: ${errorMessage(err)}`);

@@ -20,6 +20,8 @@ export const DEFAULTS: RawConfig = {
   'boot-size': 256,
   'boot-test': true,
   'boot-timeout': 900,
+  upload: true,
+  diagnostics: 'on-failure',
   cache: true,
   'cache-read-only': false,
   'out-dir': 'out',

@@ -20,6 +20,7 @@ export const TARGETS = ['image', 'kernel', 'qemu'] as const;
 export const BUILDERS = ['debian', 'pi-gen'] as const;
 export const SUITES = ['bookworm', 'trixie'] as const;
 export const COMPRESSIONS = ['xz', 'zstd', 'gzip', 'none'] as const;
+export const DIAGNOSTICS = ['on-failure', 'always', 'never'] as const;
 
 export const OPTIONS: readonly OptionSpec[] = [
   {
@@ -122,6 +123,30 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'int',
     default: '900',
     description: 'Seconds the boot test waits for a login prompt.',
+  },
+  {
+    key: 'upload',
+    kind: 'bool',
+    default: 'true',
+    description:
+      'In Actions, upload the finished files as a workflow artifact (false: keep them only in out-dir).',
+  },
+  {
+    key: 'artifact-name',
+    kind: 'string',
+    description: 'Name of the artifact (default <image-name>-<suite>-<arch>, unique per matrix leg).',
+  },
+  {
+    key: 'retention-days',
+    kind: 'int',
+    description: "Days the artifact is kept (1-90; default: the repository's setting).",
+  },
+  {
+    key: 'diagnostics',
+    kind: 'string',
+    values: DIAGNOSTICS,
+    default: 'on-failure',
+    description: 'When the post step uploads the diagnostics bundle (secrets removed) as an artifact.',
   },
   {
     key: 'cache',

@@ -3,7 +3,16 @@
 // becomes an InputError naming the kebab-case input and the fix.
 import { z } from 'zod';
 import { InputError } from '../runtime/errors.js';
-import { ARCHES, BUILDERS, COMPRESSIONS, OPTIONS, SUITES, TARGETS, optionSpec } from './options.js';
+import {
+  ARCHES,
+  BUILDERS,
+  COMPRESSIONS,
+  DIAGNOSTICS,
+  OPTIONS,
+  SUITES,
+  TARGETS,
+  optionSpec,
+} from './options.js';
 
 export type Arch = (typeof ARCHES)[number];
 export type RawConfig = Record<string, unknown>;
@@ -57,6 +66,16 @@ const schema = z
     bootSize: z.number().int().min(32).max(4096),
     bootTest: z.boolean(),
     bootTimeout: z.number().int().min(30).max(7200),
+    upload: z.boolean(),
+    diagnostics: z.enum(DIAGNOSTICS),
+    artifactName: z
+      .string()
+      .regex(
+        /^[^"\\:<>|*?\r\n/]+$/,
+        'must not contain " : < > | * ? \\ / or line breaks (GitHub forbids them)',
+      )
+      .optional(),
+    retentionDays: z.number().int().min(1).max(90).optional(),
     cache: z.boolean(),
     cacheReadOnly: z.boolean(),
     cacheDir: z.string().min(1).optional(),

@@ -1,5 +1,6 @@
 // The job summary (GitHub's step summary, Markdown) and the same facts as plain text for the CLI.
 import * as core from '@actions/core';
+import { redact } from '../runtime/redact.js';
 import { formatBytes } from '../runtime/log.js';
 import type { RunReport } from './report.js';
 
@@ -11,6 +12,7 @@ const FACT_LABELS: Record<string, string> = {
   'package-count': 'Packages',
   'boot-test': 'Boot test',
   account: 'First user',
+  'artifact-url': 'Artifact',
 };
 
 function factValue(key: string, value: string): string {
@@ -67,9 +69,10 @@ export function summaryMarkdown(r: RunReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function writeJobSummary(r: RunReport): Promise<void> {
+/** Writes the summary; `secrets` never reach it, even inside a command's quoted output. */
+export async function writeJobSummary(r: RunReport, secrets: string[] = []): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(summaryMarkdown(r)).write();
+  await core.summary.addRaw(redact(summaryMarkdown(r), secrets)).write();
 }
 
 export function summaryText(r: RunReport): string {

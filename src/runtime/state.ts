@@ -19,6 +19,12 @@ export interface PostState {
   pendingSaves?: { what: string; key: string; file: string; restorePrefix?: string }[];
   /** Local cache folder, when the local store serves the run. */
   cacheDir?: string;
+  /** The diagnostics bundle main made on failure (secrets removed). */
+  diagnosticsBundle?: string;
+  /** on-failure | always | never */
+  diagnostics?: string;
+  /** Base name for artifacts of this matrix leg. */
+  artifactName?: string;
 }
 
 const KEYS: (keyof PostState)[] = [
@@ -30,6 +36,9 @@ const KEYS: (keyof PostState)[] = [
   'reportFile',
   'pendingSaves',
   'cacheDir',
+  'diagnosticsBundle',
+  'diagnostics',
+  'artifactName',
 ];
 
 export function saveState<K extends keyof PostState>(key: K, value: PostState[K]): void {

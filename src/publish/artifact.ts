@@ -1,0 +1,44 @@
+// Uploads the finished files as one workflow artifact, named per matrix leg by default.
+// Already-compressed images are stored, not compressed a second time.
+import { DefaultArtifactClient } from '@actions/artifact';
+import { dirname } from 'node:path';
+import type { BuildConfig } from '../config/schema.js';
+import { logger } from '../runtime/log.js';
+
+export interface UploadResult {
+  id: number;
+  name: string;
+  size: number;
+  url: string;
+}
+
+export const ActionsArtifacts = {
+  /** The artifact service needs the runtime token and results URL a runner provides. */
+  available: (): boolean => !!process.env.ACTIONS_RUNTIME_TOKEN && !!process.env.ACTIONS_RESULTS_URL,
+};
+
+export function artifactName(
+  config: Pick<BuildConfig, 'artifactName' | 'imageName' | 'suite' | 'arch'>,
+): string {
+  return config.artifactName ?? `${config.imageName}-${config.suite}-${config.arch[0]}`;
+}
+
+export async function uploadFiles(
+  name: string,
+  files: string[],
+  opts: { retentionDays?: number; compressed: boolean },
+): Promise<UploadResult> {
+  const client = new DefaultArtifactClient();
+  const root = dirname(files[0]!);
+  const r = await logger().group(`Uploading artifact ${name}`, () =>
+    client.uploadArtifact(name, files, root, {
+      compressionLevel: opts.compressed ? 0 : 6,
+      ...(opts.retentionDays ? { retentionDays: opts.retentionDays } : {}),
+    }),
+  );
+  if (!r.id) throw new Error(`the artifact service accepted ${name} but returned no id`);
+  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const url = `${server}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}/artifacts/${r.id}`;
+  logger().info(`Uploaded artifact ${name} (id ${r.id}, ${r.size ?? 0} bytes): ${url}`);
+  return { id: r.id, name, size: r.size ?? 0, url };
+}
