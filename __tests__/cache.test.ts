@@ -98,7 +98,10 @@ describe('summary and redaction', () => {
     const { summaryMarkdown } = await import('../src/publish/summary.js');
     const { redact } = await import('../src/runtime/redact.js');
     const r = newReport('image', ['arm64'], 'bookworm');
-    r.phases.timings.push({ name: 'rootfs', seconds: 12.3, ok: true }, { name: 'customize', seconds: 4, ok: false });
+    r.phases.timings.push(
+      { name: 'rootfs', seconds: 12.3, ok: true },
+      { name: 'customize', seconds: 4, ok: false },
+    );
     r.caches.push({ name: 'rootfs', status: 'hit', key: 'rpi-build-rootfs-v1-x', size: 2048 });
     r.outcome = 'failure';
     r.error = 'customize script /x.sh exited with code 7:\nthe password is hunter22';

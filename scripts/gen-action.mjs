@@ -4,11 +4,22 @@ import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 
-const out = await build({ entryPoints: ['src/config/options.ts'], bundle: true, write: false, format: 'esm', platform: 'node' });
-const { OPTIONS } = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+const out = await build({
+  entryPoints: ['src/config/options.ts'],
+  bundle: true,
+  write: false,
+  format: 'esm',
+  platform: 'node',
+});
+const { OPTIONS } = await import(
+  `data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`
+);
 
 const inputs = {
-  config: { description: 'Path of a YAML build config (same keys as these inputs); inputs override it.', required: false },
+  config: {
+    description: 'Path of a YAML build config (same keys as these inputs); inputs override it.',
+    required: false,
+  },
 };
 for (const o of OPTIONS) {
   let d = o.description;
@@ -18,12 +29,16 @@ for (const o of OPTIONS) {
 }
 const doc = {
   name: 'rpi-build',
-  description: 'Build Raspberry Pi images and kernels in CI: host doctor, QEMU binfmt without Docker, Debian images, boot tests.',
+  description:
+    'Build Raspberry Pi images and kernels in CI: host doctor, QEMU binfmt without Docker, Debian images, boot tests.',
   author: 'rpi-build',
   branding: { icon: 'cpu', color: 'red' },
   inputs,
   outputs: {
-    platforms: { description: 'Platforms that can run after setup, native and emulated (e.g. linux/amd64,linux/arm64,linux/arm/v7).' },
+    platforms: {
+      description:
+        'Platforms that can run after setup, native and emulated (e.g. linux/amd64,linux/arm64,linux/arm/v7).',
+    },
     native: { description: 'Requested arches this host runs natively (comma-separated).' },
     emulated: { description: 'Requested arches that run under QEMU emulation (comma-separated).' },
     'image-path': { description: 'Path of the compressed image.' },
