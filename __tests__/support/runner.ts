@@ -1,7 +1,7 @@
 // Runs the bundled action the way a GitHub runner does: INPUT_* variables, the
 // GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files, then the post step with
 // STATE_* variables taken from what main saved. Later issues extend it (cache, artifacts).
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,6 +16,11 @@ export interface StepResult {
   outputs: Record<string, string>;
   state: Record<string, string>;
   summary: string;
+}
+
+export interface RunningStep {
+  child: ChildProcess;
+  done: Promise<StepResult>;
 }
 
 export interface RunnerOptions {
@@ -99,13 +104,17 @@ export class Runner {
     env: Record<string, string>,
     opts: RunnerOptions,
   ): Promise<StepResult> {
+    return this.spawnStep(entry, env, opts).done;
+  }
+
+  private spawnStep(entry: 'main' | 'post', env: Record<string, string>, opts: RunnerOptions): RunningStep {
     const argv = [...(opts.prefix ?? []), process.execPath, join(ROOT, 'dist', `${entry}.js`)];
-    return new Promise((resolvePromise, reject) => {
-      const child = spawn(argv[0]!, argv.slice(1), {
-        cwd: this.workspace,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+    const child = spawn(argv[0]!, argv.slice(1), {
+      cwd: this.workspace,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const done = new Promise<StepResult>((resolvePromise, reject) => {
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -124,14 +133,20 @@ export class Runner {
         });
       });
     });
+    return { child, done };
   }
 
   /** The main step, with inputs as the workflow's `with:` block would give them. */
   main(opts: RunnerOptions = {}): Promise<StepResult> {
+    return this.startMain(opts).done;
+  }
+
+  /** The main step, returning at once with its process (to cancel it as a runner does). */
+  startMain(opts: RunnerOptions = {}): RunningStep {
     const env = { ...this.baseEnv(), ...opts.env };
     for (const [k, v] of Object.entries(opts.inputs ?? {}))
       env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
-    return this.step('main', env, opts);
+    return this.spawnStep('main', env, opts);
   }
 
   /** The post step: STATE_* from what main wrote to GITHUB_STATE. */

@@ -1,0 +1,47 @@
+// Cancelling a build as a runner does (SIGTERM to the main step in the middle of the root
+// filesystem phase), then the post step: nothing of ours stays mounted or running.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect } from 'vitest';
+import { itNeeds } from './support/needs.js';
+import { Runner } from './support/runner.js';
+
+const mountsUnder = (dir: string) =>
+  readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[4] ?? '')
+    .filter((p) => p.startsWith(`${dir}/`));
+
+describe('cancellation', () => {
+  itNeeds(
+    ['root', 'tool:mmdebstrap', 'tool:qemu-aarch64-static'],
+    'a build killed during the rootfs phase leaves no mounts and no processes after the post step',
+    async () => {
+      const runner = new Runner();
+      const work = join(runner.temp, 'rpi-build');
+      const step = runner.startMain({
+        inputs: { cache: 'false', 'boot-test': 'false' },
+        timeoutMs: 15 * 60_000,
+      });
+      // Wait until mmdebstrap has the root's API file systems mounted (it is inside the chroot then).
+      const deadline = Date.now() + 10 * 60_000;
+      while (mountsUnder(work).length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 500));
+      expect(mountsUnder(work).length, 'mmdebstrap mounted its chroot').toBeGreaterThan(0);
+      step.child.kill('SIGTERM');
+      const main = await step.done;
+      expect(main.exitCode).not.toBe(0);
+      expect(main.stdout).toContain('SIGTERM received; stopping the build');
+
+      const post = await runner.post();
+      expect(post.exitCode).toBe(0);
+      expect(mountsUnder(work)).toEqual([]);
+      expect(post.stdout).toMatch(/nothing remains mounted/);
+      // No process of the build is left (mmdebstrap, dpkg under QEMU).
+      const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+      expect(ps.split('\n').filter((l) => l.includes(work))).toEqual([]);
+    },
+    20 * 60_000,
+  );
+});
