@@ -7,7 +7,8 @@ import { inActions, logger } from './runtime/log.js';
 import { isRoot } from './runtime/privilege.js';
 import type { RunReport } from './publish/report.js';
 
-export type Outputs = Record<string, string>;
+import type { Outputs } from './publish/outputs.js';
+export type { Outputs };
 
 export interface PipelineResult {
   outputs: Outputs;
