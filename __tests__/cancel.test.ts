@@ -1,11 +1,13 @@
 // Cancelling a build as a runner does (SIGTERM to the main step in the middle of the root
 // filesystem phase), then the post step: nothing of ours stays mounted or running.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { itNeeds } from './support/needs.js';
-import { Runner } from './support/runner.js';
+import { ROOT, Runner } from './support/runner.js';
+import { cleanupWorkDir, processesBelow } from '../src/diagnostics/cleanup.js';
 
 const mountsUnder = (dir: string) =>
   readFileSync('/proc/self/mountinfo', 'utf8')
@@ -41,7 +43,37 @@ describe('cancellation', () => {
       // No process of the build is left (mmdebstrap, dpkg under QEMU).
       const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
       expect(ps.split('\n').filter((l) => l.includes(work))).toEqual([]);
+      expect(execFileSync('losetup', ['-a'], { encoding: 'utf8' })).not.toContain(work);
     },
     20 * 60_000,
+  );
+
+  itNeeds(
+    ['root', 'fixtures'],
+    'cleanup ends a process left running in a chroot below the work folder, then unmounts',
+    async () => {
+      const work = mkdtempSync(join(tmpdir(), 'rpi-cleanup-'));
+      const root = join(work, 'rootfs');
+      mkdirSync(join(root, 'bin'), { recursive: true });
+      mkdirSync(join(root, 'proc'));
+      copyFileSync(join(ROOT, '.fixtures', 'arm64', 'bin', 'busybox'), join(root, 'bin', 'busybox'));
+      chmodSync(join(root, 'bin', 'busybox'), 0o755);
+      execFileSync('mount', ['-t', 'proc', 'proc', join(root, 'proc')]);
+      const child = spawn('chroot', [root, '/bin/busybox', 'sleep', '600'], {
+        stdio: 'ignore',
+        detached: true,
+      });
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await processesBelow(work)).toContain(child.pid);
+      const report = await cleanupWorkDir(work);
+      expect(report.summary).toMatch(/ended 1 process\(es\), unmounted 1 mount point/);
+      expect(report.remaining).toEqual([]);
+      expect(mountsUnder(work)).toEqual([]);
+      await new Promise((r) => {
+        child.once('exit', r);
+        setTimeout(r, 3000);
+      });
+      expect(await processesBelow(work)).toEqual([]);
+    },
   );
 });

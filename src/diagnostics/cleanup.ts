@@ -1,6 +1,6 @@
 // Unmounts whatever is still mounted below the work folder, deepest first, with
 // retries and a lazy unmount as the last resort. Reports what it did and what remains.
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, readlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { exec } from '../runtime/exec.js';
 
@@ -24,7 +24,46 @@ export async function mountsBelow(dir: string): Promise<string[]> {
   return [...new Set(points)].sort((a, b) => b.split('/').length - a.split('/').length || b.localeCompare(a));
 }
 
+/** Processes whose root or program lies below `dir`: a chroot left running (a shell merely cd'd there is spared). */
+export async function processesBelow(dir: string): Promise<number[]> {
+  const root = resolve(dir);
+  const inside = (p: string | undefined): boolean => !!p && (p === root || p.startsWith(`${root}/`));
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const links = await Promise.all(
+      ['root', 'exe'].map((l) => readlink(`/proc/${entry}/${l}`).catch(() => undefined)),
+    );
+    if (links.some(inside)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** Loop devices whose backing file lies below `dir` (from `losetup --list --json`). */
+export async function loopDevicesBelow(dir: string): Promise<string[]> {
+  const root = resolve(dir);
+  const r = await exec('losetup', ['--list', '--json', '--output', 'NAME,BACK-FILE'], {
+    allowFailure: true,
+  }).catch(() => undefined);
+  if (!r || r.exitCode !== 0 || !r.stdout.trim()) return [];
+  const list =
+    (JSON.parse(r.stdout) as { loopdevices?: { name: string; 'back-file'?: string }[] }).loopdevices ?? [];
+  return list.filter((d) => d['back-file']?.startsWith(`${root}/`)).map((d) => d.name);
+}
+
 export async function cleanupWorkDir(dir: string): Promise<CleanupReport> {
+  // End what still runs inside the build root first: a busy mount cannot be unmounted.
+  const pids = await processesBelow(dir);
+  for (const sig of ['SIGTERM', 'SIGKILL'] as const) {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        /* gone, or not ours to signal */
+      }
+    }
+    if (pids.length && sig === 'SIGTERM') await new Promise((r) => setTimeout(r, 2000));
+  }
   const unmounted: string[] = [];
   for (let attempt = 0; attempt < 3; attempt++) {
     const points = await mountsBelow(dir);
@@ -38,11 +77,22 @@ export async function cleanupWorkDir(dir: string): Promise<CleanupReport> {
     }
     if (attempt < 2) await new Promise((r) => setTimeout(r, 500));
   }
+  const detached: string[] = [];
+  for (const dev of await loopDevicesBelow(dir)) {
+    const r = await exec('losetup', ['--detach', dev], {
+      privileged: 'detaching loop devices',
+      allowFailure: true,
+    }).catch(() => undefined);
+    if (r?.exitCode === 0) detached.push(dev);
+  }
   const remaining = await mountsBelow(dir);
+  const loops = await loopDevicesBelow(dir);
   const summary =
-    `rpi-build cleanup: unmounted ${unmounted.length} mount point(s) below ${dir}` +
-    (remaining.length ? `; still mounted: ${remaining.join(', ')}` : '; nothing remains mounted.');
-  return { unmounted, remaining, summary };
+    `rpi-build cleanup: ended ${pids.length} process(es), unmounted ${unmounted.length} mount point(s), detached ${detached.length} loop device(s) below ${dir}` +
+    (remaining.length || loops.length
+      ? `; still there: ${[...remaining, ...loops].join(', ')}`
+      : '; nothing remains mounted.');
+  return { unmounted, remaining: [...remaining, ...loops], summary };
 }
 
 /**
