@@ -113,8 +113,12 @@ describe('rpi-build image', () => {
   // includes the saved path, and the archive holds it relative to the workspace.
   const runnerDir = scratch('runner');
   const runnerTemp = join(runnerDir, 'temp');
-  const actionEnv = () => {
-    const env: Record<string, string> = { ...svc!.env };
+  /** A workflow run's environment; a later run (the nightly's next night) gets its own run id. */
+  const actionEnv = (run = 'run-1') => {
+    const env: Record<string, string> = {
+      ...svc!.envForJob(`job-${run}`, `${run}-0000-0000-0000-000000000000`),
+    };
+    env.GITHUB_RUN_ID = run.replace(/\D/g, '');
     delete env.RUNNER_TEMP; // the runner's own
     return env;
   };
@@ -198,7 +202,7 @@ describe('rpi-build image', () => {
       const runner = new Runner(runnerDir);
       const main = await runner.main({
         inputs: { 'out-dir': join(runner.workspace, 'images') },
-        env: actionEnv(),
+        env: actionEnv('run-2'),
         timeoutMs: 30 * MIN,
       });
       expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
@@ -211,7 +215,7 @@ describe('rpi-build image', () => {
         readFileSync(join(runner.workspace, 'images', 'rpi-build-bookworm-arm64.manifest'), 'utf8'),
       ).toBe(first.manifest);
       expect(main.summary).toMatch(/^\| rootfs \| hit \| `rpi-build-rootfs-/m);
-      const post = await runner.post({ env: actionEnv() });
+      const post = await runner.post({ env: actionEnv('run-2') });
       expect(post.exitCode).toBe(0);
       expect(svc!.caches()).toHaveLength(1); // a hit saves nothing new
     },
@@ -235,22 +239,22 @@ describe('rpi-build image', () => {
         'cache-dir': join(cacheHome, 'rpi-build'),
         'boot-test': 'false',
       };
-      const main = await runner.main({ inputs, env: actionEnv(), timeoutMs: 30 * MIN });
+      const main = await runner.main({ inputs, env: actionEnv('run-3'), timeoutMs: 30 * MIN });
       expect(main.exitCode).toBe(1);
       expect(main.stdout).toContain(`::add-mask::${secret}`); // the runner hides it in the log
       expect(main.stdout).toMatch(/::error::customize script .*leaky\.sh exited with code 7/);
       expect(main.summary).toContain('**Failed in phase `customize`:**');
       expect(main.summary).not.toContain(secret);
-      const post = await runner.post({ env: actionEnv() });
+      const post = await runner.post({ env: actionEnv('run-3') });
       expect(post.exitCode).toBe(0);
-      expect(post.stdout).toContain('no cache saved');
+      expect(readdirSync(join(cacheHome, 'rpi-build'))).toEqual([`${first.key}.cache`]); // nothing new saved
       expect(post.stdout).toMatch(/diagnostics uploaded as rpi-build-bookworm-arm64-diagnostics/);
       const art = svc!.artifacts().find((a) => a.name === 'rpi-build-bookworm-arm64-diagnostics');
       const dl = scratch('diag-download');
       const down = await runNode(
         `const { DefaultArtifactClient } = await import('@actions/artifact');
          emit(await new DefaultArtifactClient().downloadArtifact(${art!.id}, { path: ${JSON.stringify(dl)} }));`,
-        { env: actionEnv() },
+        { env: actionEnv('run-3') },
       );
       expect(down.exitCode, down.stderr).toBe(0);
       execFileSync('tar', ['-xzf', join(dl, 'rpi-build-diagnostics.tar.gz'), '-C', dl]);

@@ -9,7 +9,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-UXUW2SNR.js";
+} from "./chunks/chunk-W7LOZFJX.js";
 import {
   OPTIONS,
   OPTION_KEYS,

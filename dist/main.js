@@ -7,7 +7,7 @@ import {
   newReport,
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-UXUW2SNR.js";
+} from "./chunks/chunk-W7LOZFJX.js";
 import {
   OPTIONS
 } from "./chunks/chunk-KTE7VCE3.js";
@@ -16,8 +16,8 @@ import {
 } from "./chunks/chunk-HQPJW2ZX.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-WNGO3YOF.js";
-import "./chunks/chunk-KILAAPM4.js";
+} from "./chunks/chunk-42UMZMVV.js";
+import "./chunks/chunk-774DMM36.js";
 import {
   saveState
 } from "./chunks/chunk-VNXH7ZGL.js";
