@@ -9,7 +9,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-W7LOZFJX.js";
+} from "./chunks/chunk-O5OBKPUC.js";
 import {
   OPTIONS,
   OPTION_KEYS,
@@ -136,7 +136,7 @@ async function main(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-NSQLLW3N.js");
+      const { bootTestCommand } = await import("./chunks/command-5KWQY5VZ.js");
       return bootTestCommand(image, config);
     }
     case "image":

@@ -7,7 +7,7 @@ import {
   newReport,
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-W7LOZFJX.js";
+} from "./chunks/chunk-O5OBKPUC.js";
 import {
   OPTIONS
 } from "./chunks/chunk-KTE7VCE3.js";
@@ -16,13 +16,13 @@ import {
 } from "./chunks/chunk-HQPJW2ZX.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-42UMZMVV.js";
+} from "./chunks/chunk-KGAG45WX.js";
 import "./chunks/chunk-774DMM36.js";
 import {
   saveState
 } from "./chunks/chunk-VNXH7ZGL.js";
 import "./chunks/chunk-ZYQZGV4T.js";
-import "./chunks/chunk-SAEAEINH.js";
+import "./chunks/chunk-U2UNP6PW.js";
 import {
   errorMessage,
   killChildren

@@ -156,7 +156,8 @@ export async function bootTest(
         out.write(text);
         if (stop.signal.aborted) return;
         seen = (seen + text).slice(-4096);
-        firstboot ??= /rpi-build-firstboot: root filesystem .*/.exec(seen)?.[0]?.trim();
+        // Only a whole line counts: the console arrives in pieces.
+        firstboot ??= /rpi-build-firstboot: root filesystem \d+ MiB -> \d+ MiB/.exec(seen)?.[0];
         const login = /(\S+ login:) ?$/m.exec(seen);
         const panic = /Kernel panic - not syncing: .*/.exec(seen);
         if (login) {
