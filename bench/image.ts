@@ -35,7 +35,7 @@ function build(name: string): { phases: Map<string, number>; total: number; work
 const cold = build('cold');
 const warm = build('warm');
 const row = (name: string, c: number, w: number): string =>
-  `${name.padEnd(10)} ${c.toFixed(1).padStart(8)} s ${w.toFixed(1).padStart(8)} s ${(c / w).toFixed(1).padStart(7)}x`;
+  `${name.padEnd(10)} ${c.toFixed(1).padStart(8)} s ${w.toFixed(1).padStart(8)} s ${(w > 0.05 ? `${(c / w).toFixed(1)}x` : '-').padStart(8)}`;
 console.log('\nDefault image build (Debian bookworm arm64, xz), wall time by phase:');
 console.log(`${'phase'.padEnd(10)} ${'cold'.padStart(10)} ${'warm'.padStart(10)} ${'ratio'.padStart(8)}`);
 for (const [phase, c] of cold.phases) console.log(row(phase, c, warm.phases.get(phase) ?? NaN));
