@@ -9,7 +9,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-O5OBKPUC.js";
+} from "./chunks/chunk-DD2FRJR3.js";
 import {
   OPTIONS,
   OPTION_KEYS,

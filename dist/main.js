@@ -7,7 +7,7 @@ import {
   newReport,
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-O5OBKPUC.js";
+} from "./chunks/chunk-DD2FRJR3.js";
 import {
   OPTIONS
 } from "./chunks/chunk-KTE7VCE3.js";
@@ -16,8 +16,8 @@ import {
 } from "./chunks/chunk-HQPJW2ZX.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-KGAG45WX.js";
-import "./chunks/chunk-774DMM36.js";
+} from "./chunks/chunk-YKXC3K3O.js";
+import "./chunks/chunk-45PNM7UO.js";
 import {
   saveState
 } from "./chunks/chunk-VNXH7ZGL.js";

@@ -13,7 +13,7 @@ import {
   removeBuildTrees,
   savePending,
   selectStore
-} from "./chunks/chunk-774DMM36.js";
+} from "./chunks/chunk-45PNM7UO.js";
 import {
   readState
 } from "./chunks/chunk-VNXH7ZGL.js";

@@ -101,10 +101,13 @@ async function handlerIsGood(h: RegisteredHandler): Promise<boolean> {
   return true;
 }
 
-async function ensureMachine(machine: 'aarch64' | 'arm', arches: Arch[]): Promise<MachineResult> {
+async function ensureMachine(
+  machine: 'aarch64' | 'arm',
+  arches: Arch[],
+  native: boolean,
+): Promise<MachineResult> {
   const log = logger();
-  const native = await runTinyProgram(machine, true);
-  if (native.ran) {
+  if (native) {
     log.info(`${machine}: runs natively on this CPU; no emulation registered`);
     return { machine, arches, action: 'native', removed: [] };
   }
@@ -168,18 +171,18 @@ export async function ensureEmulation(arches: Arch[]): Promise<EmulationResult> 
     const m = ARCH_INFO[a].qemu;
     byMachine.set(m, [...(byMachine.get(m) ?? []), a]);
   }
-  // Only mount when something will need a handler: a native ARM host needs nothing.
-  const needsHandler: ('aarch64' | 'arm')[] = [];
-  for (const m of byMachine.keys()) if (!(await runTinyProgram(m, true)).ran) needsHandler.push(m);
-  if (needsHandler.length > 0) {
+  // Probed once per machine; only mount when something needs a handler (a native ARM host needs nothing).
+  const native = new Map<'aarch64' | 'arm', boolean>();
+  for (const m of byMachine.keys()) native.set(m, (await runTinyProgram(m, true)).ran);
+  if ([...native.values()].some((n) => !n)) {
     await ensureBinfmtMounted();
     const status = join(BINFMT_DIR, 'status');
     if (existsSync(status) && (await readFile(status, 'utf8')).trim() === 'disabled')
       await writeControl(status, '1');
   }
   const results: MachineResult[] = [];
-  for (const [m, a] of byMachine) results.push(await ensureMachine(m, a));
-  const native = results.filter((r) => r.action === 'native').flatMap((r) => r.arches);
+  for (const [m, a] of byMachine) results.push(await ensureMachine(m, a, native.get(m)!));
+  const nativeArches = results.filter((r) => r.action === 'native').flatMap((r) => r.arches);
   const emulated = results.filter((r) => r.action !== 'native').flatMap((r) => r.arches);
   const host =
     process.arch === 'x64'
@@ -187,6 +190,6 @@ export async function ensureEmulation(arches: Arch[]): Promise<EmulationResult> 
       : process.arch === 'arm64'
         ? 'linux/arm64'
         : `linux/${process.arch}`;
-  const platforms = [host, ...[...native, ...emulated].map((a) => ARCH_INFO[a].platform)];
-  return { results, platforms: [...new Set(platforms)], native, emulated };
+  const platforms = [host, ...[...nativeArches, ...emulated].map((a) => ARCH_INFO[a].platform)];
+  return { results, platforms: [...new Set(platforms)], native: nativeArches, emulated };
 }

@@ -1,6 +1,6 @@
 // builder: debian — the embedded default. A Raspberry Pi SD-card image from Debian's own
 // archive (raspi-firmware plus Debian's kernel), assembled without loop devices, boot-tested.
-import { chown, copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { BuildConfig } from '../config/schema.js';
 import { assembleImage } from '../image/assemble.js';
@@ -18,17 +18,12 @@ import { rootfsPackages } from '../rootfs/packages.js';
 import { cleanupWorkDir } from '../diagnostics/cleanup.js';
 import { ensureImageTools } from '../host/requirements.js';
 import { exec } from '../runtime/exec.js';
+import { moveFile } from '../runtime/files.js';
 import { inActions, logger } from '../runtime/log.js';
-import type { Phases } from '../runtime/phases.js';
+import type { Outputs } from '../publish/outputs.js';
 import type { RunReport } from '../publish/report.js';
 import { invokingUser } from '../runtime/privilege.js';
 import { saveState } from '../runtime/state.js';
-
-export interface ImageBuildResult {
-  outputs: Record<string, string>;
-  phases: Phases;
-  files: string[];
-}
 
 export function defaultWorkDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.RUNNER_TEMP ? join(env.RUNNER_TEMP, 'rpi-build') : resolve('.work');
@@ -55,11 +50,7 @@ async function publishLocal(files: string[], outDir: string): Promise<string[]> 
   const placed: string[] = [];
   for (const f of files) {
     const dest = join(outDir, f.split('/').pop()!);
-    await rename(f, dest).catch(async (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EXDEV') throw err;
-      await copyFile(f, dest);
-      await rm(f);
-    });
+    await moveFile(f, dest);
     // Files made as root go back to the user who ran us (sudo), so upload and cleanup can read them.
     if (owner) await chown(dest, owner.uid, owner.gid).catch(() => undefined);
     placed.push(dest);
@@ -67,7 +58,8 @@ async function publishLocal(files: string[], outDir: string): Promise<string[]> 
   return placed;
 }
 
-export async function buildDebianImage(config: BuildConfig, report: RunReport): Promise<ImageBuildResult> {
+/** Builds the image; phases, caches and facts (including the placed files) go into `report`. */
+export async function buildDebianImage(config: BuildConfig, report: RunReport): Promise<Outputs> {
   const arch = config.arch[0]!;
   const workDir = resolve(config.workDir ?? defaultWorkDir());
   const phases = report.phases;
@@ -185,7 +177,6 @@ export async function buildDebianImage(config: BuildConfig, report: RunReport): 
   const imagePath = placed[0]!;
   const size = (await stat(imagePath)).size;
   await writeFile(join(dirs.logs, 'phases.txt'), `${phases.table()}\n`);
-  logger().info(`Phases:\n${phases.table()}`);
   const outputs = {
     'image-path': imagePath,
     'image-sha256': sums[imagePath.split('/').pop()!]!,
@@ -203,5 +194,5 @@ export async function buildDebianImage(config: BuildConfig, report: RunReport): 
   };
   Object.assign(report.facts, outputs);
   report.facts.files = JSON.stringify(placed);
-  return { outputs, phases, files: placed };
+  return outputs;
 }

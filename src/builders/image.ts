@@ -8,5 +8,5 @@ export async function buildImage(config: BuildConfig, report: RunReport): Promis
   if (config.builder === 'pi-gen') {
     throw new Error('builder pi-gen is not available in this version of rpi-build yet; use builder debian.');
   }
-  return (await buildDebianImage(config, report)).outputs;
+  return buildDebianImage(config, report);
 }

@@ -1,8 +1,9 @@
 // The CLI's store: a folder (~/.cache/rpi-build by default). Entries are files named by key;
 // restoring reads them in place (no copy), saving moves the file in.
-import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { moveFile } from '../runtime/files.js';
 import type { CacheHit, CacheStore } from './store.js';
 
 /** Entries kept per restore prefix; older archive states are dropped. */
@@ -57,10 +58,7 @@ export class LocalStore implements CacheStore {
     )
       return false;
     const tmp = `${dest}.partial`;
-    await rename(file, tmp).catch(async (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EXDEV') throw err;
-      await copyFile(file, tmp);
-    });
+    await moveFile(file, tmp);
     await rename(tmp, dest); // atomic: a reader never sees half an entry
     if (restorePrefix) {
       const p = fileName(restorePrefix).slice(0, -'.cache'.length);
