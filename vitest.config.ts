@@ -8,5 +8,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     maxWorkers: 2,
     reporters: ['default'],
+    // @actions/workflow-parser imports its JSON schemas without `with { type: 'json' }`, which
+    // Node refuses; let Vite transform it instead.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });

@@ -1,8 +1,10 @@
 // Writes action.yml from the option table (src/config/options.ts) and the output table
-// (src/publish/outputs.ts), so inputs, CLI flags, YAML keys and outputs cannot drift apart.
-// Run: node scripts/gen-action.mjs
+// (src/publish/outputs.ts), so inputs, CLI flags, YAML keys and outputs cannot drift apart,
+// and rewrites the inputs and outputs tables of README.md between their marker comments
+// (<!-- inputs:start --> ... <!-- inputs:end -->, the same for outputs).
+// Run: node scripts/gen-action.mjs && npx prettier --write action.yml README.md
 import { build } from 'esbuild';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 
 const load = async (entry) => {
@@ -18,17 +20,20 @@ const load = async (entry) => {
 const { OPTIONS } = await load('src/config/options.ts');
 const { OUTPUTS } = await load('src/publish/outputs.ts');
 
-const inputs = {
-  config: {
+// One row per input: the README shows the parts, action.yml one sentence made of them.
+const rows = [
+  {
+    name: 'config',
     description: 'Path of a YAML build config (same keys as these inputs); inputs override it.',
-    required: false,
   },
-};
-for (const o of OPTIONS) {
-  let d = o.description;
-  if (o.values) d += ` One of: ${o.values.join(', ')}.`;
-  if (o.default) d += ` Default: ${o.default}.`;
-  inputs[o.key] = { description: d, required: false };
+  ...OPTIONS.map((o) => ({ name: o.key, description: o.description, values: o.values, default: o.default })),
+];
+const inputs = {};
+for (const r of rows) {
+  let d = r.description;
+  if (r.values) d += ` One of: ${r.values.join(', ')}.`;
+  if (r.default) d += ` Default: ${r.default}.`;
+  inputs[r.name] = { description: d, required: false };
 }
 const doc = {
   name: 'rpi-build',
@@ -47,3 +52,40 @@ writeFileSync(
     '# YAML config (config:) or the embedded default applies. Defaults are in each description.\n' +
     stringify(doc, { lineWidth: 0 }),
 );
+
+// README tables. A cell's text is escaped for Markdown (| and <, > would otherwise end the
+// cell or vanish as HTML); __tests__/examples.test.ts reads them back and compares with action.yml.
+const cell = (s) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+const code = (s) => `\`${s}\``;
+const table = (head, body) =>
+  [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...body.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+const inputsTable = table(
+  ['input', 'description', 'default', 'accepted values'],
+  rows.map((r) => [
+    code(r.name),
+    cell(r.description),
+    r.default ? code(r.default) : '',
+    r.values ? r.values.map(code).join(', ') : '',
+  ]),
+);
+const outputsTable = table(
+  ['output', 'description'],
+  Object.entries(OUTPUTS).map(([k, description]) => [code(k), cell(description)]),
+);
+const replaceBetween = (text, name, body) => {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`README.md: markers ${start} ... ${end} not found`);
+  return `${text.slice(0, i + start.length)}\n\n${body}\n\n${text.slice(j)}`;
+};
+let readme = readFileSync('README.md', 'utf8');
+readme = replaceBetween(readme, 'inputs', inputsTable);
+readme = replaceBetween(readme, 'outputs', outputsTable);
+writeFileSync('README.md', readme);
