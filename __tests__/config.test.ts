@@ -57,6 +57,8 @@ describe('BuildConfig', () => {
     expect(JSON.stringify(redactConfig(c))).not.toContain('hunter2');
   });
 
+  // The exact wording of a few messages; __tests__/bad-input.test.ts has the full table of bad
+  // values (inputs, flags, YAML files) with the fix each message gives.
   const bad: [string, Record<string, unknown>, RegExp][] = [
     [
       'unknown arch',
@@ -69,27 +71,13 @@ describe('BuildConfig', () => {
       /^target: "iso" is not accepted\. Accepted values: image, kernel, qemu/,
     ],
     ['unknown suite', { suite: 'buster' }, /^suite: .*Accepted values: bookworm, trixie/],
-    ['bad hostname', { hostname: 'bad_host!' }, /^hostname: /],
-    ['root as user', { username: 'root' }, /^username: .*must not be root/],
-    [
-      'package with shell characters',
-      { packages: 'vim;rm' },
-      /^packages: "vim;rm" is not a Debian package name/,
-    ],
     ['not a number', { 'root-margin': 'lots' }, /^root-margin: "lots" is not a whole number/],
     ['not a boolean', { 'boot-test': 'maybe' }, /^boot-test: "maybe" is not a boolean\. Use true or false/],
-    ['two arches for an image', { arch: 'arm64,armhf' }, /^arch: target image builds one arch.*matrix/],
     [
       'unknown input key',
       { hostnme: 'x' },
       /^input: hostnme: is not a known option\. Did you mean "hostname"\?/,
     ],
-    [
-      'malformed ssh key',
-      { 'ssh-authorized-keys': 'not a key' },
-      /^ssh-authorized-keys: "not a key" is not an OpenSSH public key/,
-    ],
-    ['mirror with shell characters', { mirror: 'http://x/$(id)' }, /^mirror: /],
   ];
   it.each(bad)('rejects %s, naming the input and the fix', async (_name, overrides, message) => {
     const err = await loadConfig({ overrides }).catch((e: unknown) => e);
@@ -101,14 +89,6 @@ describe('BuildConfig', () => {
     const f = file('broken.yml', 'arch: [arm64\nsuite: : :\n');
     await expect(loadConfig({ file: f, overrides: {} })).rejects.toThrow(
       /^config: .*broken\.yml is not valid YAML/,
-    );
-  });
-  it('rejects an empty config file and unknown keys in it with a hint', async () => {
-    await expect(loadConfig({ file: file('empty.yml', ''), overrides: {} })).rejects.toThrow(
-      /config: .*is empty/,
-    );
-    await expect(loadConfig({ file: file('typo.yml', 'compresion: zstd\n'), overrides: {} })).rejects.toThrow(
-      /Did you mean "compression"/,
     );
   });
   it('never shows a secret in a validation error', async () => {

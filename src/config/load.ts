@@ -1,13 +1,16 @@
 // Builds the BuildConfig from its sources, later ones winning:
 // embedded default < YAML file < action inputs or CLI flags.
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { InputError } from '../runtime/errors.js';
 import { logger } from '../runtime/log.js';
 import { DEFAULTS } from './defaults.js';
+import { applyBoard, checkKernelPaths } from './kernel.js';
 import { OPTIONS, OPTION_KEYS } from './options.js';
 import { parseConfig, type BuildConfig, type RawConfig } from './schema.js';
-import { didYouMean } from './suggest.js';
+import { closest, didYouMean } from './suggest.js';
 
 /** Rejects keys no option has, with a hint. `where` names the source in the message. */
 export function checkKeys(raw: RawConfig, where: string): void {
@@ -64,10 +67,69 @@ export interface ConfigSources {
   file?: string;
   /** Action inputs or CLI flags, kebab-case keys, unset ones absent. */
   overrides: RawConfig;
+  /**
+   * In the action: the folders (GITHUB_WORKSPACE, then RUNNER_TEMP) the config file, overlay,
+   * customize scripts and out-dir must stay inside. Unset for the CLI: a workstation has no workspace.
+   */
+  roots?: string[];
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(resolve(root), resolve(path));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/** Rejects a path that leaves the workspace ("../..", or an absolute path elsewhere on the runner). */
+function checkInside(input: string, path: string, roots: string[]): void {
+  if (roots.some((r) => isInside(r, path))) return;
+  throw new InputError(
+    input,
+    `"${path}" is outside the workspace`,
+    `Use a path inside the repository checkout (GITHUB_WORKSPACE, ${roots[0]})${roots.length > 1 ? ` or RUNNER_TEMP (${roots[1]})` : ''}, without ".." leading out of it.`,
+  );
+}
+
+/** Paths that must exist are checked now, not after the root filesystem has been built. */
+async function checkFiles(config: BuildConfig): Promise<void> {
+  if (config.overlay !== undefined && !(await stat(config.overlay).catch(() => undefined))?.isDirectory()) {
+    throw new InputError(
+      'overlay',
+      `"${config.overlay}" is not a folder`,
+      'Give a folder whose contents are copied over the root filesystem.',
+    );
+  }
+  for (const script of config.customize) {
+    if (!(await stat(script).catch(() => undefined))?.isFile())
+      throw new InputError(
+        'customize',
+        `"${script}" is not a file`,
+        'Give paths of scripts to run inside the image, one per line.',
+      );
+  }
+}
+
+/** A zone Node's ICU knows, or one the host's tzdata has (posix/…, right/…). */
+function checkTimezone(tz: string): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return;
+  } catch {
+    if (existsSync(join('/usr/share/zoneinfo', tz))) return;
+  }
+  const near = closest(tz, Intl.supportedValuesOf('timeZone'));
+  throw new InputError(
+    'timezone',
+    `"${tz}" is not a known time zone`,
+    near
+      ? `Did you mean "${near}"?`
+      : 'Use a name such as Europe/Berlin or Etc/UTC (see /usr/share/zoneinfo).',
+  );
 }
 
 export async function loadConfig(sources: ConfigSources): Promise<BuildConfig> {
   checkKeys(sources.overrides, 'input');
+  const roots = sources.roots?.length ? sources.roots : undefined;
+  if (roots && sources.file) checkInside('config', sources.file, roots);
   const fromFile = sources.file ? await readConfigFile(sources.file) : {};
   const merged: RawConfig = { ...DEFAULTS, ...fromFile, ...sources.overrides };
   // Mask secrets before anything can print them, even a validation error.
@@ -75,5 +137,17 @@ export async function loadConfig(sources: ConfigSources): Promise<BuildConfig> {
     const v = merged[o.key];
     if (o.secret && typeof v === 'string') logger().secret(v);
   }
-  return parseConfig(merged);
+  const config = parseConfig(merged);
+  if (roots) {
+    if (config.overlay !== undefined) checkInside('overlay', config.overlay, roots);
+    for (const script of config.customize) checkInside('customize', script, roots);
+    checkInside('out-dir', config.outDir, roots);
+  }
+  checkTimezone(config.timezone);
+  await checkFiles(config);
+  applyBoard(config, 'arch' in fromFile || 'arch' in sources.overrides);
+  if (roots && config.target === 'kernel' && config.kernelPath !== undefined)
+    checkInside('kernel-path', config.kernelPath, roots);
+  await checkKernelPaths(config);
+  return config;
 }

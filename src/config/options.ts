@@ -21,6 +21,7 @@ export const BUILDERS = ['debian', 'pi-gen'] as const;
 export const SUITES = ['bookworm', 'trixie'] as const;
 export const COMPRESSIONS = ['xz', 'zstd', 'gzip', 'none'] as const;
 export const DIAGNOSTICS = ['on-failure', 'always', 'never'] as const;
+export const BOARD_NAMES = ['pi1', 'pi2', 'pi4', 'pi4-64', 'pi5'] as const;
 
 export const OPTIONS: readonly OptionSpec[] = [
   {
@@ -123,6 +124,71 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'int',
     default: '900',
     description: 'Seconds the boot test waits for a login prompt.',
+  },
+  {
+    key: 'board',
+    kind: 'string',
+    values: BOARD_NAMES,
+    description:
+      'target kernel: Pi preset picking defconfig, ARCH and firmware file name (pi1: Pi 1/Zero, kernel.img; pi2: Pi 2/3 32-bit, kernel7.img; pi4: Pi 4 32-bit, kernel7l.img; pi4-64: Pi 3/4 64-bit, kernel8.img; pi5: kernel_2712.img). Default from arch.',
+  },
+  {
+    key: 'defconfig',
+    kind: 'string',
+    description: "target kernel: defconfig to start from (default: the board's, e.g. bcm2711_defconfig).",
+  },
+  {
+    key: 'kernel-config',
+    kind: 'list',
+    description:
+      'target kernel: config fragments merged on top of the defconfig: fragment files, or CONFIG_X=y lines.',
+  },
+  {
+    key: 'kernel-source',
+    kind: 'string',
+    default: 'https://github.com/raspberrypi/linux',
+    description: 'target kernel: git URL of the kernel tree (shallow clone).',
+  },
+  {
+    key: 'kernel-ref',
+    kind: 'string',
+    description:
+      "target kernel: branch or tag to clone (default: the repository's default branch, for raspberrypi/linux its current stable rpi-6.x.y).",
+  },
+  {
+    key: 'kernel-path',
+    kind: 'string',
+    description: 'target kernel: a local kernel tree or source tarball to build instead of cloning.',
+  },
+  {
+    key: 'localversion',
+    kind: 'string',
+    description: 'target kernel: suffix appended to the kernel release (CONFIG_LOCALVERSION), e.g. -ci.',
+  },
+  {
+    key: 'kernel-debs',
+    kind: 'bool',
+    default: 'false',
+    description: 'target kernel: also build Debian packages (make bindeb-pkg).',
+  },
+  {
+    key: 'toolchain',
+    kind: 'string',
+    default: 'packages',
+    description:
+      'target kernel: cross compiler: "packages" (the distribution\'s cross gcc, kept in the tool cache) or the URL of a toolchain tarball such as the Arm GNU Toolchain.',
+  },
+  {
+    key: 'ccache',
+    kind: 'bool',
+    default: 'true',
+    description: 'target kernel: compile through ccache, kept in the cache between builds.',
+  },
+  {
+    key: 'ccache-size',
+    kind: 'int',
+    default: '1024',
+    description: 'target kernel: cap of the ccache in MiB.',
   },
   {
     key: 'upload',

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { InputError } from '../runtime/errors.js';
 import {
   ARCHES,
+  BOARD_NAMES,
   BUILDERS,
   COMPRESSIONS,
   DIAGNOSTICS,
@@ -45,7 +46,13 @@ const schema = z
         'must start with a lowercase letter or underscore, then lowercase letters, digits, _ or - (at most 32)',
       )
       .refine((u) => u !== 'root', 'must not be root (root stays locked)'),
-    password: z.string().min(1).max(256).optional(),
+    password: z
+      .string()
+      .min(1)
+      .max(256)
+      // openssl reads one password per line and /etc/shadow holds one entry per line.
+      .regex(/^[^\r\n]*$/, 'must be one line (no line breaks)')
+      .optional(),
     sshAuthorizedKeys: z.array(
       z.string().regex(sshKey, 'is not an OpenSSH public key line ("ssh-ed25519 AAAA… comment")'),
     ),
@@ -66,6 +73,47 @@ const schema = z
     bootSize: z.number().int().min(32).max(4096),
     bootTest: z.boolean(),
     bootTimeout: z.number().int().min(30).max(7200),
+    board: z.enum(BOARD_NAMES).optional(),
+    defconfig: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*config$/, 'must be a make *config target such as bcm2711_defconfig')
+      .optional(),
+    kernelConfig: z.array(
+      z
+        .string()
+        .regex(
+          /^(?:CONFIG_[A-Za-z0-9_]+=[^\n\r]*|[^\n\r=]+)$/,
+          'must be a fragment file or a CONFIG_NAME=value line',
+        ),
+    ),
+    kernelSource: z
+      .string()
+      .regex(
+        /^(?:(?:https?|git|ssh|file):\/\/[^\s'"`$;|&<>\\]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s'"`$;|&<>\\]+)$/,
+        'must be a git URL (https://, ssh://, git@host:path or file://)',
+      ),
+    kernelRef: z
+      .string()
+      .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/+-]+$/, 'must be a branch or tag name such as rpi-6.12.y')
+      .optional(),
+    kernelPath: z.string().min(1).optional(),
+    localversion: z
+      .string()
+      .regex(/^[A-Za-z0-9._+~-]{1,64}$/, 'must be up to 64 letters, digits, ".", "_", "+", "~" or "-"')
+      .optional(),
+    kernelDebs: z.boolean(),
+    toolchain: z
+      .string()
+      .regex(
+        /^(?:packages|https?:\/\/[^\s'"`$;|&<>\\]+)$/,
+        'must be "packages" or the http(s) URL of a toolchain tarball',
+      ),
+    ccache: z.boolean(),
+    ccacheSize: z
+      .number()
+      .int()
+      .min(64)
+      .max(1024 * 1024),
     upload: z.boolean(),
     diagnostics: z.enum(DIAGNOSTICS),
     artifactName: z
@@ -103,6 +151,43 @@ function splitList(key: string, v: string): string[] {
     .filter((s) => s.length > 0);
 }
 
+/** Units of the whole-number options, named in the fix so "1G" or "512M" become "1" or "512". */
+const UNITS: Record<string, string> = {
+  'root-margin': 'MiB',
+  'boot-size': 'MiB',
+  'boot-timeout': 'seconds',
+  'retention-days': 'days',
+  'min-free-disk': 'GiB',
+};
+
+function notWholeNumber(key: string, value: unknown): InputError {
+  const spec = optionSpec(key);
+  return new InputError(
+    key,
+    `"${String(value)}" is not a whole number`,
+    `Give a whole number${UNITS[key] ? ` of ${UNITS[key]}, without a unit` : ''}${spec?.default ? ` (default ${spec.default})` : ''}.`,
+  );
+}
+
+/** The bounds a whole-number option accepts, read from the schema. */
+function numberRange(key: string): { min?: number; max?: number } {
+  let field = (schema.shape as Record<string, z.ZodType>)[camel(key)];
+  if (field instanceof z.ZodOptional) field = field.unwrap() as z.ZodType;
+  if (!(field instanceof z.ZodNumber)) return {};
+  return {
+    ...(field.minValue !== null ? { min: field.minValue } : {}),
+    ...(field.maxValue !== null ? { max: field.maxValue } : {}),
+  };
+}
+
+/** How to give a value of each kind, for type errors (a number where a list belongs, …). */
+const KIND_HINT: Record<string, string> = {
+  list: 'Give a YAML list such as [a, b], or one text value with the items on separate lines',
+  string: 'Give one text value (quote it in YAML if it looks like a number or a list)',
+  bool: 'Use true or false',
+  int: 'Give a whole number',
+};
+
 function coerce(key: string, value: unknown): unknown {
   const spec = optionSpec(key);
   if (!spec || value === undefined || value === null) return value;
@@ -118,11 +203,7 @@ function coerce(key: string, value: unknown): unknown {
     case 'int':
       if (typeof value === 'number') return value;
       if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) return Number(value);
-      throw new InputError(
-        key,
-        `"${String(value)}" is not a whole number`,
-        `Give a whole number${spec.default ? ` (default ${spec.default})` : ''}.`,
-      );
+      throw notWholeNumber(key, value);
     case 'string':
       return typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
   }
@@ -153,10 +234,29 @@ export function parseConfig(raw: RawConfig): BuildConfig {
       throw new InputError(key, `${shown} is not accepted`, `Accepted values: ${spec.values.join(', ')}.`);
     }
     if (issue.code === 'invalid_type') {
+      if (spec?.kind === 'int' && typeof badValue === 'number') throw notWholeNumber(key, badValue);
+      const got =
+        badValue === null || badValue === undefined
+          ? 'nothing'
+          : Array.isArray(badValue)
+            ? 'list'
+            : typeof badValue === 'object'
+              ? 'mapping'
+              : typeof badValue;
+      const what = index !== undefined ? 'text for each item' : (spec?.kind ?? 'a value');
       throw new InputError(
         key,
-        `expected ${spec?.kind ?? 'a value'} but got ${typeof badValue}`,
-        `See the inputs table in the README.`,
+        `expected ${what} but got ${got}`,
+        `${spec ? KIND_HINT[index !== undefined ? 'string' : spec.kind] : 'Fix the value'}. See the inputs table in the README.`,
+      );
+    }
+    if ((issue.code === 'too_small' || issue.code === 'too_big') && typeof badValue === 'number') {
+      const { min, max } = numberRange(key);
+      const unit = UNITS[key] ? ` ${UNITS[key]}` : '';
+      throw new InputError(
+        key,
+        `${shown} is out of range`,
+        `Give a whole number ${max !== undefined ? `from ${min ?? 0} to ${max}` : `of at least ${min ?? 0}`}${unit}${spec?.default ? ` (default ${spec.default})` : ''}.`,
       );
     }
     throw new InputError(key, `${shown} ${issue.message}`, spec ? `(${spec.description})` : '');

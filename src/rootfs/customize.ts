@@ -86,10 +86,11 @@ export async function kernelVersion(root: string): Promise<string> {
 }
 
 /** SHA-512 crypt hash made natively by openssl; the password goes through stdin, never argv. */
-async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string): Promise<string> {
   const r = await exec('openssl', ['passwd', '-6', '-stdin'], { input: `${password}\n` });
   const hash = r.stdout.trim();
-  if (!hash.startsWith('$6$')) throw new Error('openssl did not return a SHA-512 crypt hash');
+  // Exactly one hash: it becomes one field of one /etc/shadow line.
+  if (!/^\$6\$[^\s:]+$/.test(hash)) throw new Error('openssl did not return one SHA-512 crypt hash');
   return hash;
 }
 
@@ -264,7 +265,7 @@ async function configureSystem(root: string, config: BuildConfig, logFile: strin
   }
 }
 
-async function applyOverlay(root: string, overlay: string, logFile: string): Promise<void> {
+export async function applyOverlay(root: string, overlay: string, logFile: string): Promise<void> {
   const st = await stat(overlay).catch(() => undefined);
   if (!st?.isDirectory())
     throw new InputError(
@@ -279,7 +280,7 @@ async function applyOverlay(root: string, overlay: string, logFile: string): Pro
   });
 }
 
-async function runCustomizeScripts(root: string, scripts: string[], logFile: string): Promise<void> {
+export async function runCustomizeScripts(root: string, scripts: string[], logFile: string): Promise<void> {
   const dir = join(root, 'tmp', 'rpi-build-customize');
   await mkdir(dir, { recursive: true });
   try {
