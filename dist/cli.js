@@ -9,33 +9,37 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-DD2FRJR3.js";
+} from "./chunks/chunk-3ZX5ILT7.js";
 import {
   OPTIONS,
   OPTION_KEYS,
   formatDoctor,
   runDoctor
-} from "./chunks/chunk-KTE7VCE3.js";
-import "./chunks/chunk-VNXH7ZGL.js";
+} from "./chunks/chunk-24MECCYW.js";
+import "./chunks/chunk-QXMQNVV2.js";
+import "./chunks/chunk-WKCL3XOP.js";
+import "./chunks/chunk-RSRHW6TA.js";
+import "./chunks/chunk-6EFLWPV5.js";
 import {
   InputError,
   errorMessage,
   killChildren
-} from "./chunks/chunk-NCM4SYL6.js";
-import "./chunks/chunk-2JD6IZFB.js";
+} from "./chunks/chunk-LSROX5FX.js";
+import "./chunks/chunk-JEISQDF3.js";
 
 // src/cli.ts
 import { writeFile } from "node:fs/promises";
 
 // src/cli-args.ts
 import { parseArgs } from "node:util";
-var COMMANDS = ["doctor", "qemu", "image", "build", "boot-test", "help"];
-var USAGE = `rpi-build: build Raspberry Pi images in CI and on workstations
+var COMMANDS = ["doctor", "qemu", "image", "kernel", "build", "boot-test", "help"];
+var USAGE = `rpi-build: build Raspberry Pi images and kernels in CI and on workstations
 
 Usage:
   rpi-build doctor [--json] [--arch LIST] [--target T]   probe this host and explain what is wrong
   rpi-build qemu --arch arm64,armhf                      register QEMU emulation for what the CPU cannot run
   rpi-build image [--out DIR] [options]                  build an SD-card image (default: Debian arm64)
+  rpi-build kernel [--board B] [--kernel-path P] [options] cross-compile a Raspberry Pi kernel (default: pi4-64)
   rpi-build build --config FILE [options]                run the build a YAML config describes
   rpi-build boot-test IMAGE [--arch A]                   boot an image under QEMU to a login prompt
 
@@ -94,6 +98,7 @@ function parseCli(argv) {
   if (command === "qemu" || command === "doctor")
     overrides.target ??= command === "qemu" ? "qemu" : overrides.target;
   if (command === "image") overrides.target = "image";
+  if (command === "kernel") overrides.target = "kernel";
   checkKeys(overrides, "flag");
   return {
     command,
@@ -136,10 +141,11 @@ async function main(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-5KWQY5VZ.js");
+      const { bootTestCommand } = await import("./chunks/command-L7XJSTRY.js");
       return bootTestCommand(image, config);
     }
     case "image":
+    case "kernel":
     case "build": {
       const report = newReport(config.target, config.arch, config.suite);
       let outputs = {};

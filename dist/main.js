@@ -1,53 +1,56 @@
 import { createRequire as __rpiCreateRequire } from 'node:module'; const require = __rpiCreateRequire(import.meta.url);
 import {
   collectDiagnostics
-} from "./chunks/chunk-PCNFMBZJ.js";
+} from "./chunks/chunk-SWJWSF4A.js";
 import {
   loadConfig,
   newReport,
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-DD2FRJR3.js";
+} from "./chunks/chunk-3ZX5ILT7.js";
 import {
   OPTIONS
-} from "./chunks/chunk-KTE7VCE3.js";
+} from "./chunks/chunk-24MECCYW.js";
 import {
   artifactName
-} from "./chunks/chunk-HQPJW2ZX.js";
+} from "./chunks/chunk-Q6BJPFUQ.js";
+import "./chunks/chunk-QXMQNVV2.js";
+import "./chunks/chunk-WKCL3XOP.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-YKXC3K3O.js";
-import "./chunks/chunk-45PNM7UO.js";
+} from "./chunks/chunk-KT3NYKTN.js";
+import "./chunks/chunk-75FXVDSY.js";
 import {
   saveState
-} from "./chunks/chunk-VNXH7ZGL.js";
-import "./chunks/chunk-ZYQZGV4T.js";
-import "./chunks/chunk-U2UNP6PW.js";
+} from "./chunks/chunk-RSRHW6TA.js";
+import "./chunks/chunk-SEYD3T6S.js";
+import "./chunks/chunk-6EFLWPV5.js";
 import {
   errorMessage,
   killChildren
-} from "./chunks/chunk-NCM4SYL6.js";
+} from "./chunks/chunk-LSROX5FX.js";
 import {
   error,
   getInput,
   setFailed,
   setOutput,
   warning
-} from "./chunks/chunk-2JD6IZFB.js";
+} from "./chunks/chunk-JEISQDF3.js";
 
 // src/main.ts
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 // src/config/inputs.ts
-function readInputs() {
+function readInputs(env = process.env) {
   const overrides = {};
   for (const o of OPTIONS) {
     const v = getInput(o.key);
     if (v !== "") overrides[o.key] = v;
   }
+  const roots = env.GITHUB_WORKSPACE ? [env.GITHUB_WORKSPACE, ...env.RUNNER_TEMP ? [env.RUNNER_TEMP] : []] : [];
   const file = getInput("config");
-  return file ? { file, overrides } : { overrides };
+  return { ...file ? { file } : {}, overrides, ...roots.length ? { roots } : {} };
 }
 
 // src/main.ts

@@ -1,30 +1,34 @@
 import { createRequire as __rpiCreateRequire } from 'node:module'; const require = __rpiCreateRequire(import.meta.url);
 import {
   collectDiagnostics
-} from "./chunks/chunk-PCNFMBZJ.js";
-import "./chunks/chunk-KTE7VCE3.js";
+} from "./chunks/chunk-SWJWSF4A.js";
+import "./chunks/chunk-24MECCYW.js";
 import {
   ActionsArtifacts,
   uploadFiles
-} from "./chunks/chunk-HQPJW2ZX.js";
+} from "./chunks/chunk-Q6BJPFUQ.js";
+import "./chunks/chunk-WKCL3XOP.js";
 import {
   LocalStore,
-  cleanupWorkDir,
-  removeBuildTrees,
   savePending,
   selectStore
-} from "./chunks/chunk-45PNM7UO.js";
+} from "./chunks/chunk-PPBZNDOY.js";
+import {
+  cleanupWorkDir,
+  removeBuildTrees
+} from "./chunks/chunk-75FXVDSY.js";
 import {
   readState
-} from "./chunks/chunk-VNXH7ZGL.js";
-import "./chunks/chunk-ZYQZGV4T.js";
+} from "./chunks/chunk-RSRHW6TA.js";
+import "./chunks/chunk-SEYD3T6S.js";
+import "./chunks/chunk-6EFLWPV5.js";
 import {
   errorMessage
-} from "./chunks/chunk-NCM4SYL6.js";
+} from "./chunks/chunk-LSROX5FX.js";
 import {
   info,
   warning
-} from "./chunks/chunk-2JD6IZFB.js";
+} from "./chunks/chunk-JEISQDF3.js";
 
 // src/post.ts
 import { existsSync } from "node:fs";

@@ -6,15 +6,16 @@ import type { RawConfig } from './config/schema.js';
 import { didYouMean } from './config/suggest.js';
 import { InputError, errorMessage } from './runtime/errors.js';
 
-export const COMMANDS = ['doctor', 'qemu', 'image', 'build', 'boot-test', 'help'] as const;
+export const COMMANDS = ['doctor', 'qemu', 'image', 'kernel', 'build', 'boot-test', 'help'] as const;
 type Command = (typeof COMMANDS)[number];
 
-export const USAGE = `rpi-build: build Raspberry Pi images in CI and on workstations
+export const USAGE = `rpi-build: build Raspberry Pi images and kernels in CI and on workstations
 
 Usage:
   rpi-build doctor [--json] [--arch LIST] [--target T]   probe this host and explain what is wrong
   rpi-build qemu --arch arm64,armhf                      register QEMU emulation for what the CPU cannot run
   rpi-build image [--out DIR] [options]                  build an SD-card image (default: Debian arm64)
+  rpi-build kernel [--board B] [--kernel-path P] [options] cross-compile a Raspberry Pi kernel (default: pi4-64)
   rpi-build build --config FILE [options]                run the build a YAML config describes
   rpi-build boot-test IMAGE [--arch A]                   boot an image under QEMU to a login prompt
 
@@ -85,6 +86,7 @@ export function parseCli(argv: string[]): ParsedCli {
   if (command === 'qemu' || command === 'doctor')
     overrides.target ??= command === 'qemu' ? 'qemu' : overrides.target;
   if (command === 'image') overrides.target = 'image';
+  if (command === 'kernel') overrides.target = 'kernel';
   checkKeys(overrides, 'flag');
   return {
     command,

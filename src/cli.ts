@@ -41,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
       return bootTestCommand(image, config);
     }
     case 'image':
+    case 'kernel':
     case 'build': {
       const report = newReport(config.target, config.arch, config.suite);
       let outputs: Record<string, string> = {};

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { readInputs } from './config/inputs.js';
 import { loadConfig } from './config/load.js';
 import type { BuildConfig } from './config/schema.js';
-import { defaultWorkDir } from './builders/debian.js';
+import { defaultWorkDir } from './builders/workspace.js';
 import { collectDiagnostics } from './diagnostics/collect.js';
 import { runPipeline } from './pipeline.js';
 import { artifactName } from './publish/artifact.js';

@@ -61,7 +61,8 @@ export async function runPipeline(config: BuildConfig, report: RunReport): Promi
   const diskProblem = doctor.problems.find((p) => p.id === 'low-disk');
   if (diskProblem) throw new Error(`${diskProblem.diagnosis} ${diskProblem.fix}`);
 
-  const outputs: Outputs = { ...(await setUpEmulation(config, report)) };
+  // A kernel is cross-compiled: nothing foreign runs, so no emulation is set up.
+  const outputs: Outputs = config.target === 'kernel' ? {} : { ...(await setUpEmulation(config, report)) };
   switch (config.target) {
     case 'qemu':
       return { outputs };
@@ -74,9 +75,11 @@ export async function runPipeline(config: BuildConfig, report: RunReport): Promi
       }
       return { outputs: { ...outputs, ...built, ...(await publish(config, report)) } };
     }
-    case 'kernel':
-      throw new Error(
-        'target kernel is not available in this version of rpi-build yet. Use target image or qemu.',
-      );
+    case 'kernel': {
+      // A cross build needs no root and no emulation; only a native arm64 host skips the cross compiler.
+      const { buildKernel } = await import('./builders/kernel.js');
+      const built = await buildKernel(config, report);
+      return { outputs: { ...outputs, ...built, ...(await publish(config, report)) } };
+    }
   }
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { it } from 'vitest';
 import { ISOLATED, ROOT } from './runner.js';
 
-export type Need = 'root' | 'userns-binfmt' | 'fixtures' | `tool:${string}`;
+export type Need = 'root' | 'userns-binfmt' | 'fixtures' | `tool:${string}` | `file:${string}`;
 
 const cache = new Map<Need, string | undefined>();
 
@@ -20,6 +20,7 @@ function check(n: Need): string | undefined {
     const r = spawnSync(ISOLATED, ['mount', 'true'], { stdio: 'ignore' });
     return r.status === 0 ? undefined : 'a kernel that sandboxes binfmt_misc per user namespace (Linux 6.7+)';
   }
+  if (n.startsWith('file:')) return existsSync(n.slice(5)) ? undefined : `the file ${n.slice(5)}`;
   const tool = n.slice(5);
   try {
     execFileSync('sh', ['-c', 'command -v "$1"', 'sh', tool], {

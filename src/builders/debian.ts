@@ -1,6 +1,6 @@
 // builder: debian — the embedded default. A Raspberry Pi SD-card image from Debian's own
 // archive (raspi-firmware plus Debian's kernel), assembled without loop devices, boot-tested.
-import { chown, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { BuildConfig } from '../config/schema.js';
 import { assembleImage } from '../image/assemble.js';
@@ -10,53 +10,16 @@ import { compressImage } from '../image/compress.js';
 import { readManifest, writeManifest } from '../image/manifest.js';
 import { bootTest } from '../boot/qemu.js';
 import { customizeRootfs } from '../rootfs/customize.js';
-import { rootfsWithCache, savePending } from '../cache/rootfs-step.js';
+import { commitPending, rootfsWithCache } from '../cache/rootfs-step.js';
 import { selectStore } from '../cache/select.js';
-import { LocalStore } from '../cache/local-store.js';
 import type { PendingSave } from '../cache/store.js';
 import { rootfsPackages } from '../rootfs/packages.js';
-import { cleanupWorkDir } from '../diagnostics/cleanup.js';
 import { ensureImageTools } from '../host/requirements.js';
-import { exec } from '../runtime/exec.js';
-import { moveFile } from '../runtime/files.js';
 import { inActions, logger } from '../runtime/log.js';
 import type { Outputs } from '../publish/outputs.js';
 import type { RunReport } from '../publish/report.js';
-import { invokingUser } from '../runtime/privilege.js';
 import { saveState } from '../runtime/state.js';
-
-export function defaultWorkDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.RUNNER_TEMP ? join(env.RUNNER_TEMP, 'rpi-build') : resolve('.work');
-}
-
-/** Starts from nothing: unmount what an earlier killed build left, then remove its files. */
-async function freshDir(workDir: string): Promise<void> {
-  await mkdir(workDir, { recursive: true });
-  const report = await cleanupWorkDir(workDir);
-  if (report.unmounted.length) logger().info(`cleaned up after an earlier build: ${report.summary}`);
-  if (report.remaining.length)
-    throw new Error(`cannot start clean: still mounted under ${workDir}: ${report.remaining.join(', ')}`);
-  for (const entry of await readdir(workDir)) {
-    await exec('rm', ['-rf', '--one-file-system', join(workDir, entry)], {
-      privileged: 'removing an earlier build',
-    });
-  }
-}
-
-/** Moves the finished files into the out folder only now, so it never holds a half-built image. */
-async function publishLocal(files: string[], outDir: string): Promise<string[]> {
-  await mkdir(outDir, { recursive: true });
-  const owner = invokingUser();
-  const placed: string[] = [];
-  for (const f of files) {
-    const dest = join(outDir, f.split('/').pop()!);
-    await moveFile(f, dest);
-    // Files made as root go back to the user who ran us (sudo), so upload and cleanup can read them.
-    if (owner) await chown(dest, owner.uid, owner.gid).catch(() => undefined);
-    placed.push(dest);
-  }
-  return placed;
-}
+import { defaultWorkDir, freshDir, publishLocal } from './workspace.js';
 
 /** Builds the image; phases, caches and facts (including the placed files) go into `report`. */
 export async function buildDebianImage(config: BuildConfig, report: RunReport): Promise<Outputs> {
@@ -168,12 +131,7 @@ export async function buildDebianImage(config: BuildConfig, report: RunReport): 
   const sums = await writeSha256Sums(dirs.stage, files);
   const placed = await publishLocal([...files, join(dirs.stage, 'SHA256SUMS')], resolve(config.outDir));
   // Only now, with every file in place, is the build a success worth caching.
-  if (store && pending.length) {
-    if (inActions()) {
-      saveState('pendingSaves', pending);
-      if (store instanceof LocalStore) saveState('cacheDir', store.dir);
-    } else await savePending(store, pending);
-  }
+  await commitPending(store, pending);
   const imagePath = placed[0]!;
   const size = (await stat(imagePath)).size;
   await writeFile(join(dirs.logs, 'phases.txt'), `${phases.table()}\n`);

@@ -7,7 +7,9 @@ import type { BuildConfig } from '../config/schema.js';
 import { buildBase, refreshBase } from '../rootfs/base.js';
 import type { RootfsSpec } from '../rootfs/mmdebstrap.js';
 import { errorMessage } from '../runtime/errors.js';
-import { formatBytes, logger } from '../runtime/log.js';
+import { formatBytes, inActions, logger } from '../runtime/log.js';
+import { saveState } from '../runtime/state.js';
+import { LocalStore } from './local-store.js';
 import { archiveState, packRootfs, rootfsKeys, unpackRootfs } from './rootfs-cache.js';
 import type { CacheStore, PendingSave } from './store.js';
 
@@ -85,4 +87,16 @@ export async function savePending(store: CacheStore, pending: PendingSave[]): Pr
     }
   }
   return out;
+}
+
+/**
+ * Called once the build succeeded: in Actions the post step saves (after the job's own
+ * steps), elsewhere the saves happen now.
+ */
+export async function commitPending(store: CacheStore | undefined, pending: PendingSave[]): Promise<void> {
+  if (!store || pending.length === 0) return;
+  if (inActions()) {
+    saveState('pendingSaves', pending);
+    if (store instanceof LocalStore) saveState('cacheDir', store.dir);
+  } else await savePending(store, pending);
 }

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join, relative } from 'node:path';
 
 export async function sha256File(path: string): Promise<string> {
   const h = createHash('sha256');
@@ -11,10 +11,10 @@ export async function sha256File(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** Writes SHA256SUMS in `dir` for the files (by base name, as `sha256sum -c` wants); returns the sums. */
+/** Writes SHA256SUMS in `dir` for the files (by path relative to it, as `sha256sum -c` wants); returns the sums. */
 export async function writeSha256Sums(dir: string, files: string[]): Promise<Record<string, string>> {
   const sums: Record<string, string> = {};
-  for (const f of files) sums[basename(f)] = await sha256File(f);
+  for (const f of files) sums[relative(dir, f)] = await sha256File(f);
   const text = Object.entries(sums)
     .map(([name, sum]) => `${sum}  ${name}\n`)
     .join('');

@@ -1,5 +1,6 @@
 // Uploads the finished files as one workflow artifact, named per matrix leg by default.
 // Already-compressed images are stored, not compressed a second time.
+import { boardFor } from '../kernel/presets.js';
 import { DefaultArtifactClient } from '@actions/artifact';
 import { dirname } from 'node:path';
 import type { BuildConfig } from '../config/schema.js';
@@ -18,9 +19,12 @@ export const ActionsArtifacts = {
 };
 
 export function artifactName(
-  config: Pick<BuildConfig, 'artifactName' | 'imageName' | 'suite' | 'arch'>,
+  config: Pick<BuildConfig, 'artifactName' | 'imageName' | 'suite' | 'arch'> &
+    Partial<Pick<BuildConfig, 'target' | 'board'>>,
 ): string {
-  return config.artifactName ?? `${config.imageName}-${config.suite}-${config.arch[0]}`;
+  if (config.artifactName) return config.artifactName;
+  if (config.target === 'kernel') return `linux-${boardFor(config.board, config.arch[0]!)}`;
+  return `${config.imageName}-${config.suite}-${config.arch[0]}`;
 }
 
 export async function uploadFiles(

@@ -1,11 +1,11 @@
 // Moving a file that may cross filesystems (work folder, out folder, cache folder).
-import { copyFile, rename, rm } from 'node:fs/promises';
+import { cp, rename, rm } from 'node:fs/promises';
 
-/** rename(2), falling back to copy-and-remove when source and destination are on different filesystems. */
+/** rename(2) of a file or folder, falling back to copy-and-remove across filesystems. */
 export async function moveFile(src: string, dest: string): Promise<void> {
   await rename(src, dest).catch(async (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EXDEV') throw err;
-    await copyFile(src, dest);
-    await rm(src);
+    await cp(src, dest, { recursive: true, preserveTimestamps: true });
+    await rm(src, { recursive: true });
   });
 }

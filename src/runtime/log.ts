@@ -117,7 +117,17 @@ class TerminalLogger implements Logger {
 
 let current: Logger | undefined;
 
+/** Outside Actions, @actions/* libraries' "::debug::" workflow commands are noise on a terminal. */
+function dropDebugCommands(): void {
+  const write = process.stdout.write.bind(process.stdout) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
+    typeof chunk === 'string' && chunk.startsWith('::debug::')
+      ? true
+      : write(chunk, ...rest)) as typeof process.stdout.write;
+}
+
 export function logger(): Logger {
+  if (!current && !inActions() && process.env.RPI_BUILD_DEBUG !== '1') dropDebugCommands();
   current ??= inActions() ? new ActionsLogger() : new TerminalLogger(process.env.RPI_BUILD_DEBUG === '1');
   return current;
 }

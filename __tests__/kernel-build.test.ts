@@ -1,0 +1,191 @@
+// target kernel end to end, as the action runs it: Debian's linux-source tarball as
+// kernel-path, arm64 tinyconfig plus a fragment, the cross gcc unpacked into the tool cache,
+// ccache through the Actions cache (the results-service stand-in over Azurite). Three runs:
+// cold, warm (toolchain and ccache restored), and a cache service answering 500.
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  copyFileSync,
+  openSync,
+  readSync,
+  closeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { itNeeds, missing } from './support/needs.js';
+import { ROOT, Runner } from './support/runner.js';
+import { startResultsService, type ResultsService } from './support/results-service.js';
+
+/** Debian's linux-source package (scripts/setup-test-host.sh installs it). */
+const SOURCE = join(
+  '/usr/src',
+  (existsSync('/usr/src') ? readdirSync('/usr/src') : []).find((f) =>
+    /^linux-source-[\d.]+\.tar\.xz$/.test(f),
+  ) ?? 'linux-source-6.1.tar.xz',
+);
+const NEEDS = [`file:${SOURCE}`, 'tool:make', 'tool:ccache', 'tool:apt-get'] as const;
+const MIN = 60_000;
+const scratch = (name: string) => mkdtempSync(join(tmpdir(), `rpi-${name}-`));
+
+/** arm64 Image header: "ARM\x64" magic at offset 56. */
+function isArm64Image(file: string): boolean {
+  const fd = openSync(file, 'r');
+  const buf = Buffer.alloc(64);
+  readSync(fd, buf, 0, 64, 0);
+  closeSync(fd);
+  return buf.subarray(56, 60).toString('latin1') === 'ARM\x64';
+}
+
+const ccacheHits = (stdout: string) => Number(/ccache: (\d+) hits, (\d+) misses/.exec(stdout)?.[1] ?? -1);
+
+describe('rpi-build kernel (action)', () => {
+  let svc: ResultsService | undefined;
+  const runnerDir = scratch('kernel-runner');
+  const inputs = (out: string) => ({
+    target: 'kernel',
+    'kernel-path': 'linux-source.tar.xz',
+    defconfig: 'tinyconfig',
+    'kernel-config': 'kernel-ci.config\nCONFIG_LOCALVERSION_AUTO=n',
+    localversion: '-ci',
+    'out-dir': out,
+  });
+  const prepare = () => {
+    const runner = new Runner(runnerDir);
+    // kernel-path must be inside the workspace; a link to the system's tarball is.
+    if (!existsSync(join(runner.workspace, 'linux-source.tar.xz')))
+      symlinkSync(SOURCE, join(runner.workspace, 'linux-source.tar.xz'));
+    copyFileSync(
+      join(ROOT, '__tests__', 'fixtures', 'kernel-ci.config'),
+      join(runner.workspace, 'kernel-ci.config'),
+    );
+    return runner;
+  };
+  /** Each run is a new workflow run on a fresh runner: its own run id and an empty tool cache. */
+  const env = (run: string, toolCache = scratch('toolcache')) => ({
+    ...svc!.envForJob(`job-${run}`, `${run}-0000-0000-0000-000000000000`),
+    GITHUB_RUN_ID: run.replace(/\D/g, ''),
+    RUNNER_TOOL_CACHE: toolCache,
+  });
+  let firstImage = '';
+
+  beforeAll(async () => {
+    if (!missing([...NEEDS])) svc = await startResultsService();
+  }, MIN);
+  afterAll(async () => svc?.stop());
+
+  itNeeds(
+    [...NEEDS],
+    'cold: cross gcc from the packages into the tool cache, ccache miss, outputs laid out for the boot partition',
+    async () => {
+      const runner = prepare();
+      const out = join(runner.workspace, 'kernel');
+      const e = env('run-11');
+      const main = await runner.main({ inputs: inputs(out), env: e, timeoutMs: 30 * MIN });
+      expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
+      expect(main.stdout).toMatch(/unpacking \d+ package\(s\) of aarch64-linux-gnu-gcc/);
+      expect(main.stdout).toMatch(/ccache cache miss: ccache-v1-arm64-tinyconfig-/);
+      expect(main.stdout).not.toContain('QEMU emulation');
+      expect(main.stdout).toContain('::group::Build: make Image modules dtbs (ARCH=arm64)');
+      const release = main.outputs['kernel-release']!;
+      expect(release).toMatch(/^\d+\.\d+\.\d+-ci$/);
+      expect(main.outputs['kernel-path']).toBe(out);
+      expect(main.outputs['cache-hit']).toBe('false');
+
+      expect(readdirSync(out).sort()).toEqual(
+        [
+          'SHA256SUMS',
+          'System.map-' + release,
+          'boot',
+          'config-' + release,
+          `modules-${release}.tar.gz`,
+        ].sort(),
+      );
+      execFileSync('sha256sum', ['-c', '--strict', 'SHA256SUMS'], { cwd: out });
+      const image = join(out, 'boot', 'kernel8.img');
+      expect(isArm64Image(image)).toBe(true);
+      firstImage = readFileSync(image).toString('base64');
+      expect(readdirSync(join(out, 'boot'))).toContain('bcm2711-rpi-4-b.dtb');
+      const config = readFileSync(join(out, `config-${release}`), 'utf8');
+      expect(config).toMatch(/^CONFIG_LOCALVERSION="-ci"$/m);
+      expect(config).toMatch(/^CONFIG_CRC_CCITT=m$/m);
+      const listing = execFileSync('tar', ['tzvf', join(out, `modules-${release}.tar.gz`)], {
+        encoding: 'utf8',
+      });
+      expect(listing).toContain(`lib/modules/${release}/kernel/lib/crc-ccitt.ko`);
+      expect(listing).toContain(`lib/modules/${release}/modules.dep`);
+      // No links back into this machine's build folder, and root owns everything.
+      expect(listing).not.toMatch(new RegExp(`lib/modules/${release}/(build|source)\\b`));
+      expect(listing).toMatch(/^[-dl]\S+ 0\/0 /m);
+      expect(main.summary).toMatch(/\| build \| \d+\.\d \| ok \|/);
+      expect(svc!.caches()).toEqual([]); // main saves nothing; the post step does
+
+      const post = await runner.post({ env: e });
+      expect(post.exitCode, post.stdout).toBe(0);
+      expect(post.stdout).toMatch(/saved ccache cache ccache-v1-arm64-tinyconfig-x64-11-1 \(actions\)/);
+      expect(post.stdout).toMatch(/saved tool cross-gcc-aarch64-linux-gnu-\S+ cache tool-cross-gcc-/);
+      expect(svc!.caches().map((c) => c.finalized)).toEqual([true, true]);
+      expect(main.outputs['artifact-name']).toBe('linux-pi4-64');
+      expect(svc!.artifacts().find((a) => a.name === 'linux-pi4-64')?.finalized).toBe(true);
+    },
+    30 * MIN,
+  );
+
+  itNeeds(
+    [...NEEDS],
+    'warm: toolchain restored from the Actions cache without apt, ccache restored and hit, same kernel',
+    async () => {
+      const runner = prepare();
+      const out = join(runner.workspace, 'kernel');
+      const e = env('run-12');
+      const main = await runner.main({ inputs: inputs(out), env: e, timeoutMs: 30 * MIN });
+      expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
+      expect(main.stdout).toMatch(
+        /cross-gcc-aarch64-linux-gnu-\S+ 12\.\d+\.\d+ restored from the actions cache/,
+      );
+      expect(main.stdout).not.toMatch(/unpacking \d+ package\(s\)/);
+      expect(main.stdout).toMatch(/ccache restored from ccache-v1-arm64-tinyconfig-x64-11-1/);
+      const hits = ccacheHits(main.stdout);
+      expect(hits).toBeGreaterThan(500);
+      expect(main.outputs['cache-hit']).toBe('true');
+      // Fixed build stamps: the warm build makes the same kernel, byte for byte.
+      expect(readFileSync(join(out, 'boot', 'kernel8.img')).toString('base64')).toBe(firstImage);
+      const post = await runner.post({ env: e });
+      expect(post.exitCode).toBe(0);
+      expect(post.stdout).toMatch(/saved ccache cache ccache-v1-arm64-tinyconfig-x64-12-1/);
+    },
+    30 * MIN,
+  );
+
+  itNeeds(
+    [...NEEDS],
+    'a cache service answering 500 costs the caches, not the build: it compiles without them and saves nothing',
+    async () => {
+      const runner = prepare();
+      const out = join(runner.workspace, 'kernel');
+      const toolCache = scratch('toolcache');
+      const e = env('run-13', toolCache);
+      const before = svc!.caches().length;
+      svc!.setFault('cache', 500);
+      try {
+        const main = await runner.main({ inputs: inputs(out), env: e, timeoutMs: 30 * MIN });
+        expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
+        expect(main.stdout).toMatch(/Failed to restore: /);
+        expect(main.stdout).toMatch(/unpacking \d+ package\(s\)/);
+        expect(main.stdout).toMatch(/ccache cache miss/);
+        expect(isArm64Image(join(out, 'boot', 'kernel8.img'))).toBe(true);
+        const post = await runner.post({ env: e });
+        expect(post.exitCode, post.stdout).toBe(0);
+        expect(post.stdout).toMatch(/Failed to save: |could not save the ccache cache/);
+      } finally {
+        svc!.setFault('cache', null);
+      }
+      expect(svc!.caches().length).toBe(before);
+    },
+    30 * MIN,
+  );
+});

@@ -1,0 +1,44 @@
+// The work and out folders every builder shares: a work folder that starts clean, and an out
+// folder that only ever receives finished files.
+import { chown, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { cleanupWorkDir } from '../diagnostics/cleanup.js';
+import { exec } from '../runtime/exec.js';
+import { moveFile } from '../runtime/files.js';
+import { logger } from '../runtime/log.js';
+import { invokingUser } from '../runtime/privilege.js';
+
+export function defaultWorkDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.RUNNER_TEMP ? join(env.RUNNER_TEMP, 'rpi-build') : resolve('.work');
+}
+
+/** Starts from nothing: unmount what an earlier killed build left, then remove its files. */
+export async function freshDir(workDir: string): Promise<void> {
+  await mkdir(workDir, { recursive: true });
+  const report = await cleanupWorkDir(workDir);
+  if (report.unmounted.length) logger().info(`cleaned up after an earlier build: ${report.summary}`);
+  if (report.remaining.length)
+    throw new Error(`cannot start clean: still mounted under ${workDir}: ${report.remaining.join(', ')}`);
+  for (const entry of await readdir(workDir)) {
+    await exec('rm', ['-rf', '--one-file-system', join(workDir, entry)], {
+      privileged: 'removing an earlier build',
+    });
+  }
+}
+
+/** Moves the finished files into the out folder only now, so it never holds a half-built image. */
+export async function publishLocal(files: string[], outDir: string): Promise<string[]> {
+  await mkdir(outDir, { recursive: true });
+  const owner = invokingUser();
+  const placed: string[] = [];
+  for (const f of files) {
+    const dest = join(outDir, f.split('/').pop()!);
+    // A folder (the kernel's boot/) replaces the one an earlier build left.
+    if ((await stat(f)).isDirectory()) await rm(dest, { recursive: true, force: true });
+    await moveFile(f, dest);
+    // Files made as root go back to the user who ran us (sudo), so upload and cleanup can read them.
+    if (owner) await chown(dest, owner.uid, owner.gid).catch(() => undefined);
+    placed.push(dest);
+  }
+  return placed;
+}

@@ -1,0 +1,75 @@
+// Where the kernel tree comes from: a local folder (built out of tree, never written to),
+// a source tarball (unpacked into the work folder), or a shallow git clone.
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { BuildConfig } from '../config/schema.js';
+import { exec } from '../runtime/exec.js';
+import { InputError, errorMessage } from '../runtime/errors.js';
+import { logger } from '../runtime/log.js';
+import type { KernelArch } from '../tools/toolchain.js';
+
+export interface KernelSource {
+  dir: string;
+  /** What it is, for the log and the summary. */
+  origin: string;
+}
+
+/** A tree we can build: the top Makefile and the arch folder are there. */
+function checkTree(dir: string, karch: KernelArch, input: string): void {
+  if (!existsSync(join(dir, 'Makefile')) || !existsSync(join(dir, 'arch', karch, 'Kconfig'))) {
+    throw new InputError(
+      input,
+      `${dir} is not a Linux kernel tree for ${karch} (no Makefile or arch/${karch}/Kconfig)`,
+      'Point it at the top of a kernel source tree (the folder holding MAINTAINERS and Makefile).',
+    );
+  }
+}
+
+async function unpackTarball(file: string, dest: string, logFile: string): Promise<string> {
+  await mkdir(dest, { recursive: true });
+  await exec('tar', ['--extract', '-f', file, '-C', dest], { logFile });
+  const top = await readdir(dest);
+  return top.length === 1 ? join(dest, top[0]!) : dest;
+}
+
+export async function prepareSource(
+  config: Pick<BuildConfig, 'kernelPath' | 'kernelSource' | 'kernelRef'>,
+  karch: KernelArch,
+  workDir: string,
+  logFile: string,
+): Promise<KernelSource> {
+  if (config.kernelPath !== undefined) {
+    const path = resolve(config.kernelPath);
+    if ((await stat(path)).isDirectory()) {
+      checkTree(path, karch, 'kernel-path');
+      return { dir: path, origin: path };
+    }
+    logger().info(`unpacking ${path}`);
+    const dir = await unpackTarball(path, join(workDir, 'source'), logFile).catch((err: unknown) => {
+      throw new InputError(
+        'kernel-path',
+        `cannot unpack ${path}: ${errorMessage(err)}`,
+        'Give a kernel source folder or a .tar.xz/.tar.gz/.tar.zst source tarball.',
+      );
+    });
+    checkTree(dir, karch, 'kernel-path');
+    return { dir, origin: path };
+  }
+  const dir = join(workDir, 'source');
+  const ref = config.kernelRef;
+  logger().info(`cloning ${config.kernelSource}${ref ? ` at ${ref}` : ''} (shallow)`);
+  const args = ['clone', '--depth', '1', '--single-branch', ...(ref ? ['--branch', ref] : [])];
+  // "--" ends options: a source URL can never be read as a git option.
+  await exec('git', [...args, '--', config.kernelSource, dir], { logFile, timeoutMs: 3_600_000 }).catch(
+    (err: unknown) => {
+      throw new InputError(
+        ref ? 'kernel-ref' : 'kernel-source',
+        `git could not clone ${config.kernelSource}${ref ? ` at ${ref}` : ''}: ${errorMessage(err).split('\n').slice(-3).join(' ')}`,
+        'Check that the repository URL is reachable from the runner and that the branch or tag exists.',
+      );
+    },
+  );
+  checkTree(dir, karch, 'kernel-source');
+  return { dir, origin: `${config.kernelSource}${ref ? `@${ref}` : ''}` };
+}
