@@ -10,6 +10,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -54,13 +55,32 @@ const cacheEntries = (cacheHome: string) =>
 const scratch = (name: string) => mkdtempSync(join(tmpdir(), `rpi-${name}-`));
 const ARM64_CACHE = scratch('cache-arm64');
 /** What the cold build made, for the tests after it: its manifest and its cache entry. */
-const first = { manifest: '', tarball: '', key: '', restorePrefix: '' };
+const first = { manifest: '', tarball: '', key: '', restorePrefix: '', mtimes: {} as Record<string, number> };
 /** Puts a rootfs tarball into a CLI cache folder under a key (as an earlier CLI build would have). */
 function seedLocalCache(cacheHome: string, key: string) {
   mkdirSync(join(cacheHome, 'rpi-build'), { recursive: true });
   copyFileSync(first.tarball, join(cacheHome, 'rpi-build', `${key}.cache`));
 }
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+/** The action runs build with SOURCE_DATE_EPOCH set: files the build writes get this time. */
+const EPOCH = 1_700_000_000;
+const WRITTEN = ['/etc/hostname', '/etc/shadow', '/etc/passwd', '/etc/timezone', '/etc/default/locale'];
+/** mtimes (seconds) of files the customize step writes, read from a compressed image's root. */
+function writtenMtimes(xz: string): Record<string, number> {
+  const dir = scratch('mtimes');
+  copyFileSync(xz, join(dir, 'image.img.xz'));
+  execFileSync('xz', ['-d', '-T0', join(dir, 'image.img.xz')]);
+  const image = join(dir, 'image.img');
+  const root = partitions(image).partitions[1]!.start;
+  const out: Record<string, number> = {};
+  for (const f of WRITTEN) {
+    const hex = /mtime: 0x([0-9a-f]+)/.exec(debugfs(image, root, `stat ${f}`))?.[1];
+    out[f] = hex ? parseInt(hex, 16) : -1;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return out;
+}
 
 function checkImage(out: string, arch: 'arm64' | 'armhf') {
   const files = readdirSync(out).sort();
@@ -120,6 +140,7 @@ describe('rpi-build image', () => {
     };
     env.GITHUB_RUN_ID = run.replace(/\D/g, '');
     delete env.RUNNER_TEMP; // the runner's own
+    env.SOURCE_DATE_EPOCH = String(EPOCH);
     return env;
   };
   beforeAll(async () => {
@@ -185,6 +206,9 @@ describe('rpi-build image', () => {
       expect(readdirSync(downloadDir).sort()).toEqual(readdirSync(out).sort());
       expect(sha256(join(downloadDir, 'rpi-build-bookworm-arm64.img.xz'))).toBe(main.outputs['image-sha256']);
 
+      // SOURCE_DATE_EPOCH: what the build wrote carries the epoch, not the build's time.
+      first.mtimes = writtenMtimes(image);
+      expect(first.mtimes).toEqual(Object.fromEntries(WRITTEN.map((f) => [f, EPOCH])));
       first.manifest = readFileSync(join(out, 'rpi-build-bookworm-arm64.manifest'), 'utf8');
       first.key = saved[0]!.key;
       first.restorePrefix = first.key.replace(/[^-]+$/, '');
@@ -215,6 +239,9 @@ describe('rpi-build image', () => {
         readFileSync(join(runner.workspace, 'images', 'rpi-build-bookworm-arm64.manifest'), 'utf8'),
       ).toBe(first.manifest);
       expect(main.summary).toMatch(/^\| rootfs \| hit \| `rpi-build-rootfs-/m);
+      // The same configuration from the same archive state: the same package manifest (above)
+      // and, with SOURCE_DATE_EPOCH, the same timestamps on what the build wrote.
+      expect(writtenMtimes(main.outputs['image-path']!)).toEqual(first.mtimes);
       const post = await runner.post({ env: actionEnv('run-2') });
       expect(post.exitCode).toBe(0);
       expect(svc!.caches()).toHaveLength(1); // a hit saves nothing new
@@ -277,6 +304,36 @@ describe('rpi-build image', () => {
       expect(grep.status).toBe(1);
     },
     40 * MIN,
+  );
+
+  itNeeds(
+    [...NEEDS, 'tool:mount'],
+    'a work folder that fills up during assembly: a plain error naming it, nothing in out/, no cache saved',
+    () => {
+      expect(first.key, 'runs after the cold action build').not.toBe('');
+      const cacheHome = scratch('cache-full');
+      seedLocalCache(cacheHome, first.key);
+      const cwd = scratch('image-full');
+      const work = join(cwd, 'work');
+      mkdirSync(work);
+      // Room for the restored root (about 0.7 GiB) but not for the image made from it as well.
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1100m', 'rpi-build-full', work]);
+      try {
+        const r = cli(cwd, cacheHome, 'image', '--out', 'out', '--work-dir', work, '--boot-test', 'false');
+        expect(r.status, r.stdout.slice(-2000)).toBe(1);
+        expect(r.stdout + r.stderr).toMatch(
+          new RegExp(
+            `The work folder ${work} ran out of disk space during assembly \\(.* left\\)\\. Free space there`,
+          ),
+        );
+        expect(r.stdout + r.stderr).toMatch(/assemble +[\d.]+ s +FAILED/);
+        expect(existsSync(join(cwd, 'out')) ? readdirSync(join(cwd, 'out')) : []).toEqual([]);
+        expect(cacheEntries(cacheHome)).toEqual([`${first.key}.cache`]);
+      } finally {
+        execFileSync('umount', ['-l', work]);
+      }
+    },
+    20 * MIN,
   );
 
   itNeeds(

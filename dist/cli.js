@@ -9,22 +9,27 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-3ZX5ILT7.js";
+} from "./chunks/chunk-BC5O3NU3.js";
 import {
   OPTIONS,
   OPTION_KEYS,
   formatDoctor,
   runDoctor
-} from "./chunks/chunk-24MECCYW.js";
-import "./chunks/chunk-QXMQNVV2.js";
-import "./chunks/chunk-WKCL3XOP.js";
-import "./chunks/chunk-RSRHW6TA.js";
+} from "./chunks/chunk-AZ4XOAO5.js";
+import "./chunks/chunk-X6OXMRVZ.js";
 import "./chunks/chunk-6EFLWPV5.js";
+import "./chunks/chunk-5BQFN3FN.js";
+import "./chunks/chunk-WKCL3XOP.js";
+import "./chunks/chunk-WYVF5VTC.js";
+import "./chunks/chunk-LHM7N4MA.js";
+import "./chunks/chunk-MWIMASZ6.js";
+import "./chunks/chunk-2CEJMQN5.js";
+import "./chunks/chunk-CRZ77FHL.js";
 import {
   InputError,
   errorMessage,
   killChildren
-} from "./chunks/chunk-LSROX5FX.js";
+} from "./chunks/chunk-U6F4K6BP.js";
 import "./chunks/chunk-JEISQDF3.js";
 
 // src/cli.ts
@@ -141,7 +146,7 @@ async function main(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-L7XJSTRY.js");
+      const { bootTestCommand } = await import("./chunks/command-33X6PIVE.js");
       return bootTestCommand(image, config);
     }
     case "image":

@@ -1,34 +1,38 @@
 import { createRequire as __rpiCreateRequire } from 'node:module'; const require = __rpiCreateRequire(import.meta.url);
 import {
   collectDiagnostics
-} from "./chunks/chunk-SWJWSF4A.js";
+} from "./chunks/chunk-6WTLLQB3.js";
 import {
   loadConfig,
   newReport,
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-3ZX5ILT7.js";
+} from "./chunks/chunk-BC5O3NU3.js";
 import {
   OPTIONS
-} from "./chunks/chunk-24MECCYW.js";
+} from "./chunks/chunk-AZ4XOAO5.js";
 import {
   artifactName
-} from "./chunks/chunk-Q6BJPFUQ.js";
-import "./chunks/chunk-QXMQNVV2.js";
+} from "./chunks/chunk-OTUUIOZO.js";
+import "./chunks/chunk-X6OXMRVZ.js";
+import "./chunks/chunk-6EFLWPV5.js";
+import "./chunks/chunk-5BQFN3FN.js";
 import "./chunks/chunk-WKCL3XOP.js";
+import "./chunks/chunk-WYVF5VTC.js";
+import "./chunks/chunk-LHM7N4MA.js";
+import "./chunks/chunk-MWIMASZ6.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-KT3NYKTN.js";
-import "./chunks/chunk-75FXVDSY.js";
+} from "./chunks/chunk-YYSWHKGH.js";
+import "./chunks/chunk-NIWUDATF.js";
 import {
   saveState
-} from "./chunks/chunk-RSRHW6TA.js";
-import "./chunks/chunk-SEYD3T6S.js";
-import "./chunks/chunk-6EFLWPV5.js";
+} from "./chunks/chunk-2CEJMQN5.js";
+import "./chunks/chunk-CRZ77FHL.js";
 import {
   errorMessage,
   killChildren
-} from "./chunks/chunk-LSROX5FX.js";
+} from "./chunks/chunk-U6F4K6BP.js";
 import {
   error,
   getInput,

@@ -1,30 +1,34 @@
 import { createRequire as __rpiCreateRequire } from 'node:module'; const require = __rpiCreateRequire(import.meta.url);
 import {
   collectDiagnostics
-} from "./chunks/chunk-SWJWSF4A.js";
-import "./chunks/chunk-24MECCYW.js";
+} from "./chunks/chunk-6WTLLQB3.js";
+import "./chunks/chunk-AZ4XOAO5.js";
 import {
   ActionsArtifacts,
   uploadFiles
-} from "./chunks/chunk-Q6BJPFUQ.js";
+} from "./chunks/chunk-OTUUIOZO.js";
+import "./chunks/chunk-6EFLWPV5.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import {
+  savePending
+} from "./chunks/chunk-I336VBUF.js";
+import {
   LocalStore,
-  savePending,
   selectStore
-} from "./chunks/chunk-PPBZNDOY.js";
+} from "./chunks/chunk-WYVF5VTC.js";
+import "./chunks/chunk-LHM7N4MA.js";
+import "./chunks/chunk-MWIMASZ6.js";
 import {
   cleanupWorkDir,
   removeBuildTrees
-} from "./chunks/chunk-75FXVDSY.js";
+} from "./chunks/chunk-NIWUDATF.js";
 import {
   readState
-} from "./chunks/chunk-RSRHW6TA.js";
-import "./chunks/chunk-SEYD3T6S.js";
-import "./chunks/chunk-6EFLWPV5.js";
+} from "./chunks/chunk-2CEJMQN5.js";
+import "./chunks/chunk-CRZ77FHL.js";
 import {
   errorMessage
-} from "./chunks/chunk-LSROX5FX.js";
+} from "./chunks/chunk-U6F4K6BP.js";
 import {
   info,
   warning
@@ -35,7 +39,7 @@ import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 async function saveCaches(state) {
-  const pending = state.pendingSaves ?? [];
+  const pending = [...state.pendingSaves ?? [], ...state.toolSaves ?? []];
   if (pending.length === 0) return;
   if (state.outcome !== "success") {
     info(

@@ -4,6 +4,13 @@ import { ensureEmulation } from './binfmt/register.js';
 import { runDoctor } from './host/doctor.js';
 import { buildAsRoot } from './runtime/as-root.js';
 import { inActions, logger } from './runtime/log.js';
+import { saveState } from './runtime/state.js';
+import { defaultCacheDir } from './cache/local-store.js';
+import { selectStore } from './cache/select.js';
+import { useToolCacheDir } from './tools/tool-cache.js';
+import type { ToolOptions } from './tools/qemu-user.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isRoot } from './runtime/privilege.js';
 import type { RunReport } from './publish/report.js';
 
@@ -15,7 +22,17 @@ export interface PipelineResult {
 }
 
 export async function setUpEmulation(config: BuildConfig, report?: RunReport): Promise<Outputs> {
-  const r = await logger().group('QEMU emulation', () => ensureEmulation(config.arch));
+  // Emulators missing on the host come from the tool cache (outside Actions: under cache-dir).
+  useToolCacheDir(config.cacheDir ?? defaultCacheDir());
+  const tools: ToolOptions = {
+    ...(config.cache ? { store: selectStore(config) } : {}),
+    readOnly: config.cacheReadOnly,
+    pending: [],
+    scratch: join(process.env.RUNNER_TEMP ?? tmpdir(), 'rpi-build-tools'),
+  };
+  const r = await logger().group('QEMU emulation', () => ensureEmulation(config.arch, tools));
+  // Saved by the post step, and only if the whole run succeeds.
+  if (tools.pending.length && inActions()) saveState('toolSaves', tools.pending);
   if (report) report.emulation = { native: r.native, emulated: r.emulated };
   return { platforms: r.platforms.join(','), native: r.native.join(','), emulated: r.emulated.join(',') };
 }

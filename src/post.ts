@@ -14,7 +14,7 @@ import { ActionsArtifacts, uploadFiles } from './publish/artifact.js';
 
 /** Caches are saved only here, only when main succeeded, and only under new keys. */
 async function saveCaches(state: PostState): Promise<void> {
-  const pending = state.pendingSaves ?? [];
+  const pending = [...(state.pendingSaves ?? []), ...(state.toolSaves ?? [])];
   if (pending.length === 0) return;
   if (state.outcome !== 'success') {
     core.info(

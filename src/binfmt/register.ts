@@ -8,6 +8,7 @@ import type { Arch } from '../config/schema.js';
 import { ARCH_INFO } from '../host/arch.js';
 import { binfmtMounted } from '../host/probe.js';
 import { installPackages } from '../host/packages.js';
+import { qemuFromToolCache, type ToolOptions } from '../tools/qemu-user.js';
 import { which } from '../host/tools.js';
 import { exec } from '../runtime/exec.js';
 import { isRoot } from '../runtime/privilege.js';
@@ -63,8 +64,11 @@ export async function ensureBinfmtMounted(): Promise<boolean> {
   return true;
 }
 
-/** A static QEMU user-mode emulator for this machine, installing qemu-user-static when absent. */
-export async function findInterpreter(machine: 'aarch64' | 'arm'): Promise<string> {
+/**
+ * A static QEMU user-mode emulator for this machine: the host's own if it has one, else one
+ * from the tool cache (fetched once without installing anything), else qemu-user-static installed.
+ */
+export async function findInterpreter(machine: 'aarch64' | 'arm', tools?: ToolOptions): Promise<string> {
   const candidates = [`qemu-${machine}-static`, `qemu-${machine}`];
   const look = async (): Promise<string | undefined> => {
     for (const c of candidates) {
@@ -77,6 +81,7 @@ export async function findInterpreter(machine: 'aarch64' | 'arm'): Promise<strin
     return undefined;
   };
   let found = await look();
+  if (!found && tools) found = await qemuFromToolCache(machine, tools);
   if (!found) {
     await installPackages(['qemu-user-static'], `a static qemu-${machine} for emulation`);
     found = await look();
@@ -105,6 +110,7 @@ async function ensureMachine(
   machine: 'aarch64' | 'arm',
   arches: Arch[],
   native: boolean,
+  tools?: ToolOptions,
 ): Promise<MachineResult> {
   const log = logger();
   if (native) {
@@ -152,7 +158,7 @@ async function ensureMachine(
     handler = good[0]!.name;
     interpreter = good[0]!.interpreter!;
   } else {
-    interpreter = await findInterpreter(machine);
+    interpreter = await findInterpreter(machine, tools);
     await writeControl(join(BINFMT_DIR, 'register'), registerLine(spec, interpreter));
     log.info(`${machine}: registered ${spec.name} -> ${interpreter} with flags ${WANTED_FLAGS}`);
   }
@@ -165,7 +171,7 @@ async function ensureMachine(
   return { machine, arches, action, handler, interpreter, removed };
 }
 
-export async function ensureEmulation(arches: Arch[]): Promise<EmulationResult> {
+export async function ensureEmulation(arches: Arch[], tools?: ToolOptions): Promise<EmulationResult> {
   const byMachine = new Map<'aarch64' | 'arm', Arch[]>();
   for (const a of arches) {
     const m = ARCH_INFO[a].qemu;
@@ -181,7 +187,7 @@ export async function ensureEmulation(arches: Arch[]): Promise<EmulationResult> 
       await writeControl(status, '1');
   }
   const results: MachineResult[] = [];
-  for (const [m, a] of byMachine) results.push(await ensureMachine(m, a, native.get(m)!));
+  for (const [m, a] of byMachine) results.push(await ensureMachine(m, a, native.get(m)!, tools));
   const nativeArches = results.filter((r) => r.action === 'native').flatMap((r) => r.arches);
   const emulated = results.filter((r) => r.action !== 'native').flatMap((r) => r.arches);
   const host =

@@ -19,7 +19,7 @@ import { inActions, logger } from '../runtime/log.js';
 import type { Outputs } from '../publish/outputs.js';
 import type { RunReport } from '../publish/report.js';
 import { saveState } from '../runtime/state.js';
-import { defaultWorkDir, freshDir, publishLocal } from './workspace.js';
+import { defaultWorkDir, freshDir, publishLocal, withDiskSpace } from './workspace.js';
 
 /** Builds the image; phases, caches and facts (including the placed files) go into `report`. */
 export async function buildDebianImage(config: BuildConfig, report: RunReport): Promise<Outputs> {
@@ -77,21 +77,23 @@ export async function buildDebianImage(config: BuildConfig, report: RunReport): 
   const manifestPath = join(dirs.stage, `${base}.manifest`);
   await writeManifest(manifestPath, manifest);
 
-  const assembled = await phases.run('assemble', 'Assemble the image (no loop devices)', async () => {
-    // The FAT partition gets /boot/firmware; the root keeps the empty mount point.
-    const fw = join(dirs.rootfs, 'boot', 'firmware');
-    for (const e of await readdir(fw)) await rename(join(fw, e), join(dirs.boot, e));
-    const r = await assembleImage({
-      image,
-      bootDir: dirs.boot,
-      rootDir: dirs.rootfs,
-      bootSizeMiB: config.bootSize,
-      rootMarginMiB: config.rootMargin,
-      logFile: log('assemble'),
-    });
-    await writeBmap(image, `${image}.bmap`, log('assemble'));
-    return r;
-  });
+  const assembled = await phases.run('assemble', 'Assemble the image (no loop devices)', () =>
+    withDiskSpace(workDir, 'assembly', async () => {
+      // The FAT partition gets /boot/firmware; the root keeps the empty mount point.
+      const fw = join(dirs.rootfs, 'boot', 'firmware');
+      for (const e of await readdir(fw)) await rename(join(fw, e), join(dirs.boot, e));
+      const r = await assembleImage({
+        image,
+        bootDir: dirs.boot,
+        rootDir: dirs.rootfs,
+        bootSizeMiB: config.bootSize,
+        rootMarginMiB: config.rootMargin,
+        logFile: log('assemble'),
+      });
+      await writeBmap(image, `${image}.bmap`, log('assemble'));
+      return r;
+    }),
+  );
 
   // The boot test only reads the image (its writes go to an overlay), so compression runs
   // beside it; a failed boot discards the compressed file with everything else.
@@ -123,7 +125,7 @@ export async function buildDebianImage(config: BuildConfig, report: RunReport): 
         )
       : Promise.resolve(undefined);
   const compressing = phases.run('compress', `Compress (${config.compression})`, () =>
-    compressImage(image, config.compression, log('compress')),
+    withDiskSpace(workDir, 'compression', () => compressImage(image, config.compression, log('compress'))),
   );
   const [boot, compressed] = await Promise.all([booting, compressing]);
   if (compressed !== image) await rm(image);

@@ -119,9 +119,11 @@ export async function buildKernel(config: BuildConfig, report: RunReport): Promi
     logFile: logFile('build'),
   };
   const prefix = ccachePrefix(karch, defconfig);
+  // One path for restore and save: the Actions cache matches entries by their paths too.
+  const ccacheTarball = join(dirs.scratch, 'ccache.tar.zst');
   if (ccache) {
     const r = store
-      ? await restoreCcache(store, prefix, dirs.ccache, join(dirs.scratch, 'ccache-restore.tar.zst'))
+      ? await restoreCcache(store, prefix, dirs.ccache, ccacheTarball)
       : { name: 'ccache', status: 'disabled' as const };
     report.caches.push(r);
     await exec('ccache', ['--zero-stats'], { env: ccache });
@@ -176,14 +178,7 @@ export async function buildKernel(config: BuildConfig, report: RunReport): Promi
   await publishLocal([...files, installed.bootDir, join(dirs.stage, 'SHA256SUMS')], outDir);
   // Only now, with every file in place, is the build a success worth caching.
   if (ccache && store && !config.cacheReadOnly) {
-    await packCcache(
-      ccache,
-      dirs.ccache,
-      join(dirs.scratch, 'ccache.tar.zst'),
-      ccacheKey(karch, defconfig),
-      prefix,
-      pending,
-    );
+    await packCcache(ccache, dirs.ccache, ccacheTarball, ccacheKey(karch, defconfig), prefix, pending);
   }
   await commitPending(store, pending);
 

@@ -1,11 +1,11 @@
 // The work and out folders every builder shares: a work folder that starts clean, and an out
 // folder that only ever receives finished files.
-import { chown, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { chown, mkdir, readdir, rm, stat, statfs } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cleanupWorkDir } from '../diagnostics/cleanup.js';
 import { exec } from '../runtime/exec.js';
 import { moveFile } from '../runtime/files.js';
-import { logger } from '../runtime/log.js';
+import { formatBytes, logger } from '../runtime/log.js';
 import { invokingUser } from '../runtime/privilege.js';
 
 export function defaultWorkDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -18,12 +18,16 @@ export async function freshDir(workDir: string): Promise<void> {
   const report = await cleanupWorkDir(workDir);
   if (report.unmounted.length) logger().info(`cleaned up after an earlier build: ${report.summary}`);
   if (report.remaining.length)
-    throw new Error(`cannot start clean: still mounted under ${workDir}: ${report.remaining.join(', ')}`);
-  for (const entry of await readdir(workDir)) {
+    throw new Error(
+      `cannot start clean: still mounted under ${workDir}: ${report.remaining.join(', ')}. Unmount it as root (umount -R PATH) or set work-dir to another folder.`,
+    );
+  const left = await readdir(workDir);
+  for (const entry of left) {
     await exec('rm', ['-rf', '--one-file-system', join(workDir, entry)], {
       privileged: 'removing an earlier build',
     });
   }
+  if (left.length) logger().info(`removed what an earlier build left in ${workDir}: ${left.join(', ')}`);
 }
 
 /** Moves the finished files into the out folder only now, so it never holds a half-built image. */
@@ -41,4 +45,28 @@ export async function publishLocal(files: string[], outDir: string): Promise<str
     placed.push(dest);
   }
   return placed;
+}
+
+/** Below this, a failure in a step that writes is put down to a full disk. */
+const FULL_BELOW = 64 * 1024 * 1024;
+
+/**
+ * Runs a step that writes large files into the work folder; when it fails on a full disk the
+ * error says so plainly (tools report ENOSPC in many ways, some only as "short write").
+ */
+export async function withDiskSpace<T>(workDir: string, step: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const fs = await statfs(workDir).catch(() => undefined);
+    const free = fs ? fs.bavail * fs.bsize : Infinity;
+    const said = err instanceof Error ? err.message : String(err);
+    if (free < FULL_BELOW || /No space left on device|ENOSPC/.test(said)) {
+      throw new Error(
+        `The work folder ${workDir} ran out of disk space during ${step} (${formatBytes(free)} left). Free space there, or set work-dir to a folder on a larger disk. (${said.split('\n')[0]})`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
 }

@@ -34,6 +34,12 @@ export function rootfsKeys(spec: RootfsSpec, archiveState: string): RootfsKeys {
   return { key: `${restorePrefix}${archiveState}`, restorePrefix };
 }
 
+/** fetch() says only "fetch failed" or "terminated"; the reason (ECONNREFUSED, a cut connection) is its cause. */
+function fetchFailure(err: unknown): string {
+  const e = err as Error & { cause?: Error & { code?: string } };
+  return e.cause ? `${e.message}: ${e.cause.message || e.cause.code}` : e.message;
+}
+
 /** The archive's state: a hash of the suite's InRelease (its Date and every index hash). */
 export async function archiveState(mirror: string, suite: string, tries = 4): Promise<string> {
   const base = mirror.replace(/\/+$/, '');
@@ -53,10 +59,10 @@ export async function archiveState(mirror: string, suite: string, tries = 4): Pr
       } catch (err) {
         if (i === tries - 1)
           throw new Error(
-            `cannot read ${url}: ${(err as Error).message}. Check the mirror input and the network.`,
+            `The Debian mirror ${base} cannot be reached: reading ${url} failed ${tries} times (${fetchFailure(err)}). Set mirror (--mirror on the CLI) to a reachable Debian mirror such as http://deb.debian.org/debian, or check the network and any proxy.`,
           );
         const wait = 1000 * 2 ** i;
-        logger().warn(`reading ${url} failed (${(err as Error).message}); retrying in ${wait / 1000} s`);
+        logger().warn(`reading ${url} failed (${fetchFailure(err)}); retrying in ${wait / 1000} s`);
         await new Promise((r) => setTimeout(r, wait));
       }
     }

@@ -35,11 +35,14 @@ export async function rootfsWithCache(
   pending: PendingSave[],
 ): Promise<CacheReport> {
   const log = logger();
+  // Read first, with or without a cache: an unreachable mirror then fails here, after a few
+  // retries and with the fix, instead of minutes later inside mmdebstrap.
+  const state = await archiveState(spec.mirror, spec.suite);
   if (!config.cache || !store) {
     await buildBase(spec, paths.root, paths.hooks, paths.log);
     return { name: 'rootfs', status: 'disabled' };
   }
-  const keys = rootfsKeys(spec, await archiveState(spec.mirror, spec.suite));
+  const keys = rootfsKeys(spec, state);
   await mkdir(dirname(paths.tarball), { recursive: true });
   let hit;
   try {

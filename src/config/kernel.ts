@@ -17,7 +17,7 @@ export function applyBoard(config: BuildConfig, archGiven: boolean): void {
   else if (karch !== preset.karch) {
     throw new InputError(
       'board',
-      `${config.board} (${preset.description}) builds a ${preset.karch} kernel, but arch is ${arch}`,
+      `${config.board} (${preset.description}) is built with ARCH=${preset.karch}, but arch is ${arch}`,
       `Drop arch, or use arch ${preset.arch} with board ${config.board}.`,
     );
   }

@@ -8,6 +8,7 @@ import { InputError } from '../runtime/errors.js';
 import { logger } from '../runtime/log.js';
 import { DEFAULTS } from './defaults.js';
 import { applyBoard, checkKernelPaths } from './kernel.js';
+import { checkPiGen } from './pigen.js';
 import { OPTIONS, OPTION_KEYS } from './options.js';
 import { parseConfig, type BuildConfig, type RawConfig } from './schema.js';
 import { closest, didYouMean } from './suggest.js';
@@ -149,5 +150,10 @@ export async function loadConfig(sources: ConfigSources): Promise<BuildConfig> {
   if (roots && config.target === 'kernel' && config.kernelPath !== undefined)
     checkInside('kernel-path', config.kernelPath, roots);
   await checkKernelPaths(config);
+  if (roots && config.builder === 'pi-gen') {
+    if (config.piGenPath !== undefined) checkInside('pi-gen-path', config.piGenPath, roots);
+    if (config.piGenStagesDir !== undefined) checkInside('pi-gen-stages-dir', config.piGenStagesDir, roots);
+  }
+  await checkPiGen(config);
   return config;
 }

@@ -126,6 +126,56 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'Seconds the boot test waits for a login prompt.',
   },
   {
+    key: 'pi-gen-repository',
+    kind: 'string',
+    default: 'https://github.com/RPi-Distro/pi-gen',
+    description: 'builder pi-gen: git URL of pi-gen (shallow clone).',
+  },
+  {
+    key: 'pi-gen-ref',
+    kind: 'string',
+    description:
+      "builder pi-gen: branch or tag to clone (default from suite and arch: trixie uses master (armhf) or arm64; bookworm uses bookworm or bookworm-arm64, pi-gen's branches for that release).",
+  },
+  {
+    key: 'pi-gen-path',
+    kind: 'string',
+    description: 'builder pi-gen: a local pi-gen checkout to use instead of cloning.',
+  },
+  {
+    key: 'stages',
+    kind: 'list',
+    default: 'stage0 stage1 stage2',
+    description:
+      "builder pi-gen: the stages to run, in order (pi-gen's STAGE_LIST); those holding an EXPORT_IMAGE file (stage2: Lite, stage4, stage5) export an image.",
+  },
+  {
+    key: 'pi-gen-stages-dir',
+    kind: 'string',
+    description:
+      'builder pi-gen: a folder of your own stage folders, copied in beside pi-gen\'s; name them in stages (e.g. "stage0 stage1 stage2 my-stage").',
+  },
+  {
+    key: 'keyboard',
+    kind: 'string',
+    default: 'us',
+    description:
+      'builder pi-gen: keyboard keymap (gb, us, de, fr, …), or keymap:layout for others (e.g. "ch:German (Switzerland)").',
+  },
+  {
+    key: 'wifi-country',
+    kind: 'string',
+    description:
+      'builder pi-gen: Wi-Fi regulatory country, an ISO 3166 alpha-2 code such as GB or DE (unset: Wi-Fi stays blocked until set).',
+  },
+  {
+    key: 'free-disk-space',
+    kind: 'bool',
+    default: 'false',
+    description:
+      'target image, on GitHub-hosted runners only: remove large preinstalled toolsets (.NET, Android SDK, GHC, CodeQL, …) before the build and report the space gained.',
+  },
+  {
     key: 'board',
     kind: 'string',
     values: BOARD_NAMES,

@@ -73,6 +73,40 @@ const schema = z
     bootSize: z.number().int().min(32).max(4096),
     bootTest: z.boolean(),
     bootTimeout: z.number().int().min(30).max(7200),
+    piGenRepository: z
+      .string()
+      .regex(
+        /^(?:(?:https?|git|ssh|file):\/\/[^\s'"`$;|&<>\\]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s'"`$;|&<>\\]+)$/,
+        'must be a git URL (https://, ssh://, git@host:path or file://)',
+      ),
+    piGenRef: z
+      .string()
+      .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/+-]+$/, 'must be a branch or tag name such as arm64 or master')
+      .optional(),
+    piGenPath: z.string().min(1).optional(),
+    // pi-gen splits STAGE_LIST on spaces and expands globs: names only, no spaces or wildcards.
+    stages: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+            'is not a stage folder name (letters, digits, ".", "_" or "-", such as stage2)',
+          ),
+      )
+      .min(1, 'give at least one stage'),
+    piGenStagesDir: z.string().min(1).optional(),
+    keyboard: z
+      .string()
+      .regex(
+        /^[a-z]{2,8}(?::[A-Za-z][A-Za-z0-9 ()._-]{0,63})?$/,
+        'must be a keymap such as gb or us, or keymap:layout such as "ch:German (Switzerland)"',
+      ),
+    wifiCountry: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 country code in capitals, such as GB or DE')
+      .optional(),
+    freeDiskSpace: z.boolean(),
     board: z.enum(BOARD_NAMES).optional(),
     defconfig: z
       .string()

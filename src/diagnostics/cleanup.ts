@@ -102,7 +102,9 @@ export async function cleanupWorkDir(dir: string): Promise<CleanupReport> {
 export async function removeBuildTrees(dir: string): Promise<string[]> {
   if ((await mountsBelow(dir)).length > 0) return [];
   const removed: string[] = [];
-  for (const sub of ['rootfs', 'boot', 'stage', 'boot-test', 'hooks']) {
+  // What each builder leaves: the image's root and stage, the kernel's tree and build, pi-gen's work.
+  const trees = ['rootfs', 'boot', 'stage', 'boot-test', 'hooks', 'source', 'build', 'ccache', 'scratch'];
+  for (const sub of [...trees, 'pi-gen', 'pi-gen-work', 'pi-gen-deploy', 'pi-gen-stages']) {
     const p = resolve(dir, sub);
     const r = await exec('rm', ['-rf', '--one-file-system', p], {
       privileged: 'removing build files',

@@ -1,6 +1,7 @@
 // Turns a Debian root filesystem into a Raspberry Pi system and applies the BuildConfig.
 // Plain file edits are done natively (fast); only what must run Debian's own tools runs
 // in the emulated chroot (useradd, locale-gen, systemctl, the single initramfs).
+import { clampTimestamps, sourceDateEpoch } from './reproducible.js';
 import {
   chmod,
   chown,
@@ -434,5 +435,7 @@ export async function customizeRootfs(
     logFile,
   );
   await scrub(root);
+  const epoch = sourceDateEpoch();
+  if (epoch !== undefined) await clampTimestamps(root, epoch, logFile);
   return { kernelVersion: version, account };
 }

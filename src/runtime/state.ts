@@ -17,6 +17,8 @@ export interface PostState {
   reportFile?: string;
   /** Caches to save in the post step, if the build succeeded. */
   pendingSaves?: { what: string; key: string; file: string; restorePrefix?: string }[];
+  /** Tool-cache entries (QEMU) the emulation step fetched, saved like pendingSaves. */
+  toolSaves?: { what: string; key: string; file: string; restorePrefix?: string }[];
   /** Local cache folder, when the local store serves the run. */
   cacheDir?: string;
   /** The diagnostics bundle main made on failure (secrets removed). */
@@ -35,6 +37,7 @@ const KEYS: (keyof PostState)[] = [
   'failedPhase',
   'reportFile',
   'pendingSaves',
+  'toolSaves',
   'cacheDir',
   'diagnosticsBundle',
   'diagnostics',

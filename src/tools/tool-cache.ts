@@ -4,9 +4,9 @@
 // into the build's cache Store and restored from there by the next run.
 import * as tc from '@actions/tool-cache';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { CacheStore, PendingSave } from '../cache/store.js';
 import { exec } from '../runtime/exec.js';
 import { errorMessage } from '../runtime/errors.js';
@@ -99,7 +99,10 @@ export async function cacheFromPackages(
   version: string,
   scratch: string,
   logFile?: string,
+  /** Keep only these paths (relative to /) of what the packages hold. */
+  keep?: string[],
 ): Promise<CachedTool> {
+  await mkdir(scratch, { recursive: true });
   const work = await mkdtemp(join(scratch, `${name}-debs-`));
   const root = join(work, 'root');
   await mkdir(root);
@@ -120,8 +123,17 @@ export async function cacheFromPackages(
   for (const deb of (await readdir(work)).filter((f) => f.endsWith('.deb'))) {
     await exec('dpkg-deb', ['-x', join(work, deb), root]);
   }
-  await writeFile(join(root, 'PACKAGES'), `${packages.join('\n')}\n`);
-  const dir = await tc.cacheDir(root, name, semverOf(version));
+  let source = root;
+  if (keep) {
+    source = join(work, 'kept');
+    for (const rel of keep) {
+      await mkdir(dirname(join(source, rel)), { recursive: true });
+      await copyFile(join(root, rel), join(source, rel));
+      await chmod(join(source, rel), 0o755);
+    }
+  }
+  await writeFile(join(source, 'PACKAGES'), `${packages.join('\n')}\n${version}\n`);
+  const dir = await tc.cacheDir(source, name, semverOf(version));
   await rm(work, { recursive: true, force: true });
   return { dir, version: semverOf(version), source: 'packages' };
 }
