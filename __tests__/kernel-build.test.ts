@@ -163,6 +163,31 @@ describe('rpi-build kernel (action)', () => {
 
   itNeeds(
     [...NEEDS],
+    'cache-read-only (pull requests): restores ccache and the toolchain, saves nothing',
+    async () => {
+      const runner = prepare();
+      const out = join(runner.workspace, 'kernel');
+      const e = env('run-14');
+      const before = svc!.caches().length;
+      const main = await runner.main({
+        inputs: { ...inputs(out), 'cache-read-only': 'true' },
+        env: e,
+        timeoutMs: 30 * MIN,
+      });
+      expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
+      expect(main.stdout).toMatch(/restored from the actions cache/);
+      expect(main.stdout).toMatch(/ccache restored from ccache-v1-arm64-tinyconfig-x64-/);
+      expect(main.state.pendingSaves).toBeUndefined();
+      const post = await runner.post({ env: e });
+      expect(post.exitCode).toBe(0);
+      expect(post.stdout).not.toMatch(/saved \S+ cache/);
+      expect(svc!.caches().length).toBe(before);
+    },
+    30 * MIN,
+  );
+
+  itNeeds(
+    [...NEEDS],
     'a cache service answering 500 costs the caches, not the build: it compiles without them and saves nothing',
     async () => {
       const runner = prepare();
