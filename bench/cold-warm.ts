@@ -20,12 +20,13 @@ export function runCli(
   const t0 = Date.now();
   const r = spawnSync(process.execPath, ['dist/cli.js', ...args, '--work-dir', work], {
     encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // The CLI logs to stderr; kept (not shown) so the summary can quote it.
+    stdio: ['ignore', 'pipe', 'pipe'],
     env,
     maxBuffer: 64 * 1024 * 1024,
   });
   const total = (Date.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`the ${name} build failed:\n${r.stdout.slice(-2000)}`);
+  if (r.status !== 0) throw new Error(`the ${name} build failed:\n${(r.stdout + r.stderr).slice(-2000)}`);
   const phases = new Map<string, number>();
   for (const line of readFileSync(join(work, 'logs', 'phases.txt'), 'utf8')
     .trim()
@@ -33,7 +34,7 @@ export function runCli(
     const [phase, seconds] = line.trim().split(/\s+/);
     phases.set(phase!, Number(seconds));
   }
-  return { phases, total, stdout: r.stdout };
+  return { phases, total, stdout: `${r.stdout}${r.stderr}` };
 }
 
 /** The two runs by phase, then the totals, with warm/cold ratios. */
