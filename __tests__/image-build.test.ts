@@ -82,6 +82,12 @@ function writtenMtimes(xz: string): Record<string, number> {
   return out;
 }
 
+/** Build-host paths (the folder the build ran in) appear nowhere in the image's bytes. */
+function expectNoHostPath(image: string, hostDir: string) {
+  const r = spawnSync('grep', ['-c', '-a', '-F', '--', hostDir, image], { encoding: 'utf8' });
+  expect(r.stdout.trim(), `${hostDir} found in ${image}`).toBe('0');
+}
+
 function checkImage(out: string, arch: 'arm64' | 'armhf') {
   const files = readdirSync(out).sort();
   const base = `rpi-build-bookworm-${arch}`;
@@ -319,7 +325,20 @@ describe('rpi-build image', () => {
       // Room for the restored root (about 0.7 GiB) but not for the image made from it as well.
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1100m', 'rpi-build-full', work]);
       try {
-        const r = cli(cwd, cacheHome, 'image', '--out', 'out', '--work-dir', work, '--boot-test', 'false');
+        // min-free-disk 0: the doctor's up-front check would stop it before; this is about filling up mid-way.
+        const r = cli(
+          cwd,
+          cacheHome,
+          'image',
+          '--out',
+          'out',
+          '--work-dir',
+          work,
+          '--boot-test',
+          'false',
+          '--min-free-disk',
+          '0',
+        );
         expect(r.status, r.stdout.slice(-2000)).toBe(1);
         expect(r.stdout + r.stderr).toMatch(
           new RegExp(
@@ -352,6 +371,7 @@ describe('rpi-build image', () => {
       expect(r.stdout).toMatch(/^image-sha256=[0-9a-f]{64}$/m);
       expect(r.stdout).toMatch(/^account=locked$/m);
       const { image, root } = checkImage(join(cwd, 'out'), 'arm64');
+      expectNoHostPath(image, cwd);
       expect(readFileSync(join(cwd, 'out', 'rpi-build-bookworm-arm64.manifest'), 'utf8')).toBe(
         first.manifest,
       );
@@ -454,6 +474,7 @@ describe('rpi-build image', () => {
       expect(r.stderr).not.toContain('correct horse battery');
       expect(r.stdout).toMatch(/^account=password\+ssh-key$/m);
       const { image, root } = checkImage(join(cwd, 'out'), 'armhf');
+      expectNoHostPath(image, cwd);
       const read = (p: string) => readFileSync(dumpFromExt4(image, root, p, join(cwd, 'x')), 'utf8');
       expect(read('/etc/rpi-build-test')).toBe('customized on armv7l\n');
       expect(read('/etc/motd.d/hello')).toBe('from the overlay\n');

@@ -9,7 +9,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-BC5O3NU3.js";
+} from "./chunks/chunk-TVSFKQW6.js";
 import {
   OPTIONS,
   OPTION_KEYS,
@@ -18,7 +18,7 @@ import {
 } from "./chunks/chunk-AZ4XOAO5.js";
 import "./chunks/chunk-X6OXMRVZ.js";
 import "./chunks/chunk-6EFLWPV5.js";
-import "./chunks/chunk-5BQFN3FN.js";
+import "./chunks/chunk-FMA4CKSH.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-WYVF5VTC.js";
 import "./chunks/chunk-LHM7N4MA.js";

@@ -7,7 +7,7 @@ import {
   newReport,
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-BC5O3NU3.js";
+} from "./chunks/chunk-TVSFKQW6.js";
 import {
   OPTIONS
 } from "./chunks/chunk-AZ4XOAO5.js";
@@ -16,7 +16,7 @@ import {
 } from "./chunks/chunk-OTUUIOZO.js";
 import "./chunks/chunk-X6OXMRVZ.js";
 import "./chunks/chunk-6EFLWPV5.js";
-import "./chunks/chunk-5BQFN3FN.js";
+import "./chunks/chunk-FMA4CKSH.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-WYVF5VTC.js";
 import "./chunks/chunk-LHM7N4MA.js";

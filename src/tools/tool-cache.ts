@@ -5,7 +5,6 @@
 import * as tc from '@actions/tool-cache';
 import { createHash } from 'node:crypto';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CacheStore, PendingSave } from '../cache/store.js';
 import { exec } from '../runtime/exec.js';
@@ -21,10 +20,12 @@ export interface CachedTool {
   source: ToolSource;
 }
 
-/** Outside Actions, the tool cache lives beside the other caches; tool-cache needs both set. */
+/**
+ * Outside Actions, the tool cache lives beside the other caches. (RUNNER_TEMP is left alone:
+ * it decides the default work folder; every download here is given its own destination.)
+ */
 export function useToolCacheDir(cacheDir: string, env: NodeJS.ProcessEnv = process.env): string {
   env.RUNNER_TOOL_CACHE ||= join(cacheDir, 'tools');
-  env.RUNNER_TEMP ||= tmpdir();
   return env.RUNNER_TOOL_CACHE;
 }
 
