@@ -348,8 +348,10 @@ describe('rpi-build image', () => {
         expect(r.stdout + r.stderr).toMatch(/assemble +[\d.]+ s +FAILED/);
         expect(existsSync(join(cwd, 'out')) ? readdirSync(join(cwd, 'out')) : []).toEqual([]);
         expect(cacheEntries(cacheHome)).toEqual([`${first.key}.cache`]);
+        // The folder the user mounted for the build is theirs: still mounted afterwards.
+        expect(readFileSync('/proc/self/mountinfo', 'utf8')).toContain(` ${work} `);
       } finally {
-        execFileSync('umount', ['-l', work]);
+        spawnSync('umount', ['-l', work]);
       }
     },
     20 * MIN,

@@ -9,7 +9,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-TVSFKQW6.js";
+} from "./chunks/chunk-FMS6FIJW.js";
 import {
   OPTIONS,
   OPTION_KEYS,

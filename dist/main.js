@@ -7,7 +7,7 @@ import {
   newReport,
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-TVSFKQW6.js";
+} from "./chunks/chunk-FMS6FIJW.js";
 import {
   OPTIONS
 } from "./chunks/chunk-AZ4XOAO5.js";
@@ -23,8 +23,8 @@ import "./chunks/chunk-LHM7N4MA.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-YYSWHKGH.js";
-import "./chunks/chunk-NIWUDATF.js";
+} from "./chunks/chunk-FQESW7JM.js";
+import "./chunks/chunk-UAGOCF4D.js";
 import {
   saveState
 } from "./chunks/chunk-2CEJMQN5.js";

@@ -21,7 +21,7 @@ import "./chunks/chunk-MWIMASZ6.js";
 import {
   cleanupWorkDir,
   removeBuildTrees
-} from "./chunks/chunk-NIWUDATF.js";
+} from "./chunks/chunk-UAGOCF4D.js";
 import {
   readState
 } from "./chunks/chunk-2CEJMQN5.js";

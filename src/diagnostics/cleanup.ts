@@ -10,7 +10,7 @@ export interface CleanupReport {
   summary: string;
 }
 
-/** Mount points at or below `dir`, deepest first (from /proc/self/mountinfo, octal escapes decoded). */
+/** Mount points below `dir` (not `dir` itself), deepest first (from /proc/self/mountinfo, octal escapes decoded). */
 export async function mountsBelow(dir: string): Promise<string[]> {
   const root = resolve(dir);
   const text = await readFile('/proc/self/mountinfo', 'utf8');
@@ -20,7 +20,9 @@ export async function mountsBelow(dir: string): Promise<string[]> {
     .map((l) =>
       l.split(' ')[4]!.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))),
     )
-    .filter((p) => p === root || p.startsWith(`${root}/`));
+    // Strictly below: the folder itself may be a mount the user made for the build (a larger
+    // disk, a tmpfs); only what was mounted inside it is ours to undo.
+    .filter((p) => p.startsWith(`${root}/`));
   return [...new Set(points)].sort((a, b) => b.split('/').length - a.split('/').length || b.localeCompare(a));
 }
 
