@@ -9,22 +9,21 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-FMS6FIJW.js";
+} from "./chunks/chunk-3JH3MJB6.js";
 import {
   OPTIONS,
   OPTION_KEYS,
   formatDoctor,
   runDoctor
-} from "./chunks/chunk-AZ4XOAO5.js";
+} from "./chunks/chunk-5ES43O3X.js";
 import "./chunks/chunk-X6OXMRVZ.js";
 import "./chunks/chunk-6EFLWPV5.js";
-import "./chunks/chunk-FMA4CKSH.js";
+import "./chunks/chunk-2UDTSSX7.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-WYVF5VTC.js";
-import "./chunks/chunk-LHM7N4MA.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import "./chunks/chunk-2CEJMQN5.js";
-import "./chunks/chunk-CRZ77FHL.js";
+import "./chunks/chunk-ETIVXEBC.js";
 import {
   InputError,
   errorMessage,
@@ -146,7 +145,7 @@ async function main(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-33X6PIVE.js");
+      const { bootTestCommand } = await import("./chunks/command-ZQSFR4WA.js");
       return bootTestCommand(image, config);
     }
     case "image":

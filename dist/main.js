@@ -1,25 +1,24 @@
 import { createRequire as __rpiCreateRequire } from 'node:module'; const require = __rpiCreateRequire(import.meta.url);
 import {
   collectDiagnostics
-} from "./chunks/chunk-6WTLLQB3.js";
+} from "./chunks/chunk-IZMSUPYJ.js";
 import {
   loadConfig,
   newReport,
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-FMS6FIJW.js";
+} from "./chunks/chunk-3JH3MJB6.js";
 import {
   OPTIONS
-} from "./chunks/chunk-AZ4XOAO5.js";
+} from "./chunks/chunk-5ES43O3X.js";
 import {
   artifactName
 } from "./chunks/chunk-OTUUIOZO.js";
 import "./chunks/chunk-X6OXMRVZ.js";
 import "./chunks/chunk-6EFLWPV5.js";
-import "./chunks/chunk-FMA4CKSH.js";
+import "./chunks/chunk-2UDTSSX7.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-WYVF5VTC.js";
-import "./chunks/chunk-LHM7N4MA.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import {
   defaultWorkDir
@@ -28,7 +27,7 @@ import "./chunks/chunk-UAGOCF4D.js";
 import {
   saveState
 } from "./chunks/chunk-2CEJMQN5.js";
-import "./chunks/chunk-CRZ77FHL.js";
+import "./chunks/chunk-ETIVXEBC.js";
 import {
   errorMessage,
   killChildren

@@ -1,8 +1,8 @@
 import { createRequire as __rpiCreateRequire } from 'node:module'; const require = __rpiCreateRequire(import.meta.url);
 import {
   collectDiagnostics
-} from "./chunks/chunk-6WTLLQB3.js";
-import "./chunks/chunk-AZ4XOAO5.js";
+} from "./chunks/chunk-IZMSUPYJ.js";
+import "./chunks/chunk-5ES43O3X.js";
 import {
   ActionsArtifacts,
   uploadFiles
@@ -11,12 +11,11 @@ import "./chunks/chunk-6EFLWPV5.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import {
   savePending
-} from "./chunks/chunk-I336VBUF.js";
+} from "./chunks/chunk-CIKS6KRH.js";
 import {
   LocalStore,
   selectStore
 } from "./chunks/chunk-WYVF5VTC.js";
-import "./chunks/chunk-LHM7N4MA.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import {
   cleanupWorkDir,
@@ -25,7 +24,7 @@ import {
 import {
   readState
 } from "./chunks/chunk-2CEJMQN5.js";
-import "./chunks/chunk-CRZ77FHL.js";
+import "./chunks/chunk-ETIVXEBC.js";
 import {
   errorMessage
 } from "./chunks/chunk-U6F4K6BP.js";

@@ -13,6 +13,14 @@ export async function packageInstalled(name: string): Promise<boolean> {
   return !!r && r.exitCode === 0 && r.stdout.includes('install ok installed');
 }
 
+/** The version apt would install of a package, or undefined when the package lists lack it. */
+export async function candidateVersion(name: string): Promise<string | undefined> {
+  const r = await exec('apt-cache', ['show', '--no-all-versions', name], { allowFailure: true }).catch(
+    () => undefined,
+  );
+  return r?.exitCode === 0 ? r.stdout.match(/^Version: (.+)$/m)?.[1] : undefined;
+}
+
 export async function installPackages(names: string[], why: string): Promise<void> {
   const missing: string[] = [];
   for (const n of names) if (!(await packageInstalled(n))) missing.push(n);

@@ -4,50 +4,27 @@
 // tool-cache folder is also saved to the Actions cache, so the next runner needs no apt.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CacheStore, PendingSave } from '../cache/store.js';
-import { exec } from '../runtime/exec.js';
+import { candidateVersion } from '../host/packages.js';
 import { logger } from '../runtime/log.js';
-import { cacheFromPackages, findTool, packTool, restoreTool, type CachedTool } from './tool-cache.js';
+import { cacheFromPackages, obtainTool, type CachedTool, type ToolSources } from './tool-cache.js';
 
 export const QEMU_TOOL = 'qemu-user-static';
 /** The emulators kept: arm64 and 32-bit ARM (armhf and armel share qemu-arm). */
 export const QEMU_BINARIES = ['usr/bin/qemu-aarch64-static', 'usr/bin/qemu-arm-static'];
 
-export interface ToolOptions {
-  store?: CacheStore;
-  readOnly: boolean;
-  /** Tool-cache entries to save after a successful build (Actions only). */
-  pending: PendingSave[];
-  /** A fixed folder: the Actions cache matches entries by path. */
-  scratch: string;
-}
+export type ToolOptions = ToolSources;
 
 async function qemuTool(opts: ToolOptions): Promise<CachedTool> {
-  const found = findTool(QEMU_TOOL);
-  if (found) return found;
-  if (opts.store) {
-    const restored = await restoreTool(QEMU_TOOL, opts.store, opts.scratch);
-    if (restored) return restored;
-  }
-  const show = await exec('apt-cache', ['show', '--no-all-versions', QEMU_TOOL], { allowFailure: true });
-  const version = show.stdout.match(/^Version: (.+)$/m)?.[1];
-  if (show.exitCode !== 0 || !version) {
-    throw new Error(
-      `No static QEMU user-mode emulator on this host and no ${QEMU_TOOL} in its package lists. Install ${QEMU_TOOL} (or your distribution's static qemu-user package).`,
-    );
-  }
-  logger().info(`fetching ${QEMU_TOOL} ${version} into the tool cache (apt-get download, not installed)`);
-  const tool = await cacheFromPackages(
-    QEMU_TOOL,
-    [QEMU_TOOL],
-    version,
-    opts.scratch,
-    undefined,
-    QEMU_BINARIES,
-  );
-  if (opts.store?.kind === 'actions' && !opts.readOnly)
-    await packTool(tool, QEMU_TOOL, opts.scratch, opts.pending);
-  return tool;
+  return obtainTool(QEMU_TOOL, opts, async () => {
+    const version = await candidateVersion(QEMU_TOOL);
+    if (!version) {
+      throw new Error(
+        `No static QEMU user-mode emulator on this host and no ${QEMU_TOOL} in its package lists. Install ${QEMU_TOOL} (or your distribution's static qemu-user package).`,
+      );
+    }
+    logger().info(`fetching ${QEMU_TOOL} ${version} into the tool cache (apt-get download, not installed)`);
+    return cacheFromPackages(QEMU_TOOL, [QEMU_TOOL], version, opts.scratch, undefined, QEMU_BINARIES);
+  });
 }
 
 /** Path of the static emulator for a machine, from the tool cache (filled on first use). */

@@ -71,6 +71,36 @@ export async function restoreTool(
   return { dir, version, source: 'cache' };
 }
 
+/** Where a tool may come from besides the tool cache, and where a fetched one is queued for saving. */
+export interface ToolSources {
+  store?: CacheStore;
+  readOnly: boolean;
+  /** A fixed folder: the Actions cache matches entries by path. */
+  scratch: string;
+  /** Tool-cache entries to save after a successful build (Actions only). */
+  pending: PendingSave[];
+}
+
+/**
+ * The tool from the tool cache, else from the Store, else from `fetch`. A fetched tool is
+ * packed for the Actions cache (the hosted runner's tool cache does not outlive the job).
+ */
+export async function obtainTool(
+  name: string,
+  src: ToolSources,
+  fetch: () => Promise<CachedTool>,
+): Promise<CachedTool> {
+  const found = findTool(name);
+  if (found) return found;
+  if (src.store) {
+    const restored = await restoreTool(name, src.store, src.scratch);
+    if (restored) return restored;
+  }
+  const tool = await fetch();
+  if (src.store?.kind === 'actions' && !src.readOnly) await packTool(tool, name, src.scratch, src.pending);
+  return tool;
+}
+
 /** Packs a tool-cache folder for the Store; saved only once the build succeeds. */
 export async function packTool(
   tool: CachedTool,

@@ -4,20 +4,18 @@
 import { existsSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CacheStore, PendingSave } from '../cache/store.js';
-import { installPackages, packageInstalled } from '../host/packages.js';
+import { candidateVersion, installPackages, packageInstalled } from '../host/packages.js';
 import { exec } from '../runtime/exec.js';
 import { InputError, errorMessage } from '../runtime/errors.js';
 import { logger } from '../runtime/log.js';
 import {
   cacheFromPackages,
   cacheFromUrl,
-  findTool,
-  packTool,
-  restoreTool,
+  obtainTool,
   urlToolName,
   type CachedTool,
   type ToolSource,
+  type ToolSources,
 } from './tool-cache.js';
 
 export type KernelArch = 'arm64' | 'arm';
@@ -39,14 +37,10 @@ export interface Toolchain {
   version: string;
 }
 
-export interface ToolchainRequest {
+export interface ToolchainRequest extends ToolSources {
   karch: KernelArch;
   /** "packages" or an http(s) URL of a toolchain tarball. */
   toolchain: string;
-  store?: CacheStore;
-  readOnly: boolean;
-  scratch: string;
-  pending: PendingSave[];
   logFile: string;
 }
 
@@ -59,9 +53,8 @@ async function hostRelease(): Promise<string> {
 /** The cross gcc meta package and what it pulls in that this host does not have yet. */
 async function crossPackages(triple: string): Promise<{ packages: string[]; version: string }> {
   const meta = `gcc-${triple}`;
-  const show = await exec('apt-cache', ['show', '--no-all-versions', meta], { allowFailure: true });
-  const version = show.stdout.match(/^Version: (.+)$/m)?.[1];
-  if (show.exitCode !== 0 || !version) {
+  const version = await candidateVersion(meta);
+  if (!version) {
     throw new Error(
       `This host's package lists have no ${meta}. Run apt-get update, or give toolchain: a URL of a toolchain tarball.`,
     );
@@ -112,40 +105,25 @@ function toolchainEnv(tool: CachedTool): { binDir: string; env: Record<string, s
 
 async function fromPackages(req: ToolchainRequest, triple: string): Promise<CachedTool> {
   const name = `cross-gcc-${triple}-${await hostRelease()}`;
-  const found = findTool(name);
-  if (found) return found;
-  if (req.store) {
-    const restored = await restoreTool(name, req.store, req.scratch);
-    if (restored) return restored;
-  }
-  const { packages, version } = await crossPackages(triple);
-  logger().info(`unpacking ${packages.length} package(s) of ${triple}-gcc ${version} into the tool cache`);
-  const tool = await cacheFromPackages(name, packages, version, req.scratch, req.logFile);
-  if (req.store?.kind === 'actions' && !req.readOnly) await packTool(tool, name, req.scratch, req.pending);
-  return tool;
+  return obtainTool(name, req, async () => {
+    const { packages, version } = await crossPackages(triple);
+    logger().info(`unpacking ${packages.length} package(s) of ${triple}-gcc ${version} into the tool cache`);
+    return cacheFromPackages(name, packages, version, req.scratch, req.logFile);
+  });
 }
 
 async function fromUrl(req: ToolchainRequest): Promise<CachedTool> {
   const name = urlToolName('cross-gcc-url', req.toolchain);
-  const found = findTool(name);
-  if (found) return found;
-  if (req.store) {
-    const restored = await restoreTool(name, req.store, req.scratch);
-    if (restored) return restored;
-  }
-  logger().info(`downloading the toolchain ${req.toolchain}`);
-  let tool: CachedTool;
-  try {
-    tool = await cacheFromUrl(name, req.toolchain, req.scratch);
-  } catch (err) {
-    throw new InputError(
-      'toolchain',
-      `could not download or unpack ${req.toolchain}: ${errorMessage(err)}`,
-      'Give the URL of a .tar.xz/.tar.gz toolchain reachable from the runner, or "packages".',
-    );
-  }
-  if (req.store?.kind === 'actions' && !req.readOnly) await packTool(tool, name, req.scratch, req.pending);
-  return tool;
+  return obtainTool(name, req, async () => {
+    logger().info(`downloading the toolchain ${req.toolchain}`);
+    return cacheFromUrl(name, req.toolchain, req.scratch).catch((err: unknown) => {
+      throw new InputError(
+        'toolchain',
+        `could not download or unpack ${req.toolchain}: ${errorMessage(err)}`,
+        'Give the URL of a .tar.xz/.tar.gz toolchain reachable from the runner, or "packages".',
+      );
+    });
+  });
 }
 
 async function gccIn(binDir: string, triple?: string): Promise<string> {

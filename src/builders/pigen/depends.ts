@@ -2,9 +2,9 @@
 // package is named only when it differs from the tool. What is missing gets installed before
 // build.sh runs, so its own check (dependencies_check) passes instead of stopping the build.
 import { chmod, mkdir, readFile, symlink } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { installPackages } from '../../host/packages.js';
+import { which } from '../../host/tools.js';
 
 export interface Dependency {
   tool: string;
@@ -21,16 +21,6 @@ export function parseDepends(text: string): Dependency[] {
       const i = d.indexOf(':');
       return i < 0 ? { tool: d, package: d } : { tool: d.slice(0, i), package: d.slice(i + 1) };
     });
-}
-
-const SEARCH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-
-export function findTool(tool: string, path: string = process.env.PATH ?? ''): string | undefined {
-  for (const d of [...path.split(':').filter(Boolean), ...SEARCH]) {
-    const p = join(d, tool);
-    if (existsSync(p)) return p;
-  }
-  return undefined;
 }
 
 export interface DependsResult {
@@ -51,9 +41,9 @@ export async function ensureDepends(piGenDir: string, shimDir: string): Promise<
   const missing: string[] = [];
   let binDir: string | undefined;
   for (const d of deps) {
-    if (findTool(d.tool)) continue;
+    if (await which(d.tool)) continue;
     if (d.tool === 'qemu-arm') {
-      const stat = findTool('qemu-arm-static');
+      const stat = await which('qemu-arm-static');
       if (stat) {
         await mkdir(shimDir, { recursive: true });
         await symlink(stat, join(shimDir, 'qemu-arm'));
