@@ -11,6 +11,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  readlinkSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -24,10 +25,14 @@ import { itNeeds } from './support/needs.js';
 import { ROOT } from './support/runner.js';
 import { archiveState } from '../src/cache/rootfs-cache.js';
 import { freshDir } from '../src/builders/workspace.js';
+import { buildRootfs } from '../src/rootfs/mmdebstrap.js';
 import { setLogger, type Logger } from '../src/runtime/log.js';
+import { startFaultyMirror } from './support/faulty-mirror.js';
 
 const CLI = join(ROOT, 'dist', 'cli.js');
 const MIN = 60_000;
+/** The real archive the faulty mirrors stand in front of. */
+const UPSTREAM = 'http://deb.debian.org/debian';
 const scratch = (name: string) => mkdtempSync(join(tmpdir(), `rpi-fault-${name}-`));
 
 /** Mount points at or below dir, from our own mount table. */
@@ -64,6 +69,29 @@ async function closedPort(): Promise<number> {
   const { port } = s.address() as AddressInfo;
   await new Promise((r) => s.close(r));
   return port;
+}
+
+/**
+ * Runs the CLI without blocking this process (the faulty mirror answering it lives here),
+ * as a plain terminal run.
+ */
+function runCli(
+  args: string[],
+  cwd: string,
+  timeoutMs: number,
+): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('node', [CLI, ...args], { cwd, env: { ...process.env, GITHUB_ACTIONS: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => void (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => void (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal, stdout, stderr });
+    });
+  });
 }
 
 const listen = async (server: Server) => {
@@ -174,6 +202,107 @@ describe('the archive cannot be reached', () => {
       rmSync(dir, { recursive: true, force: true });
     },
     6 * MIN,
+  );
+});
+
+describe('the archive drops connections in the middle of downloads', () => {
+  itNeeds(
+    ['root', 'tool:mmdebstrap', 'tool:qemu-aarch64-static'],
+    'a real arm64 mmdebstrap root through a mirror that resets every 7th .deb and cuts every 11th half-way succeeds',
+    async () => {
+      captureLog();
+      const dir = scratch('flaky-mirror');
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      const mirror = await startFaultyMirror(UPSTREAM, { resetEvery: 7, cutEvery: 11 });
+      try {
+        // The same first read the build makes, through the faulty mirror.
+        expect(await archiveState(mirror.url, 'bookworm')).toMatch(/^[0-9a-f]{16}$/);
+        const root = join(dir, 'rootfs');
+        const hooks = join(dir, 'hooks');
+        mkdirSync(hooks);
+        // The smallest root the code path makes: mmdebstrap's apt variant, one tiny package (--include needs one).
+        await buildRootfs(
+          {
+            arch: 'arm64',
+            suite: 'bookworm',
+            mirror: mirror.url,
+            components: ['main'],
+            packages: ['netbase'],
+          },
+          root,
+          hooks,
+          join(dir, 'rootfs.log'),
+        );
+        expect(readlinkSync(join(root, 'bin'))).toBe('usr/bin');
+        expect(existsSync(join(root, 'usr', 'bin', 'apt-get'))).toBe(true);
+        // The essential hook ran under emulation: initramfs generation is diverted.
+        expect(readFileSync(join(root, 'usr', 'sbin', 'update-initramfs'), 'utf8')).toContain('exit 0');
+        expect(readFileSync(join(root, 'etc', 'apt', 'sources.list'), 'utf8')).toContain(mirror.url);
+        // The faults really happened, and apt's retries carried the build through them.
+        expect(mirror.debs).toBeGreaterThan(50);
+        expect(mirror.resets).toBeGreaterThan(0);
+        expect(mirror.cuts).toBeGreaterThan(0);
+        expect(mountsUnder(root)).toEqual([]);
+        console.log(
+          `faulty mirror: ${mirror.debs} .deb requests, ${mirror.resets} reset, ${mirror.cuts} cut half-way; root built`,
+        );
+      } finally {
+        await mirror.close();
+      }
+    },
+    10 * MIN,
+  );
+
+  itNeeds(
+    ['root', 'tool:mmdebstrap', `file:${CLI}`],
+    'rpi-build image whose mirror always cuts one package exits 1 after apt retried it with backoff, names the mirror and the fix, and leaves nothing in out/ or the cache',
+    async () => {
+      const dir = scratch('cut-mirror');
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      const [work, out, cache] = ['work', 'out', 'cache'].map((d) => join(dir, d));
+      const mirror = await startFaultyMirror(UPSTREAM, { alwaysCut: 'base-files_' });
+      try {
+        const r = await runCli(
+          [
+            'image',
+            '--mirror',
+            mirror.url,
+            '--work-dir',
+            work,
+            '--out',
+            out,
+            '--cache-dir',
+            cache,
+            '--boot-test',
+            'false',
+          ],
+          dir,
+          8 * MIN,
+        );
+        expect(r.signal, 'ended within the timeout').toBeNull();
+        expect(r.status, r.stderr).toBe(1);
+        expect(r.stderr).toContain(`The Debian mirror ${mirror.url} broke off downloads`);
+        expect(r.stderr).toMatch(/apt gave up after 5 retries/);
+        expect(r.stderr).toMatch(/base-files_/); // the file that failed, in apt's own words
+        expect(r.stderr).toMatch(/set mirror \(--mirror on the CLI\) to another Debian mirror/);
+        // 1 try + 5 retries, and the waits between them grow (apt's Acquire::Retries::Delay).
+        // (The first gap also holds apt noticing the dead connection; here 2, 4, 8, 16 s followed.)
+        const t = mirror.alwaysCutTimes;
+        const gaps = t.slice(1).map((x, i) => x - t[i]!);
+        expect(t).toHaveLength(6);
+        const waits = gaps.slice(1);
+        for (let i = 1; i < waits.length; i++) expect(waits[i]!).toBeGreaterThan(waits[i - 1]! * 1.5);
+        console.log(`cut mirror: retries ${gaps.map((g) => (g / 1000).toFixed(1)).join(', ')} s apart`);
+        // Nothing lost or half-made: no out files, no cache entry, no mounts left.
+        expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+        expect(existsSync(cache) ? readdirSync(cache).filter((f) => f !== 'tools') : []).toEqual([]);
+        expect(r.stdout).not.toMatch(/^image-path=/m);
+        expect(mountsUnder(work)).toEqual([]);
+      } finally {
+        await mirror.close();
+      }
+    },
+    10 * MIN,
   );
 });
 

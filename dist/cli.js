@@ -9,7 +9,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-3JH3MJB6.js";
+} from "./chunks/chunk-4DU3UZJY.js";
 import {
   OPTIONS,
   OPTION_KEYS,

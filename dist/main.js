@@ -7,7 +7,7 @@ import {
   newReport,
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-3JH3MJB6.js";
+} from "./chunks/chunk-4DU3UZJY.js";
 import {
   OPTIONS
 } from "./chunks/chunk-5ES43O3X.js";

@@ -11,7 +11,7 @@ import "./chunks/chunk-6EFLWPV5.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import {
   savePending
-} from "./chunks/chunk-CIKS6KRH.js";
+} from "./chunks/chunk-OXRT3YV4.js";
 import {
   LocalStore,
   selectStore

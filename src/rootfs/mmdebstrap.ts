@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Arch } from '../config/schema.js';
 import { installPackages } from '../host/packages.js';
 import { which } from '../host/tools.js';
+import { ExecError } from '../runtime/errors.js';
 import { exec } from '../runtime/exec.js';
 import { logger } from '../runtime/log.js';
 
@@ -48,6 +49,28 @@ const DPKG_OPTS = [
   'path-include=/usr/share/locale/locale.alias',
 ];
 
+/** apt's tries per download; it waits longer between each (Acquire::Retries::Delay). */
+const APT_RETRIES = 5;
+
+/** apt's words for a download the archive broke off, stalled or served wrong. */
+const DOWNLOAD_FAILED =
+  /^(?:E|W): (?:Failed to fetch .*|.*(?:Connection failed|Connection reset|Undetermined Error|Hash Sum mismatch|File has unexpected size|Could not connect|Connection timed out|Unable to fetch).*)$/m;
+
+/** Turns mmdebstrap's failure into a plain one when the cause is the archive, not the build. */
+export function explainDownloadFailure(err: unknown, mirror: string): unknown {
+  if (!(err instanceof ExecError)) return err;
+  const line = DOWNLOAD_FAILED.exec(err.stderrTail)?.[0];
+  if (!line) return err;
+  const log = err.logFile ? ` (full log: ${err.logFile})` : '';
+  return new Error(
+    `The Debian mirror ${mirror} broke off downloads, and apt gave up after ${APT_RETRIES} retries with growing waits:\n` +
+      `${line.trim()}\n` +
+      `Check the runner's network, or set mirror (--mirror on the CLI) to another Debian mirror. ` +
+      `Nothing was built or cached; a rerun starts over${log}.`,
+    { cause: err },
+  );
+}
+
 function progressLine(line: string): string | undefined {
   const m = /^(?:I: (.+)|(Unpacking|Setting up|Processing triggers for) (\S+))/.exec(line);
   if (!m) return undefined;
@@ -81,14 +104,18 @@ export async function buildRootfs(
         `--components=${spec.components.join(',')}`,
         `--include=${spec.packages.join(',')}`,
         ...DPKG_OPTS.map((o) => `--dpkgopt=${o}`),
-        '--aptopt=Acquire::Retries "5"',
+        `--aptopt=Acquire::Retries "${APT_RETRIES}"`,
+        // A stalled connection counts as a failed try instead of waiting minutes on it.
+        '--aptopt=Acquire::http::Timeout "60"',
         `--essential-hook=${divert}`,
         spec.suite,
         target,
         spec.mirror,
       ],
       { privileged: 'mmdebstrap', logFile, onLine, env: { LC_ALL: 'C.UTF-8' } },
-    );
+    ).catch((err: unknown) => {
+      throw explainDownloadFailure(err, spec.mirror);
+    });
     return;
   }
   // debootstrap fallback: the same packages, no hooks, so the diversion happens after its first stage.
