@@ -24,6 +24,7 @@ import { piGenVariables, renderConfig, shellQuote, writePiGenConfig } from '../s
 import { parseDepends } from '../src/builders/pigen/depends.js';
 import { defaultPiGenRef } from '../src/builders/pigen/fetch.js';
 import { PiGenError, StageTracker } from '../src/builders/pigen/run.js';
+import { isoWeek, stage0Keys } from '../src/builders/pigen/stage0-cache.js';
 import { mountsBelow } from '../src/diagnostics/cleanup.js';
 import { newReport } from '../src/publish/report.js';
 import { InputError } from '../src/runtime/errors.js';
@@ -229,6 +230,58 @@ describe('pi-gen inputs', () => {
   });
 });
 
+interface Setup {
+  tree: string;
+  work: string;
+  out: string;
+  cache: string;
+}
+
+describe('pi-gen stage0 cache keys', () => {
+  it('names the ISO week (the Thursday decides the year)', () => {
+    expect(isoWeek(new Date('2026-11-21T12:00:00Z'))).toBe('2026w47');
+    expect(isoWeek(new Date('2021-01-01T00:00:00Z'))).toBe('2020w53');
+    expect(isoWeek(new Date('2024-12-30T00:00:00Z'))).toBe('2025w01');
+  });
+
+  it("change with stage0's files, pi-gen's scripts, the locale and the arch, not with later stages", async () => {
+    const tree = mkdtempSync(join(tmpdir(), 'pigen-keys-'));
+    try {
+      await cp(STANDIN, tree, { recursive: true });
+      const day = new Date('2026-11-21T12:00:00Z');
+      const conf = { suite: 'bookworm' as const, locale: 'en_GB.UTF-8' };
+      const key = async (arch: 'armhf' | 'arm64' = 'armhf', c = conf) =>
+        (await stage0Keys(join(tree, 'stage0'), tree, arch, c, day)).key;
+      const base = await key();
+      expect(base).toMatch(/^rpi-build-pigen-stage0-v1-armhf-bookworm-[0-9a-f]{16}-2026w47$/);
+      expect(await key()).toBe(base);
+      writeFileSync(join(tree, 'stage2', 'prerun.sh'), '#!/bin/bash\n'); // a later stage: same key
+      expect(await key()).toBe(base);
+      expect(await key('arm64')).not.toBe(base);
+      expect(await key('armhf', { ...conf, locale: 'de_DE.UTF-8' })).not.toBe(base);
+      writeFileSync(join(tree, 'stage0', '02-firmware', '01-packages'), 'raspi-firmware\n');
+      const changed = await key();
+      expect(changed).not.toBe(base);
+      writeFileSync(join(tree, 'build.sh'), '#!/bin/bash\n');
+      expect(await key()).not.toBe(changed);
+      // Next week: a new key under the same restore prefix.
+      const next = await stage0Keys(
+        join(tree, 'stage0'),
+        tree,
+        'armhf',
+        conf,
+        new Date('2026-11-28T12:00:00Z'),
+      );
+      expect(next.key).toMatch(/-2026w48$/);
+      expect((await stage0Keys(join(tree, 'stage0'), tree, 'armhf', conf, day)).restorePrefix).toBe(
+        next.restorePrefix,
+      );
+    } finally {
+      await rm(tree, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('pi-gen builds (stand-in pi-gen)', () => {
   let root: string;
   beforeAll(() => {
@@ -237,21 +290,23 @@ describe('pi-gen builds (stand-in pi-gen)', () => {
   afterAll(() => rm(root, { recursive: true, force: true }));
 
   /** A copy of the stand-in (optionally with a failure mode) and fresh work/out folders. */
-  async function setup(name: string, fail?: string): Promise<{ tree: string; work: string; out: string }> {
+  async function setup(name: string, fail?: string): Promise<Setup> {
     const tree = join(root, name, 'pi-gen');
     await cp(STANDIN, tree, { recursive: true });
     if (fail) writeFileSync(join(tree, 'STANDIN_FAIL'), fail);
-    return { tree, work: join(root, name, 'work'), out: join(root, name, 'out') };
+    const at = (d: string) => join(root, name, d);
+    return { tree, work: at('work'), out: at('out'), cache: at('cache') };
   }
 
   async function build(
-    s: { tree: string; work: string; out: string },
+    s: Setup,
     over: Record<string, unknown> = {},
   ): Promise<{ outputs: Record<string, string | undefined>; report: ReturnType<typeof newReport> }> {
     const config = cfg({
       'pi-gen-path': s.tree,
       'work-dir': s.work,
       'out-dir': s.out,
+      'cache-dir': s.cache,
       'image-name': 'test',
       ...over,
     });
@@ -341,8 +396,8 @@ describe('pi-gen builds (stand-in pi-gen)', () => {
         expect(e.step).toBe(step);
         if (cause) expect(e.causes.map((c) => c.id)).toContain(cause);
         expect(e.message).toMatch(message);
-        // "Done!" was its last line; the build failed anyway.
-        expect(e.tail.at(-1)).toMatch(/^Done!/);
+        // "Done!" was among its last lines (stdout and stderr arrive in either order); the build failed anyway.
+        expect(e.tail.slice(-3)).toContainEqual(expect.stringMatching(/^Done!/));
         expect(e.message).toMatch(/Last \d+ lines of its output/);
         expect(images(s.out)).toEqual([]);
         expect(existsSync(piGenDirs(s.work).configFile)).toBe(false);
@@ -377,6 +432,85 @@ describe('pi-gen builds (stand-in pi-gen)', () => {
         spawnSync('umount', [proc]);
         await rm(source, { recursive: true, force: true });
       }
+    },
+    60_000,
+  );
+
+  const cacheEntries = (dir: string) =>
+    existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith('rpi-build-pigen-stage0-')) : [];
+
+  itNeeds(
+    ['root'],
+    "stage0's root is cached: the next build skips debootstrap, still runs stage0's steps over the restored root",
+    async () => {
+      const s = await setup('cached');
+      const cold = await build(s, { password: 'pw-not-cached' });
+      const dirs = piGenDirs(s.work);
+      const stage0Root = join(dirs.piGenWork, 'stage0', 'rootfs');
+      const stamp = readFileSync(join(stage0Root, 'etc', 'bootstrap-stamp'), 'utf8');
+      expect(readFileSync(join(dirs.logs, 'pi-gen.log'), 'utf8')).toContain('(stand-in) debootstrap');
+      expect(cold.report.caches).toEqual([
+        expect.objectContaining({ name: 'pi-gen-stage0', status: 'miss' }),
+      ]);
+      expect(cold.outputs['cache-hit']).toBe('false');
+      const entries = cacheEntries(s.cache);
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toContain(cold.report.caches[0]!.key!.replace(/[^A-Za-z0-9._-]/g, '_'));
+      // Only stage0 is cached: nothing of stage1 (the first user) and no password in it.
+      const listing = execFileSync(
+        'tar',
+        ['-tf', join(s.cache, entries[0]!), '--use-compress-program=zstd -d'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(listing).toContain('./etc/bootstrap-stamp');
+      expect(listing).not.toContain('first-user');
+      expect(
+        execFileSync(
+          'sh',
+          ['-c', 'zstd -dc "$1" | grep -c pw-not-cached || true', 'sh', join(s.cache, entries[0]!)],
+          {
+            encoding: 'utf8',
+          },
+        ).trim(),
+      ).toBe('0');
+
+      const warm = await build(s);
+      expect(warm.report.caches).toEqual([expect.objectContaining({ name: 'pi-gen-stage0', status: 'hit' })]);
+      expect(warm.outputs['cache-hit']).toBe('true');
+      const log = readFileSync(join(dirs.logs, 'pi-gen.log'), 'utf8');
+      expect(log).not.toContain('(stand-in) debootstrap');
+      expect(readFileSync(join(stage0Root, 'etc', 'bootstrap-stamp'), 'utf8')).toBe(stamp);
+      // stage0's steps ran again over the restored root (pi-gen's apt update/dist-upgrade step).
+      expect(
+        readFileSync(join(stage0Root, 'etc', 'stage0-runs'), 'utf8')
+          .trim()
+          .split('\n'),
+      ).toHaveLength(2);
+      expect(warm.outputs['image-path']).toBeDefined();
+      expect(cacheEntries(s.cache)).toEqual(entries); // an exact hit is not saved again
+    },
+    60_000,
+  );
+
+  itNeeds(
+    ['root'],
+    'a failed pi-gen build saves no stage0 cache; cache false and cache-read-only save nothing either',
+    async () => {
+      const s = await setup('cache-fail', 'done'); // stage0 succeeds, stage2 fails
+      await expect(build(s)).rejects.toThrow(PiGenError);
+      expect(
+        existsSync(join(piGenDirs(s.work).piGenWork, 'stage0', 'rootfs', 'etc', 'bootstrap-stamp')),
+      ).toBe(true);
+      expect(cacheEntries(s.cache)).toEqual([]);
+      await rm(join(s.tree, 'STANDIN_FAIL'));
+      const off = await build(s, { cache: false });
+      expect(off.report.caches).toEqual([]);
+      expect(cacheEntries(s.cache)).toEqual([]);
+      const ro = await build(s, { 'cache-read-only': true });
+      expect(ro.report.caches).toEqual([expect.objectContaining({ status: 'miss' })]);
+      expect(cacheEntries(s.cache)).toEqual([]);
     },
     60_000,
   );

@@ -9,21 +9,20 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-4DU3UZJY.js";
+} from "./chunks/chunk-3MOSXN73.js";
 import {
   OPTIONS,
   OPTION_KEYS,
   formatDoctor,
   runDoctor
-} from "./chunks/chunk-5ES43O3X.js";
+} from "./chunks/chunk-NTN64I3L.js";
 import "./chunks/chunk-X6OXMRVZ.js";
 import "./chunks/chunk-6EFLWPV5.js";
-import "./chunks/chunk-2UDTSSX7.js";
+import "./chunks/chunk-65XYJFDM.js";
 import "./chunks/chunk-WKCL3XOP.js";
-import "./chunks/chunk-WYVF5VTC.js";
-import "./chunks/chunk-MWIMASZ6.js";
-import "./chunks/chunk-2CEJMQN5.js";
+import "./chunks/chunk-DPM6LRN3.js";
 import "./chunks/chunk-ETIVXEBC.js";
+import "./chunks/chunk-MWIMASZ6.js";
 import {
   InputError,
   errorMessage,

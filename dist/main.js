@@ -1,33 +1,32 @@
 import { createRequire as __rpiCreateRequire } from 'node:module'; const require = __rpiCreateRequire(import.meta.url);
 import {
   collectDiagnostics
-} from "./chunks/chunk-IZMSUPYJ.js";
+} from "./chunks/chunk-6RRYVPBE.js";
 import {
   loadConfig,
   newReport,
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-4DU3UZJY.js";
+} from "./chunks/chunk-3MOSXN73.js";
 import {
   OPTIONS
-} from "./chunks/chunk-5ES43O3X.js";
+} from "./chunks/chunk-NTN64I3L.js";
 import {
   artifactName
 } from "./chunks/chunk-OTUUIOZO.js";
 import "./chunks/chunk-X6OXMRVZ.js";
 import "./chunks/chunk-6EFLWPV5.js";
-import "./chunks/chunk-2UDTSSX7.js";
+import "./chunks/chunk-65XYJFDM.js";
 import "./chunks/chunk-WKCL3XOP.js";
-import "./chunks/chunk-WYVF5VTC.js";
-import "./chunks/chunk-MWIMASZ6.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-FQESW7JM.js";
+} from "./chunks/chunk-3JRB36MO.js";
 import "./chunks/chunk-UAGOCF4D.js";
 import {
   saveState
-} from "./chunks/chunk-2CEJMQN5.js";
+} from "./chunks/chunk-DPM6LRN3.js";
 import "./chunks/chunk-ETIVXEBC.js";
+import "./chunks/chunk-MWIMASZ6.js";
 import {
   errorMessage,
   killChildren

@@ -1,8 +1,8 @@
 import { createRequire as __rpiCreateRequire } from 'node:module'; const require = __rpiCreateRequire(import.meta.url);
 import {
   collectDiagnostics
-} from "./chunks/chunk-IZMSUPYJ.js";
-import "./chunks/chunk-5ES43O3X.js";
+} from "./chunks/chunk-6RRYVPBE.js";
+import "./chunks/chunk-NTN64I3L.js";
 import {
   ActionsArtifacts,
   uploadFiles
@@ -11,20 +11,18 @@ import "./chunks/chunk-6EFLWPV5.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import {
   savePending
-} from "./chunks/chunk-OXRT3YV4.js";
-import {
-  LocalStore,
-  selectStore
-} from "./chunks/chunk-WYVF5VTC.js";
-import "./chunks/chunk-MWIMASZ6.js";
+} from "./chunks/chunk-I44LXO7Q.js";
 import {
   cleanupWorkDir,
   removeBuildTrees
 } from "./chunks/chunk-UAGOCF4D.js";
 import {
-  readState
-} from "./chunks/chunk-2CEJMQN5.js";
+  LocalStore,
+  readState,
+  selectStore
+} from "./chunks/chunk-DPM6LRN3.js";
 import "./chunks/chunk-ETIVXEBC.js";
+import "./chunks/chunk-MWIMASZ6.js";
 import {
   errorMessage
 } from "./chunks/chunk-U6F4K6BP.js";

@@ -268,7 +268,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'cache',
     kind: 'bool',
     default: 'true',
-    description: 'Cache what is slow to make (the root filesystem) between builds.',
+    description: "Cache what is slow to make (the root filesystem; pi-gen's stage0) between builds.",
   },
   {
     key: 'cache-read-only',

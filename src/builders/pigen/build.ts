@@ -3,7 +3,10 @@
 // rpi-build's work folder, which the post step unmounts and cleans.
 import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { commitPending } from '../../cache/rootfs-step.js';
+import { selectStore } from '../../cache/select.js';
+import type { PendingSave } from '../../cache/store.js';
 import type { BuildConfig } from '../../config/schema.js';
 import { writeSha256Sums } from '../../image/checksums.js';
 import { compressImage } from '../../image/compress.js';
@@ -18,6 +21,7 @@ import { writePiGenConfig } from './config.js';
 import { ensureDepends } from './depends.js';
 import { fetchPiGen } from './fetch.js';
 import { runPiGen } from './run.js';
+import { packStage0, restoreStage0, stage0Keys, startsWithStage0 } from './stage0-cache.js';
 
 export interface PiGenDirs {
   work: string;
@@ -92,6 +96,25 @@ export async function buildPiGenImage(config: BuildConfig, report: RunReport): P
     ensureDepends(tree.dir, dirs.bin),
   );
   const stages = await resolveStages(config, tree.dir, dirs.stages);
+
+  // stage0's root from the cache: pi-gen then skips debootstrap (see stage0-cache.ts).
+  const store = config.cache ? selectStore(config) : undefined;
+  const pending: PendingSave[] = [];
+  const stage0 = {
+    root: join(dirs.piGenWork, 'stage0', 'rootfs'),
+    tarball: join(workDir, 'cache', 'pi-gen-stage0.tar.zst'),
+    log: join(dirs.logs, 'pi-gen-cache.log'),
+  };
+  const cached =
+    store && startsWithStage0(stages)
+      ? await phases.run('pi-gen-cache', 'pi-gen: stage0 from the cache', async () => {
+          const keys = await stage0Keys(stages[0]!, tree.dir, arch, config);
+          await mkdir(dirname(stage0.tarball), { recursive: true });
+          const r = await restoreStage0(store, keys, stage0.tarball, stage0.root, stage0.log);
+          report.caches.push(r);
+          return { keys, report: r };
+        })
+      : undefined;
   const paths = { work: dirs.piGenWork, deploy: dirs.deploy, stages };
   const removeConfig = await writePiGenConfig(dirs.configFile, config, paths);
   let result;
@@ -121,6 +144,10 @@ export async function buildPiGenImage(config: BuildConfig, report: RunReport): P
       await writeFile(join(dirs.logs, 'pi-gen-build.log'), await readFile(buildLog)).catch(() => undefined);
   }
 
+  // Only a build that succeeded is worth caching.
+  if (cached && !config.cacheReadOnly)
+    await packStage0(cached.report, cached.keys, stage0.root, stage0.tarball, stage0.log, pending);
+
   let image = result.image;
   const others = result.deployed.filter((f) => f !== image);
   if (config.compression === 'zstd') {
@@ -136,6 +163,7 @@ export async function buildPiGenImage(config: BuildConfig, report: RunReport): P
   const files = [image, ...others];
   const sums = await writeSha256Sums(dirs.deploy, files);
   const placed = await publishLocal([...files, join(dirs.deploy, 'SHA256SUMS')], resolve(config.outDir));
+  await commitPending(store, pending);
   const imagePath = placed[0]!;
   const info = placed.find((f) => f.endsWith('.info'));
   const packages = info
@@ -148,7 +176,7 @@ export async function buildPiGenImage(config: BuildConfig, report: RunReport): P
     ...(packages !== undefined ? { 'package-count': String(packages) } : {}),
     account: accountOf(config),
     'boot-test': 'skipped (builder pi-gen)',
-    'cache-hit': 'false',
+    'cache-hit': String(cached?.report.status === 'hit'),
   };
   Object.assign(report.facts, outputs);
   report.facts['pi-gen-stages'] = result.stages.map((s) => `${s.name} ${s.seconds.toFixed(0)} s`).join(', ');
