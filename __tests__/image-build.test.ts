@@ -7,17 +7,16 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readdirSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { itNeeds, missing } from './support/needs.js';
+import { scratchDirs } from './support/scratch.js';
 import { ROOT, Runner } from './support/runner.js';
 import { runNode, startResultsService, type ResultsService } from './support/results-service.js';
 import {
@@ -52,7 +51,8 @@ function cli(cwd: string, cacheHome: string, ...args: string[]) {
 }
 const cacheEntries = (cacheHome: string) =>
   existsSync(join(cacheHome, 'rpi-build')) ? readdirSync(join(cacheHome, 'rpi-build')) : [];
-const scratch = (name: string) => mkdtempSync(join(tmpdir(), `rpi-${name}-`));
+const { scratch, removeAll } = scratchDirs();
+afterAll(removeAll);
 const ARM64_CACHE = scratch('cache-arm64');
 /** What the cold build made, for the tests after it: its manifest and its cache entry. */
 const first = { manifest: '', tarball: '', key: '', restorePrefix: '', mtimes: {} as Record<string, number> };

@@ -5,7 +5,6 @@
 import { execFileSync } from 'node:child_process';
 import {
   existsSync,
-  mkdtempSync,
   readFileSync,
   readdirSync,
   symlinkSync,
@@ -14,10 +13,10 @@ import {
   readSync,
   closeSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { itNeeds, missing } from './support/needs.js';
+import { scratchDirs } from './support/scratch.js';
 import { ROOT, Runner } from './support/runner.js';
 import { startResultsService, type ResultsService } from './support/results-service.js';
 
@@ -30,7 +29,8 @@ const SOURCE = join(
 );
 const NEEDS = [`file:${SOURCE}`, 'tool:make', 'tool:ccache', 'tool:apt-get'] as const;
 const MIN = 60_000;
-const scratch = (name: string) => mkdtempSync(join(tmpdir(), `rpi-${name}-`));
+const { scratch, removeAll } = scratchDirs();
+afterAll(removeAll);
 
 /** arm64 Image header: "ARM\x64" magic at offset 56. */
 function isArm64Image(file: string): boolean {
