@@ -9,7 +9,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-3MOSXN73.js";
+} from "./chunks/chunk-FKZWKAOL.js";
 import {
   OPTIONS,
   OPTION_KEYS,
@@ -144,7 +144,7 @@ async function main(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-ZQSFR4WA.js");
+      const { bootTestCommand } = await import("./chunks/command-HHIK6ALT.js");
       return bootTestCommand(image, config);
     }
     case "image":

@@ -7,7 +7,7 @@ import {
   newReport,
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-3MOSXN73.js";
+} from "./chunks/chunk-FKZWKAOL.js";
 import {
   OPTIONS
 } from "./chunks/chunk-NTN64I3L.js";

@@ -1,0 +1,86 @@
+// armel (Pi Zero/1): Debian's linux-image-rpi knows only the BCM2835, so the boot test runs
+// it on QEMU's Pi Zero machine (raspi0) with the image's own device tree and the image as
+// its SD card. One real build and boot through the CLI, plus the device-tree patch and the
+// SD size rule it needs.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { nextPowerOfTwo, withoutPowerManagement } from '../src/boot/qemu.js';
+import { fatList, fatRead, partitions } from './support/image-inspect.js';
+import { itNeeds } from './support/needs.js';
+import { ROOT } from './support/runner.js';
+import { scratchDirs } from './support/scratch.js';
+
+const CLI = join(ROOT, 'dist', 'cli.js');
+const MIN = 60_000;
+const { scratch, removeAll } = scratchDirs();
+afterAll(removeAll);
+
+describe('the Pi Zero machine for armel boot tests', () => {
+  it("renames the BCM2835 power-management node's compatibles in place and nothing else", () => {
+    const strings = ['brcm,bcm2835-pm\0brcm,bcm2835-pm-wdt\0', 'brcm,bcm2835-pwm\0', 'brcm,bcm2835-pm-other'];
+    const dtb = Buffer.from(`\xd0\x0d\xfe\xed${strings.join('')}`, 'latin1');
+    const out = withoutPowerManagement(dtb);
+    expect(out.length).toBe(dtb.length);
+    const text = out.toString('latin1');
+    expect(text).toContain('rpi-build,no-pm\0rpi-build,no-pm-wdt\0');
+    expect(text).not.toContain('brcm,bcm2835-pm\0');
+    expect(text).not.toContain('brcm,bcm2835-pm-wdt\0');
+    // Other compatibles (the PWM block, a longer name) stay as they were.
+    expect(text).toContain('brcm,bcm2835-pwm\0');
+    expect(text).toContain('brcm,bcm2835-pm-other');
+    expect(dtb.toString('latin1')).toContain('brcm,bcm2835-pm\0'); // the input is not changed
+  });
+
+  it('rounds the SD card up to a power of two', () => {
+    expect(nextPowerOfTwo(2 ** 30)).toBe(2 ** 30);
+    expect(nextPowerOfTwo(2 ** 30 + 1)).toBe(2 ** 31);
+    expect(nextPowerOfTwo(1_300_000_000 + 2 ** 30)).toBe(2 ** 32);
+  });
+
+  itNeeds(
+    ['root', `file:${CLI}`, 'tool:mmdebstrap', 'tool:qemu-arm-static', 'tool:qemu-system-arm', 'tool:mcopy'],
+    'rpi-build image --arch armel builds a Pi Zero/1 image that boots to a login prompt on raspi0; the image is not written by the boot',
+    () => {
+      const cwd = scratch('image-armel');
+      const r = spawnSync('node', [CLI, 'image', '--arch', 'armel', '--out', 'out'], {
+        cwd,
+        encoding: 'utf8',
+        timeout: 30 * MIN,
+        env: { ...process.env, GITHUB_ACTIONS: '', XDG_CACHE_HOME: join(cwd, 'cache') },
+      });
+      expect(r.status, r.stderr.slice(-3000)).toBe(0);
+      expect(r.stderr).toMatch(/Boot test under qemu-system-arm \(Pi Zero\)/);
+      expect(r.stderr).toMatch(
+        /Boot test passed in \d+ s: "raspberrypi login:"; rpi-build-firstboot: root filesystem \d+ MiB -> \d+ MiB/,
+      );
+      expect(r.stdout).toMatch(/^boot-test=passed in \d+ s$/m);
+      const out = join(cwd, 'out');
+      const base = 'rpi-build-bookworm-armel';
+      expect(readdirSync(out).sort()).toEqual(
+        ['SHA256SUMS', `${base}.boot.log`, `${base}.img.bmap`, `${base}.img.xz`, `${base}.manifest`].sort(),
+      );
+      // The boot wrote to an overlay: the image still matches the checksum taken before it.
+      execFileSync('sha256sum', ['-c', '--strict', 'SHA256SUMS'], { cwd: out });
+      const log = readFileSync(join(out, `${base}.boot.log`), 'utf8');
+      expect(log).toMatch(/Machine model: Raspberry Pi Zero/);
+      expect(log).toMatch(/mmcblk0: mmc0:\S+ \S+ (?:2|4|8)\.00 GiB/); // the SD card, a power of two
+      expect(log).not.toMatch(/Kernel panic/);
+
+      execFileSync('xz', ['-dk', '-T0', join(out, `${base}.img.xz`)]);
+      const image = join(out, `${base}.img`);
+      const fat = partitions(image).partitions[0]!;
+      const config = fatRead(image, fat.start, 'config.txt');
+      expect(config).toMatch(/^kernel=vmlinuz-\S+-rpi$/m);
+      // The device tree the boot test used is the image's own (patched only in the scratch copy).
+      expect(fatList(image, fat.start)).toMatch(/bcm2835-rpi-zero\.dtb/);
+      const dtb = join(cwd, 'zero.dtb');
+      execFileSync('mcopy', ['-n', '-o', '-i', `${image}@@${fat.start}`, '::bcm2835-rpi-zero.dtb', dtb], {
+        env: { ...process.env, MTOOLS_SKIP_CHECK: '1' },
+      });
+      expect(readFileSync(dtb).toString('latin1')).toContain('brcm,bcm2835-pm\0');
+    },
+    35 * MIN,
+  );
+});
