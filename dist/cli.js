@@ -9,7 +9,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-FKZWKAOL.js";
+} from "./chunks/chunk-NOTF34UV.js";
 import {
   OPTIONS,
   OPTION_KEYS,
@@ -18,9 +18,9 @@ import {
 } from "./chunks/chunk-NTN64I3L.js";
 import "./chunks/chunk-X6OXMRVZ.js";
 import "./chunks/chunk-6EFLWPV5.js";
-import "./chunks/chunk-65XYJFDM.js";
+import "./chunks/chunk-65Q4FPQX.js";
 import "./chunks/chunk-WKCL3XOP.js";
-import "./chunks/chunk-DPM6LRN3.js";
+import "./chunks/chunk-MBPLPZK6.js";
 import "./chunks/chunk-ETIVXEBC.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import {
@@ -144,7 +144,7 @@ async function main(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-HHIK6ALT.js");
+      const { bootTestCommand } = await import("./chunks/command-X5K2QUNP.js");
       return bootTestCommand(image, config);
     }
     case "image":

@@ -7,7 +7,7 @@ import {
   newReport,
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-FKZWKAOL.js";
+} from "./chunks/chunk-NOTF34UV.js";
 import {
   OPTIONS
 } from "./chunks/chunk-NTN64I3L.js";
@@ -16,15 +16,15 @@ import {
 } from "./chunks/chunk-OTUUIOZO.js";
 import "./chunks/chunk-X6OXMRVZ.js";
 import "./chunks/chunk-6EFLWPV5.js";
-import "./chunks/chunk-65XYJFDM.js";
+import "./chunks/chunk-65Q4FPQX.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-3JRB36MO.js";
+} from "./chunks/chunk-44HS2LWG.js";
 import "./chunks/chunk-UAGOCF4D.js";
 import {
   saveState
-} from "./chunks/chunk-DPM6LRN3.js";
+} from "./chunks/chunk-MBPLPZK6.js";
 import "./chunks/chunk-ETIVXEBC.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import {

@@ -11,7 +11,7 @@ import "./chunks/chunk-6EFLWPV5.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import {
   savePending
-} from "./chunks/chunk-I44LXO7Q.js";
+} from "./chunks/chunk-UNW2JFY3.js";
 import {
   cleanupWorkDir,
   removeBuildTrees
@@ -20,7 +20,7 @@ import {
   LocalStore,
   readState,
   selectStore
-} from "./chunks/chunk-DPM6LRN3.js";
+} from "./chunks/chunk-MBPLPZK6.js";
 import "./chunks/chunk-ETIVXEBC.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import {

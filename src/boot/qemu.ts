@@ -173,8 +173,9 @@ export async function bootTest(
   // power of two), so the artifact is never touched and the first-boot service has room to
   // grow into; without qemu-img, a raw snapshot.
   let disk = `if=none,id=disk,file=${image},format=raw,snapshot=on`;
-  if (raspi && !(await which('qemu-img'))) throw new Error('the armel boot test needs qemu-img (qemu-utils)');
-  if (await which('qemu-img')) {
+  const qemuImg = await which('qemu-img');
+  if (raspi && !qemuImg) throw new Error('the armel boot test needs qemu-img (qemu-utils)');
+  if (qemuImg) {
     const overlay = join(dir, 'overlay.qcow2');
     const grown = (await stat(image)).size + EXTRA_DISK;
     const size = raspi ? nextPowerOfTwo(grown) : grown;

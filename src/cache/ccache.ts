@@ -4,10 +4,9 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { exec } from '../runtime/exec.js';
-import { errorMessage } from '../runtime/errors.js';
 import { formatBytes, logger } from '../runtime/log.js';
 import type { CacheReport } from './rootfs-step.js';
-import type { CacheStore, PendingSave } from './store.js';
+import { restoreOrWarn, type CacheStore, type PendingSave } from './store.js';
 
 export const CCACHE_RECIPE = 'v1';
 
@@ -40,13 +39,15 @@ export async function restoreCcache(
 ): Promise<CacheReport> {
   await mkdir(dir, { recursive: true });
   await mkdir(dirname(tarball), { recursive: true });
-  let hit;
-  try {
-    hit = await store.restore(prefix, [prefix], tarball);
-  } catch (err) {
-    logger().warn(`ccache cache unavailable (${errorMessage(err)}); compiling without it`);
-    return { name: 'ccache', status: 'error' };
-  }
+  const { hit, unavailable } = await restoreOrWarn(
+    store,
+    prefix,
+    [prefix],
+    tarball,
+    'ccache cache',
+    'compiling without it',
+  );
+  if (unavailable) return { name: 'ccache', status: 'error' };
   if (!hit) {
     logger().info(`ccache cache miss: ${prefix}*`);
     return { name: 'ccache', status: 'miss', key: prefix };

@@ -11,7 +11,7 @@ import { formatBytes, inActions, logger } from '../runtime/log.js';
 import { saveState } from '../runtime/state.js';
 import { LocalStore } from './local-store.js';
 import { archiveState, packRootfs, rootfsKeys, unpackRootfs } from './rootfs-cache.js';
-import type { CacheStore, PendingSave } from './store.js';
+import { restoreOrWarn, type CacheStore, type PendingSave } from './store.js';
 
 export interface CacheReport {
   name: string;
@@ -44,13 +44,14 @@ export async function rootfsWithCache(
   }
   const keys = rootfsKeys(spec, state);
   await mkdir(dirname(paths.tarball), { recursive: true });
-  let hit;
-  try {
-    hit = await store.restore(keys.key, [keys.restorePrefix], paths.tarball);
-  } catch (err) {
-    // A cache that is down or answers 500 must not stop the build.
-    log.warn(`rootfs cache unavailable (${errorMessage(err)}); building without it`);
-  }
+  const { hit } = await restoreOrWarn(
+    store,
+    keys.key,
+    [keys.restorePrefix],
+    paths.tarball,
+    'rootfs cache',
+    'building without it',
+  );
   const report: CacheReport = { name: 'rootfs', status: 'miss', key: keys.key };
   if (hit) {
     log.info(

@@ -6,9 +6,8 @@ import * as tc from '@actions/tool-cache';
 import { createHash } from 'node:crypto';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { CacheStore, PendingSave } from '../cache/store.js';
+import { restoreOrWarn, type CacheStore, type PendingSave } from '../cache/store.js';
 import { exec } from '../runtime/exec.js';
-import { errorMessage } from '../runtime/errors.js';
 import { formatBytes, logger } from '../runtime/log.js';
 
 export type ToolSource = 'tool-cache' | 'cache' | 'packages' | 'download';
@@ -54,13 +53,14 @@ export async function restoreTool(
 ): Promise<CachedTool | undefined> {
   const file = join(scratch, `${name}.tar.zst`);
   await mkdir(scratch, { recursive: true });
-  let hit;
-  try {
-    hit = await store.restore(storePrefix(name), [storePrefix(name)], file);
-  } catch (err) {
-    logger().warn(`tool cache entry for ${name} unavailable (${errorMessage(err)}); fetching it instead`);
-    return undefined;
-  }
+  const { hit } = await restoreOrWarn(
+    store,
+    storePrefix(name),
+    [storePrefix(name)],
+    file,
+    `tool cache entry for ${name}`,
+    'fetching it instead',
+  );
   if (!hit) return undefined;
   const version = hit.key.slice(storePrefix(name).length);
   const unpacked = await mkdtemp(join(scratch, `${name}-`));

@@ -10,8 +10,7 @@ import { basename, join, relative } from 'node:path';
 import type { Arch, BuildConfig } from '../../config/schema.js';
 import type { CacheReport } from '../../cache/rootfs-step.js';
 import { packRootfs, unpackRootfs } from '../../cache/rootfs-cache.js';
-import type { CacheStore, PendingSave } from '../../cache/store.js';
-import { errorMessage } from '../../runtime/errors.js';
+import { restoreOrWarn, type CacheStore, type PendingSave } from '../../cache/store.js';
 import { formatBytes, logger } from '../../runtime/log.js';
 
 /** Bump when what rpi-build puts in the tarball changes. */
@@ -83,13 +82,15 @@ export async function restoreStage0(
   logFile: string,
 ): Promise<CacheReport> {
   const log = logger();
-  let hit;
-  try {
-    hit = await store.restore(keys.key, [keys.restorePrefix], tarball);
-  } catch (err) {
-    log.warn(`pi-gen stage0 cache unavailable (${errorMessage(err)}); pi-gen bootstraps as usual`);
-    return { name: 'pi-gen-stage0', status: 'error', key: keys.key };
-  }
+  const { hit, unavailable } = await restoreOrWarn(
+    store,
+    keys.key,
+    [keys.restorePrefix],
+    tarball,
+    'pi-gen stage0 cache',
+    'pi-gen bootstraps as usual',
+  );
+  if (unavailable) return { name: 'pi-gen-stage0', status: 'error', key: keys.key };
   if (!hit) {
     log.info(`pi-gen stage0 cache miss: ${keys.key}`);
     return { name: 'pi-gen-stage0', status: 'miss', key: keys.key };
