@@ -6,7 +6,16 @@ import type { RawConfig } from './config/schema.js';
 import { didYouMean } from './config/suggest.js';
 import { InputError, errorMessage } from './runtime/errors.js';
 
-export const COMMANDS = ['doctor', 'qemu', 'image', 'kernel', 'build', 'boot-test', 'help'] as const;
+export const COMMANDS = [
+  'doctor',
+  'qemu',
+  'image',
+  'kernel',
+  'build',
+  'boot-test',
+  'host-packages',
+  'help',
+] as const;
 type Command = (typeof COMMANDS)[number];
 
 export const USAGE = `rpi-build: build Raspberry Pi images and kernels in CI and on workstations
@@ -18,6 +27,8 @@ Usage:
   rpi-build kernel [--board B] [--kernel-path P] [options] cross-compile a Raspberry Pi kernel (default: pi4-64)
   rpi-build build --config FILE [options]                run the build a YAML config describes
   rpi-build boot-test IMAGE [--arch A]                   boot an image under QEMU to a login prompt
+  rpi-build host-packages [PART...] [--install]          list (or install) the host packages of image, boot,
+                                                         kernel, pigen, tests (all parts when none is named)
 
 Options (also YAML keys and action inputs):
 ${OPTIONS.map((o) => `  --${o.key.padEnd(22)} ${o.description}${o.default ? ` [${o.default}]` : ''}${o.values ? ` (${o.values.join('|')})` : ''}`).join('\n')}
@@ -32,6 +43,7 @@ function argSpec(): ParseArgsConfig['options'] {
     config: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
+    install: { type: 'boolean' },
     'outputs-file': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   };
@@ -48,6 +60,8 @@ export interface ParsedCli {
   file?: string;
   overrides: RawConfig;
   json: boolean;
+  /** host-packages: install what is missing instead of listing. */
+  install: boolean;
   /** Also write the outputs as JSON here (the sudo hand-off). */
   outputsFile?: string;
 }
@@ -62,7 +76,7 @@ export function parseCli(argv: string[]): ParsedCli {
       throw new InputError(
         `--${m[1]}`,
         'is not a known flag',
-        didYouMean(m[1]!, [...OPTION_KEYS, 'config', 'out', 'json', 'outputs-file']),
+        didYouMean(m[1]!, [...OPTION_KEYS, 'config', 'out', 'json', 'install', 'outputs-file']),
       );
     throw new InputError('command line', errorMessage(err), 'See rpi-build --help.');
   }
@@ -94,6 +108,7 @@ export function parseCli(argv: string[]): ParsedCli {
     ...(typeof values.config === 'string' ? { file: values.config } : {}),
     overrides,
     json: values.json === true,
+    install: values.install === true,
     ...(typeof values['outputs-file'] === 'string' ? { outputsFile: values['outputs-file'] } : {}),
   };
 }

@@ -4,11 +4,29 @@ import { writeFile } from 'node:fs/promises';
 import { parseCli, USAGE } from './cli-args.js';
 import { loadConfig } from './config/load.js';
 import { formatDoctor, runDoctor } from './host/doctor.js';
+import { PARTS, ensureHostPackages, packagesOf, type Part } from './host/requirements.js';
 import { runPipeline, setUpEmulation } from './pipeline.js';
 import { InputError, errorMessage } from './runtime/errors.js';
 import { newReport, reportData } from './publish/report.js';
 import { summaryText } from './publish/summary.js';
 import { killChildren } from './runtime/exec.js';
+
+/** Lists the packages of the named parts (all when none), or installs the missing ones. */
+async function hostPackages(names: string[], install: boolean): Promise<number> {
+  const bad = names.filter((n) => !(PARTS as readonly string[]).includes(n));
+  if (bad.length)
+    throw new InputError('PART', `"${bad.join(' ')}" is not a part`, `Parts: ${PARTS.join(', ')}.`);
+  const parts = (names.length ? names : [...PARTS]) as Part[];
+  if (!install) {
+    process.stdout.write(`${packagesOf(parts).join('\n')}\n`);
+    return 0;
+  }
+  const installed = await ensureHostPackages(parts);
+  process.stderr.write(
+    installed.length ? `installed: ${installed.join(' ')}\n` : 'all host packages are present\n',
+  );
+  return 0;
+}
 
 async function main(argv: string[]): Promise<number> {
   const cli = parseCli(argv);
@@ -16,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  if (cli.command === 'host-packages') return hostPackages(cli.positionals, cli.install);
   if (cli.command === 'doctor' && !cli.overrides.target) cli.overrides.target = 'image';
   const config = await loadConfig({ overrides: cli.overrides, ...(cli.file ? { file: cli.file } : {}) });
   switch (cli.command) {

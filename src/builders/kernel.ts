@@ -16,7 +16,7 @@ import { defaultCacheDir } from '../cache/local-store.js';
 import { commitPending, type CacheReport } from '../cache/rootfs-step.js';
 import { selectStore } from '../cache/select.js';
 import type { PendingSave } from '../cache/store.js';
-import { installPackages } from '../host/packages.js';
+import { ensureHostPackages } from '../host/requirements.js';
 import { writeSha256Sums } from '../image/checksums.js';
 import { configureKernel, fragmentLines, parseConfigLines } from '../kernel/configure.js';
 import { installKernel, listFiles } from '../kernel/install.js';
@@ -33,27 +33,6 @@ import { resolveToolchain } from '../tools/toolchain.js';
 import { defaultWorkDir, freshDir, publishLocal } from './workspace.js';
 
 /** What Kbuild itself runs on the host, by Debian package. */
-function kernelHostPackages(config: BuildConfig): string[] {
-  return [
-    'make',
-    'gcc',
-    'libc6-dev',
-    'flex',
-    'bison',
-    'bc',
-    'libssl-dev',
-    'libelf-dev',
-    'kmod',
-    'cpio',
-    'rsync',
-    'xz-utils',
-    'zstd',
-    ...(config.ccache ? ['ccache'] : []),
-    ...(config.kernelPath === undefined ? ['git', 'ca-certificates'] : []),
-    ...(config.kernelDebs ? ['dpkg-dev', 'fakeroot'] : []),
-  ];
-}
-
 export async function buildKernel(config: BuildConfig, report: RunReport): Promise<Outputs> {
   const log = logger();
   const phases = report.phases;
@@ -63,9 +42,7 @@ export async function buildKernel(config: BuildConfig, report: RunReport): Promi
   const defconfig = config.defconfig ?? preset.defconfig;
   const workDir = resolve(config.workDir ?? defaultWorkDir());
   if (inActions()) saveState('workDir', workDir);
-  await phases.run('host-tools', 'Host tools', () =>
-    installPackages(kernelHostPackages(config), 'building a kernel'),
-  );
+  await phases.run('host-tools', 'Host tools', () => ensureHostPackages(['kernel'], config));
   await freshDir(workDir);
   const dirs = {
     build: join(workDir, 'build'),
