@@ -25,6 +25,7 @@ import { itNeeds } from './support/needs.js';
 import { ROOT } from './support/runner.js';
 import { archiveState } from '../src/cache/rootfs-cache.js';
 import { freshDir } from '../src/builders/workspace.js';
+import { WORK_MARKER } from '../src/runtime/work-folder.js';
 import { buildRootfs } from '../src/rootfs/mmdebstrap.js';
 import { setLogger, type Logger } from '../src/runtime/log.js';
 import { startFaultyMirror } from './support/faulty-mirror.js';
@@ -343,6 +344,7 @@ describe('stale state from an earlier failed build', () => {
       writeFileSync(join(outside, 'keep'), 'not ours to delete\n');
       const proc = join(work, 'rootfs', 'proc');
       mkdirSync(proc, { recursive: true });
+      writeFileSync(join(work, WORK_MARKER), 'rpi-build work folder earlier\n'); // an earlier build's folder
       execFileSync('mount', ['--bind', outside, proc]);
       cleanups.push(() => void spawnSync('umount', ['-R', '--lazy', work]));
       // A debootstrap run that died, and a root-owned tree with read-only folders and a device node.
@@ -361,7 +363,7 @@ describe('stale state from an earlier failed build', () => {
       await freshDir(work);
 
       expect(mountsUnder(work)).toEqual([]);
-      expect(readdirSync(work)).toEqual([]);
+      expect(readdirSync(work).filter((e) => !e.startsWith('.rpi-build'))).toEqual([]);
       expect(readFileSync(join(outside, 'keep'), 'utf8')).toBe('not ours to delete\n');
       expect(lines.join('\n')).toMatch(
         /cleaned up after an earlier build: .*unmounted 1 mount point\(s\).*; nothing remains mounted/,
@@ -383,6 +385,7 @@ describe('stale state from an earlier failed build', () => {
       writeFileSync(join(outside, 'keep'), 'kept\n');
       const proc = join(work, 'rootfs', 'proc');
       mkdirSync(proc, { recursive: true });
+      writeFileSync(join(work, WORK_MARKER), 'rpi-build work folder earlier\n'); // an earlier build's folder
       execFileSync('mount', ['--bind', outside, proc]);
       cleanups.push(() => void spawnSync('umount', ['-R', '--lazy', work]));
       const child = spawn('sleep', ['600'], { cwd: proc, stdio: 'ignore', detached: true });
@@ -393,7 +396,7 @@ describe('stale state from an earlier failed build', () => {
       await freshDir(work);
 
       expect(mountsUnder(work)).toEqual([]);
-      expect(readdirSync(work)).toEqual([]);
+      expect(readdirSync(work).filter((e) => !e.startsWith('.rpi-build'))).toEqual([]);
       expect(child.exitCode).toBeNull(); // a shell merely cd-ed there is not ended
       expect(readFileSync(join(outside, 'keep'), 'utf8')).toBe('kept\n');
       expect(lines.join('\n')).toMatch(/unmounted 1 mount point\(s\)/);
@@ -412,6 +415,7 @@ describe('stale state from an earlier failed build', () => {
       writeFileSync(join(outside, 'keep'), 'kept\n');
       const proc = join(work, 'rootfs', 'proc');
       mkdirSync(proc, { recursive: true });
+      writeFileSync(join(work, WORK_MARKER), 'rpi-build work folder earlier\n'); // an earlier build's folder
       writeFileSync(join(work, 'rootfs', 'leftover'), '');
       execFileSync('mount', ['--bind', outside, proc]);
       cleanups.push(() => void spawnSync('umount', ['-R', '--lazy', work]));

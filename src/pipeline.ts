@@ -10,7 +10,8 @@ import { selectStore } from './cache/select.js';
 import { useToolCacheDir } from './tools/tool-cache.js';
 import type { ToolOptions } from './tools/qemu-user.js';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { checkWorkDir, defaultWorkDir } from './builders/workspace.js';
 import { isRoot } from './runtime/privilege.js';
 import type { RunReport } from './publish/report.js';
 
@@ -59,6 +60,8 @@ async function publish(config: BuildConfig, report: RunReport): Promise<Outputs>
 }
 
 export async function runPipeline(config: BuildConfig, report: RunReport): Promise<PipelineResult> {
+  // Before any work: a work folder rpi-build may not empty, or one another build holds, is refused.
+  if (config.target !== 'qemu') await checkWorkDir(resolve(config.workDir ?? defaultWorkDir()));
   const log = logger();
   const doctor = await log.group('Host doctor', async () => {
     const d = await runDoctor(config);

@@ -6,11 +6,33 @@ import { savePending } from './cache/rootfs-step.js';
 import { selectStore } from './cache/select.js';
 import { cleanupWorkDir, removeBuildTrees } from './diagnostics/cleanup.js';
 import { errorMessage } from './runtime/errors.js';
+import { isMarked } from './runtime/work-folder.js';
+import { acquireWorkLock, checkWorkLock } from './runtime/work-lock.js';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectDiagnostics } from './diagnostics/collect.js';
 import { ActionsArtifacts, uploadFiles } from './publish/artifact.js';
+
+/** The work folder carries rpi-build's marker and no other build holds it (then we do). */
+async function ownWorkDir(dir: string): Promise<boolean> {
+  if (!(await isMarked(dir))) {
+    core.info(
+      `rpi-build: ${dir} has no rpi-build marker (main stopped before making it); nothing cleaned there.`,
+    );
+    return false;
+  }
+  try {
+    // As the runner user the folder (made by the sudo build) may not be writable: then only check.
+    await acquireWorkLock(dir).catch((err: NodeJS.ErrnoException) =>
+      err.code === 'EACCES' || err.code === 'EPERM' ? checkWorkLock(dir) : Promise.reject(err),
+    );
+    return true;
+  } catch (err) {
+    core.warning(`rpi-build: not cleaning up ${dir}: ${errorMessage(err)}`);
+    return false;
+  }
+}
 
 /** Caches are saved only here, only when main succeeded, and only under new keys. */
 async function saveCaches(state: PostState): Promise<void> {
@@ -59,21 +81,23 @@ export async function run(): Promise<void> {
   try {
     let mountsRemain = false;
     let cleanupSummary = '';
-    if (state.workDir) {
+    // Only a folder rpi-build marked as its own, and not while another build holds it.
+    const ours = state.workDir ? await ownWorkDir(state.workDir) : false;
+    if (state.workDir && ours) {
       const report = await cleanupWorkDir(state.workDir);
       core.info(report.summary);
       cleanupSummary = report.summary;
       mountsRemain = report.remaining.length > 0;
       if (mountsRemain)
         core.warning(`rpi-build: still mounted after cleanup: ${report.remaining.join(', ')}`);
-    } else {
+    } else if (!state.workDir) {
       core.info('rpi-build: no work folder was created; nothing to clean up.');
     }
     await saveCaches(state);
     await uploadDiagnostics(state, cleanupSummary).catch((err) =>
       core.warning(`rpi-build: could not upload diagnostics: ${errorMessage(err)}`),
     );
-    if (state.workDir && !mountsRemain) await removeBuildTrees(state.workDir);
+    if (state.workDir && ours && !mountsRemain) await removeBuildTrees(state.workDir);
   } catch (err) {
     core.warning(`rpi-build post step could not finish cleaning up: ${errorMessage(err)}`);
   }

@@ -197,6 +197,10 @@ export async function bootTest(
   const initrd = files.initramfs ? join(dir, 'initrd') : undefined;
   const started = Date.now();
   const out = createWriteStream(consoleLog);
+  // A console log that cannot be written must not end the process (unhandled 'error').
+  out.on('error', (err) =>
+    logger().warn(`cannot write the console log ${consoleLog} (${err.message}); the boot test goes on`),
+  );
   let firstboot: string | undefined;
   let seen = '';
   let passed = false;

@@ -1,5 +1,5 @@
-// The work and out folders every builder shares: a work folder that starts clean, and an out
-// folder that only ever receives finished files.
+// The work and out folders every builder shares: a work folder that is rpi-build's own (marked,
+// locked) and starts clean, and an out folder that only ever receives finished files.
 import { chown, mkdir, readdir, rm, stat, statfs } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cleanupWorkDir } from '../diagnostics/cleanup.js';
@@ -7,21 +7,42 @@ import { exec } from '../runtime/exec.js';
 import { moveFile } from '../runtime/files.js';
 import { formatBytes, logger } from '../runtime/log.js';
 import { invokingUser } from '../runtime/privilege.js';
+import { checkWorkDirContents, markWorkDir, WORK_LOCK, WORK_MARKER } from '../runtime/work-folder.js';
+import { acquireWorkLock, checkWorkLock } from '../runtime/work-lock.js';
 
 export function defaultWorkDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.RUNNER_TEMP ? join(env.RUNNER_TEMP, 'rpi-build') : resolve('.work');
 }
 
-/** Starts from nothing: unmount what an earlier killed build left, then remove its files. */
+/** The default folder (unmarked from before the marker) may be adopted; a given one may not. */
+const isDefault = (workDir: string): boolean => resolve(workDir) === resolve(defaultWorkDir());
+
+/**
+ * Before any work: refuses a work folder rpi-build may not empty (one holding files it did not
+ * make) or one another build is using. Reads only; the builder claims it later.
+ */
+export async function checkWorkDir(workDir: string): Promise<void> {
+  await checkWorkDirContents(workDir, isDefault(workDir));
+  await checkWorkLock(workDir);
+}
+
+/** Makes `workDir` ours: checked, created, marked, and locked for this process. */
+export async function claimWorkDir(workDir: string): Promise<void> {
+  await markWorkDir(workDir, isDefault(workDir));
+  await acquireWorkLock(workDir);
+}
+
+/** Starts from nothing: claim the folder, unmount what an earlier killed build left, then remove its files. */
 export async function freshDir(workDir: string): Promise<void> {
-  await mkdir(workDir, { recursive: true });
+  await claimWorkDir(workDir);
   const report = await cleanupWorkDir(workDir);
   if (report.unmounted.length) logger().info(`cleaned up after an earlier build: ${report.summary}`);
   if (report.remaining.length)
     throw new Error(
       `cannot start clean: still mounted under ${workDir}: ${report.remaining.join(', ')}. Unmount it as root (umount -R PATH) or set work-dir to another folder.`,
     );
-  const left = await readdir(workDir);
+  // The marker and the lock (and a lock being taken) stay; everything else is an earlier build's.
+  const left = (await readdir(workDir)).filter((e) => e !== WORK_MARKER && !e.startsWith(WORK_LOCK));
   for (const entry of left) {
     await exec('rm', ['-rf', '--one-file-system', join(workDir, entry)], {
       privileged: 'removing an earlier build',
@@ -32,8 +53,10 @@ export async function freshDir(workDir: string): Promise<void> {
 
 /** Moves the finished files into the out folder only now, so it never holds a half-built image. */
 export async function publishLocal(files: string[], outDir: string): Promise<string[]> {
-  await mkdir(outDir, { recursive: true });
+  const created = await mkdir(outDir, { recursive: true });
   const owner = invokingUser();
+  // A folder made here as root goes back too, or the user could not delete what is in it.
+  if (owner && created) await exec('chown', ['-R', `${owner.uid}:${owner.gid}`, created]);
   const placed: string[] = [];
   for (const f of files) {
     const dest = join(outDir, f.split('/').pop()!);

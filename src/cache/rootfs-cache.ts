@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { exec } from '../runtime/exec.js';
+import { refuseMountsBelow } from '../runtime/mounts.js';
 import { logger } from '../runtime/log.js';
 import type { RootfsSpec } from '../rootfs/mmdebstrap.js';
 
@@ -72,6 +73,7 @@ export async function archiveState(mirror: string, suite: string, tries = 4): Pr
 
 /** Packs the root as root: numeric owners, device nodes, xattrs (file capabilities) kept. */
 export async function packRootfs(root: string, tarball: string, logFile: string): Promise<void> {
+  await refuseMountsBelow(root, 'pack'); // never cache a root with /proc or a bind still inside
   await exec(
     'tar',
     [

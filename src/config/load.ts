@@ -5,6 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { InputError } from '../runtime/errors.js';
+import { checkCacheDirPath, checkWorkDirPath } from '../runtime/work-folder.js';
 import { logger } from '../runtime/log.js';
 import { DEFAULTS } from './defaults.js';
 import { applyBoard, checkKernelPaths } from './kernel.js';
@@ -139,6 +140,9 @@ export async function loadConfig(sources: ConfigSources): Promise<BuildConfig> {
     if (o.secret && typeof v === 'string') logger().secret(v);
   }
   const config = parseConfig(merged);
+  // Folders rpi-build would empty or prune: never /, a system folder or the workspace.
+  if (config.workDir !== undefined) checkWorkDirPath(config.workDir);
+  if (config.cacheDir !== undefined) checkCacheDirPath(config.cacheDir);
   if (roots) {
     if (config.overlay !== undefined) checkInside('overlay', config.overlay, roots);
     for (const script of config.customize) checkInside('customize', script, roots);

@@ -1,8 +1,13 @@
-// Unmounts whatever is still mounted below the work folder, deepest first, with
-// retries and a lazy unmount as the last resort. Reports what it did and what remains.
-import { readFile, readdir, readlink } from 'node:fs/promises';
+// Undoes what a killed build left in its work folder: ends processes chrooted below it,
+// unmounts (runtime/mounts.ts: retries, then lazy) and detaches loop devices. Reports what
+// it did and what remains.
+import { readdir, readlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { exec } from '../runtime/exec.js';
+import { mountsBelow, unmount } from '../runtime/mounts.js';
+import { isMarked } from '../runtime/work-folder.js';
+
+export { mountsBelow };
 
 export interface CleanupReport {
   unmounted: string[];
@@ -10,33 +15,15 @@ export interface CleanupReport {
   summary: string;
 }
 
-/** Mount points below `dir` (not `dir` itself), deepest first (from /proc/self/mountinfo, octal escapes decoded). */
-export async function mountsBelow(dir: string): Promise<string[]> {
-  const root = resolve(dir);
-  const text = await readFile('/proc/self/mountinfo', 'utf8');
-  const points = text
-    .split('\n')
-    .filter(Boolean)
-    .map((l) =>
-      l.split(' ')[4]!.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))),
-    )
-    // Strictly below: the folder itself may be a mount the user made for the build (a larger
-    // disk, a tmpfs); only what was mounted inside it is ours to undo.
-    .filter((p) => p.startsWith(`${root}/`));
-  return [...new Set(points)].sort((a, b) => b.split('/').length - a.split('/').length || b.localeCompare(a));
-}
-
-/** Processes whose root or program lies below `dir`: a chroot left running (a shell merely cd'd there is spared). */
+/** Processes whose root lies strictly inside `dir`: a chroot left running. Not the folder itself,
+ * and not by program path: a shell cd'd there, or a tool run from there, is not ours to end. */
 export async function processesBelow(dir: string): Promise<number[]> {
   const root = resolve(dir);
-  const inside = (p: string | undefined): boolean => !!p && (p === root || p.startsWith(`${root}/`));
   const pids: number[] = [];
   for (const entry of await readdir('/proc').catch(() => [] as string[])) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    const links = await Promise.all(
-      ['root', 'exe'].map((l) => readlink(`/proc/${entry}/${l}`).catch(() => undefined)),
-    );
-    if (links.some(inside)) pids.push(Number(entry));
+    const link = await readlink(`/proc/${entry}/root`).catch(() => undefined);
+    if (link?.startsWith(`${root}/`)) pids.push(Number(entry));
   }
   return pids;
 }
@@ -67,17 +54,9 @@ export async function cleanupWorkDir(dir: string): Promise<CleanupReport> {
     if (pids.length && sig === 'SIGTERM') await new Promise((r) => setTimeout(r, 2000));
   }
   const unmounted: string[] = [];
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const points = await mountsBelow(dir);
-    if (points.length === 0) break;
-    for (const p of points) {
-      const lazy = attempt === 2 ? ['--lazy'] : [];
-      const r = await exec('umount', [...lazy, p], { privileged: 'unmounting', allowFailure: true }).catch(
-        () => undefined,
-      );
-      if (r?.exitCode === 0) unmounted.push(p);
-    }
-    if (attempt < 2) await new Promise((r) => setTimeout(r, 500));
+  for (const p of await mountsBelow(dir)) {
+    // A point that stays mounted is reported in `remaining` below; the caller decides.
+    if (await unmount(p).catch(() => undefined)) unmounted.push(p);
   }
   const detached: string[] = [];
   for (const dev of await loopDevicesBelow(dir)) {
@@ -102,7 +81,8 @@ export async function cleanupWorkDir(dir: string): Promise<CleanupReport> {
  * ordinary user and could not), keeping logs/ for diagnostics. Only when nothing is mounted.
  */
 export async function removeBuildTrees(dir: string): Promise<string[]> {
-  if ((await mountsBelow(dir)).length > 0) return [];
+  // Only in a folder rpi-build made (its marker), and never through a mount.
+  if (!(await isMarked(dir)) || (await mountsBelow(dir)).length > 0) return [];
   const removed: string[] = [];
   // What each builder leaves: the image's root and stage, the kernel's tree and build, pi-gen's work.
   const trees = ['rootfs', 'boot', 'stage', 'boot-test', 'hooks', 'source', 'build', 'ccache', 'scratch'];

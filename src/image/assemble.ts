@@ -3,6 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { exec } from '../runtime/exec.js';
+import { refuseMountsBelow } from '../runtime/mounts.js';
 import { writeExt4, writeFat } from './filesystems.js';
 import { computeLayout, rootSizeBytes, sfdiskScript, treeUsage, type Layout } from './layout.js';
 
@@ -26,6 +27,10 @@ export interface AssembleResult {
 }
 
 export async function assembleImage(input: AssembleInput): Promise<AssembleResult> {
+  // Before the image file exists: a mount left inside a tree (a customize script's, /proc)
+  // would put the host's files into the image.
+  await refuseMountsBelow(input.rootDir, 'assemble an image from');
+  await refuseMountsBelow(input.bootDir, 'assemble an image from');
   const usage = await treeUsage(input.rootDir);
   const layout = computeLayout(input.bootSizeMiB, rootSizeBytes(usage, input.rootMarginMiB));
   const diskId = randomBytes(4).toString('hex');

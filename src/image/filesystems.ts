@@ -4,6 +4,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exec } from '../runtime/exec.js';
+import { refuseMountsBelow } from '../runtime/mounts.js';
 
 export interface FsOptions {
   logFile?: string;
@@ -26,6 +27,7 @@ export async function writeFat(
   contentDir: string,
   opts: FsOptions = {},
 ): Promise<void> {
+  await refuseMountsBelow(contentDir, 'write a FAT file system from');
   const log = opts.logFile ? { logFile: opts.logFile } : {};
   await exec(
     'mkfs.vfat',
@@ -65,6 +67,7 @@ export async function writeExt4(
   uuid: string,
   opts: FsOptions = {},
 ): Promise<void> {
+  await refuseMountsBelow(contentDir, 'write an ext4 file system from');
   const env: Record<string, string> = {};
   if (opts.sourceDateEpoch !== undefined) env.E2FSPROGS_FAKE_TIME = String(opts.sourceDateEpoch);
   await exec(

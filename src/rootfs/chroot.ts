@@ -2,7 +2,9 @@
 // for the duration and always unmounted; the post step catches what a kill leaves behind.
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { errorMessage } from '../runtime/errors.js';
 import { exec, type ExecOptions, type ExecResult } from '../runtime/exec.js';
+import { unmount } from '../runtime/mounts.js';
 
 const CHROOT_ENV = {
   PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -24,6 +26,8 @@ export async function withChrootMounts<T>(root: string, fn: () => Promise<T>, lo
   // Services must not start inside the build root.
   const policy = join(root, 'usr', 'sbin', 'policy-rc.d');
   const resolv = join(root, 'etc', 'resolv.conf');
+  let failure: { err: unknown } | undefined;
+  let result: T | undefined;
   try {
     await mount(['-t', 'proc', 'proc'], join(root, 'proc'));
     await mount(['-t', 'sysfs', 'sysfs'], join(root, 'sys'));
@@ -33,16 +37,23 @@ export async function withChrootMounts<T>(root: string, fn: () => Promise<T>, lo
     // Customize scripts may use apt; give them the host's resolver for the duration.
     await rm(resolv, { force: true });
     await copyFile('/etc/resolv.conf', resolv).catch(() => undefined);
-    return await fn();
-  } finally {
-    await rm(policy, { force: true });
-    await rm(resolv, { force: true });
-    for (const m of mounted.reverse()) {
-      await exec('umount', [m], { privileged: 'unmounting', allowFailure: true }).catch(async () =>
-        exec('umount', ['--lazy', m], { privileged: 'unmounting', allowFailure: true }),
-      );
-    }
+    result = await fn();
+  } catch (err) {
+    failure = { err };
   }
+  await rm(policy, { force: true });
+  await rm(resolv, { force: true });
+  // Every mount is tried; one left mounted stops the build (the root must not be packed so).
+  const stuck: string[] = [];
+  for (const m of mounted.reverse()) {
+    await unmount(m, log).catch((err: unknown) => stuck.push(errorMessage(err)));
+  }
+  if (stuck.length) {
+    const after = failure ? ` (after the chroot step failed: ${errorMessage(failure.err)})` : '';
+    throw new Error(`${stuck.join('; ')}${after}`, failure ? { cause: failure.err } : {});
+  }
+  if (failure) throw failure.err;
+  return result as T;
 }
 
 /** Runs argv inside the root (through QEMU when the arch is foreign). */

@@ -70,6 +70,14 @@ function signalTree(c: ChildProcess, sig: NodeJS.Signals): void {
   }
 }
 
+const lostLogs = new Set<string>();
+
+function warnLogLost(file: string, err: NodeJS.ErrnoException): void {
+  if (lostLogs.has(file)) return; // once per file, not once per command
+  lostLogs.add(file);
+  logger().warn(`cannot write the log ${file} (${err.code ?? err.message}); commands go on without it`);
+}
+
 export function displayCommand(cmd: string, args: readonly string[]): string {
   return [cmd, ...args].map((a) => (/^[\w./:=,@+-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
 }
@@ -95,8 +103,16 @@ export async function exec(
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
 
   let log: WriteStream | undefined;
+  let logFile = opts.logFile;
   if (opts.logFile) {
     log = createWriteStream(opts.logFile, { flags: 'a' });
+    // A log that cannot be written (a full disk, a removed folder) must not end the process
+    // through an unhandled 'error': the command goes on, and a warning says so.
+    log.on('error', (err: NodeJS.ErrnoException) => {
+      warnLogLost(opts.logFile!, err);
+      log = undefined;
+      logFile = undefined;
+    });
     log.write(`$ ${shown}\n`);
   }
 
@@ -139,7 +155,17 @@ export async function exec(
       }
     };
     const toFile = opts.stdoutFile ? createWriteStream(opts.stdoutFile) : undefined;
-    if (toFile) child.stdout!.pipe(toFile);
+    // stdout is the product here: a write error fails the command (below), never the process.
+    let toFileError: Error | undefined;
+    if (toFile) {
+      toFile.on('error', (err) => {
+        toFileError ??= err;
+        child.stdout!.unpipe(toFile);
+        child.stdout!.resume();
+        signalTree(child, 'SIGTERM');
+      });
+      child.stdout!.pipe(toFile);
+    }
     child.stdout!.on('data', (c: Buffer) => {
       if (toFile) return;
       if (outLen < maxStdout) {
@@ -171,13 +197,13 @@ export async function exec(
       if (timer) clearTimeout(timer);
       log?.end();
       if (err.code === 'ENOENT') {
-        reject(new ExecError(argv0, 127, null, `${argv0}: command not found`, opts.logFile));
+        reject(new ExecError(argv0, 127, null, `${argv0}: command not found`, logFile));
       } else reject(err);
     });
     child.on('close', async (code, signal) => {
       running.delete(child);
       opts.signal?.removeEventListener('abort', onAbort);
-      if (toFile && !toFile.closed) await new Promise((r) => toFile.end(r));
+      if (toFile && !toFile.closed && !toFileError) await new Promise((r) => toFile.end(r));
       if (timer) clearTimeout(timer);
       for (const s of ['stdout', 'stderr'] as const) {
         if (partial[s]) {
@@ -192,6 +218,10 @@ export async function exec(
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(errAll).toString('utf8'),
       };
+      if (toFileError) {
+        reject(new Error(`${shown}: cannot write its output to ${opts.stdoutFile}: ${toFileError.message}`));
+        return;
+      }
       if ((code === 0 && !timedOut) || opts.allowFailure) {
         resolve(result);
         return;
@@ -200,13 +230,7 @@ export async function exec(
         ? `timed out after ${Math.round((opts.timeoutMs ?? 0) / 1000)} s\n${errTail.join('\n')}`
         : errTail.join('\n');
       reject(
-        new ExecError(
-          shown.length > 200 ? `${shown.slice(0, 200)}…` : shown,
-          code,
-          signal,
-          tail,
-          opts.logFile,
-        ),
+        new ExecError(shown.length > 200 ? `${shown.slice(0, 200)}…` : shown, code, signal, tail, logFile),
       );
     });
   });

@@ -8,7 +8,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cleanupWorkDir, loopDevicesBelow, mountsBelow } from '../../diagnostics/cleanup.js';
 import { logger } from '../../runtime/log.js';
-import { freshDir } from '../workspace.js';
+import { claimWorkDir, freshDir } from '../workspace.js';
 
 /** Stage root filesystems still holding debootstrap's folder (it is removed when debootstrap succeeds). */
 export async function staleDebootstrap(piGenWork: string): Promise<string[]> {
@@ -28,6 +28,7 @@ export interface CleanReport {
 
 /** Unmounts, detaches loop devices, then empties the work folder (it must start clean). */
 export async function cleanBeforeBuild(workDir: string, piGenWork: string): Promise<CleanReport> {
+  await claimWorkDir(workDir); // ours (marked) and locked before anything is ended or unmounted
   const report: CleanReport = {
     debootstrap: await staleDebootstrap(piGenWork),
     mounts: await mountsBelow(workDir),
