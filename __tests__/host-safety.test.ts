@@ -192,6 +192,14 @@ describe('the marker', () => {
     releaseWorkLock(missing);
   });
 
+  it("a fresh file system's lost+found does not make the folder foreign, and stays", async () => {
+    const work = scratch('fresh-fs');
+    mkdirSync(join(work, 'lost+found'));
+    await freshDir(work);
+    expect(readdirSync(work).sort()).toEqual(['.rpi-build-lock', WORK_MARKER, 'lost+found']);
+    releaseWorkLock(work);
+  });
+
   describe('the default folder from before the marker', () => {
     const saved = process.env.RUNNER_TEMP;
     afterEach(() => {

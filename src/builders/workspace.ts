@@ -41,8 +41,10 @@ export async function freshDir(workDir: string): Promise<void> {
     throw new Error(
       `cannot start clean: still mounted under ${workDir}: ${report.remaining.join(', ')}. Unmount it as root (umount -R PATH) or set work-dir to another folder.`,
     );
-  // The marker and the lock (and a lock being taken) stay; everything else is an earlier build's.
-  const left = (await readdir(workDir)).filter((e) => e !== WORK_MARKER && !e.startsWith(WORK_LOCK));
+  // The marker, the lock (and a lock being taken) and a file system's lost+found stay;
+  // everything else is an earlier build's.
+  const keep = (e: string): boolean => e === WORK_MARKER || e.startsWith(WORK_LOCK) || e === 'lost+found';
+  const left = (await readdir(workDir)).filter((e) => !keep(e));
   for (const entry of left) {
     await exec('rm', ['-rf', '--one-file-system', join(workDir, entry)], {
       privileged: 'removing an earlier build',

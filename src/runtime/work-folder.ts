@@ -121,7 +121,8 @@ export async function checkWorkDirContents(dir: string, isDefault: boolean): Pro
       'Give a new or empty folder for the build, or leave work-dir unset.',
     );
   if (await isMarked(dir)) return;
-  const entries = await readdir(dir);
+  // lost+found: the folder is a fresh file system mounted for the build (it stays untouched).
+  const entries = (await readdir(dir)).filter((e) => e !== 'lost+found');
   if (entries.length === 0) return;
   if (isDefault && entries.every((e) => BUILD_NAMES.includes(e))) return;
   const shown = entries.slice(0, 5).join(', ') + (entries.length > 5 ? ', …' : '');
