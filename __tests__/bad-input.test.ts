@@ -451,6 +451,24 @@ const CASES: Case[] = [
     hint: 'must be an http(s):// or file:// URL',
   },
   {
+    what: 'ftp security mirror',
+    source: { inputs: { 'security-mirror': 'ftp://security.debian.org/debian-security' } },
+    input: 'security-mirror',
+    hint: 'must be an http(s):// or file:// URL, or none',
+  },
+  {
+    what: 'password file that is not there',
+    source: { flags: ['--password-file', join(scratch, 'no-password')] },
+    input: 'password-file',
+    hint: 'Give the path of a readable file whose first line is the password',
+  },
+  {
+    what: 'password and password-file together',
+    source: { yaml: `password: one\npassword-file: ${join(WS, 'setup.sh')}\n` },
+    input: 'password-file',
+    hint: 'Give the password one way',
+  },
+  {
     what: 'locale with a space',
     source: { inputs: { locale: 'en US' } },
     input: 'locale',

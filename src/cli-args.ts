@@ -36,6 +36,9 @@ ${OPTIONS.map((o) => `  --${o.key.padEnd(22)} ${o.description}${o.default ? ` [$
   --out DIR                same as --out-dir
   --json                   doctor: print one JSON object
   --outputs-file FILE      also write the outputs as a JSON object to FILE
+
+Environment:
+  RPI_BUILD_PASSWORD       the first user's password (better than --password, which ps shows)
 `;
 
 function argSpec(): ParseArgsConfig['options'] {
@@ -66,7 +69,7 @@ export interface ParsedCli {
   outputsFile?: string;
 }
 
-export function parseCli(argv: string[]): ParsedCli {
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedCli {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: argSpec(), allowPositionals: true, strict: true });
@@ -97,6 +100,10 @@ export function parseCli(argv: string[]): ParsedCli {
     if (values[`no-${o.key}`] === true) overrides[o.key] = false;
   }
   if (typeof values.out === 'string') overrides['out-dir'] = values.out;
+  // The password from the environment: unlike a flag, it is not visible in ps.
+  const secretFromEnv = env.RPI_BUILD_PASSWORD;
+  if (secretFromEnv && !('password' in overrides) && !('password-file' in overrides))
+    overrides.password = secretFromEnv; // the secret, masked by loadConfig
   if (command === 'qemu' || command === 'doctor')
     overrides.target ??= command === 'qemu' ? 'qemu' : overrides.target;
   if (command === 'image') overrides.target = 'image';

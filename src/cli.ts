@@ -10,6 +10,7 @@ import { InputError, errorMessage } from './runtime/errors.js';
 import { newReport, reportData } from './publish/report.js';
 import { summaryText } from './publish/summary.js';
 import { killChildren } from './runtime/exec.js';
+import { knownSecrets, redact } from './runtime/redact.js';
 
 /** Lists the packages of the named parts (all when none), or installs the missing ones. */
 async function hostPackages(names: string[], install: boolean): Promise<number> {
@@ -99,7 +100,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`rpi-build: ${errorMessage(err)}\n`);
+    process.stderr.write(`rpi-build: ${redact(errorMessage(err), knownSecrets())}\n`);
     process.exitCode = err instanceof InputError ? 2 : 1;
   },
 );

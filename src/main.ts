@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { readInputs } from './config/inputs.js';
 import { loadConfig } from './config/load.js';
 import type { BuildConfig } from './config/schema.js';
+import { configSecrets } from './config/secrets.js';
 import { defaultWorkDir } from './builders/workspace.js';
 import { collectDiagnostics } from './diagnostics/collect.js';
 import { runPipeline } from './pipeline.js';
@@ -34,7 +35,7 @@ async function diagnose(config: BuildConfig, report: RunReport): Promise<void> {
     workDir: resolve(config.workDir ?? defaultWorkDir()),
     outDir: join(process.env.RUNNER_TEMP ?? tmpdir(), 'rpi-build-diagnostics'),
     config,
-    secrets: [config.password ?? ''],
+    secrets: configSecrets(config),
     ...(report.error ? { error: report.error } : {}),
     ...(failed ? { failedPhase: failed.name } : {}),
   });
@@ -70,7 +71,7 @@ export async function run(): Promise<void> {
   }
   // Bad input fails before any work and before a summary; everything after gets one.
   if (report)
-    await writeJobSummary(report, [config?.password ?? '']).catch((err) =>
+    await writeJobSummary(report, config ? configSecrets(config) : []).catch((err) =>
       core.warning(`could not write the job summary: ${errorMessage(err)}`),
     );
 }

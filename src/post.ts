@@ -13,6 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectDiagnostics } from './diagnostics/collect.js';
 import { ActionsArtifacts, uploadFiles } from './publish/artifact.js';
+import { readInputs } from './config/inputs.js';
+import { readConfigFile } from './config/load.js';
+import { registerSecrets, secretsOfSources } from './config/secrets.js';
 
 /** The work folder carries rpi-build's marker and no other build holds it (then we do). */
 async function ownWorkDir(dir: string): Promise<boolean> {
@@ -48,6 +51,18 @@ async function saveCaches(state: PostState): Promise<void> {
   await savePending(store, pending);
 }
 
+/**
+ * The same secret list main had: state is not secret, so the post step reads the inputs
+ * again (a runner gives the post step the same INPUT_* values) and the config file they name.
+ */
+async function inputSecrets(): Promise<string[]> {
+  const { overrides, file } = readInputs();
+  const fromFile = file ? await readConfigFile(file).catch(() => ({})) : {};
+  const secrets = secretsOfSources({ ...fromFile, ...overrides });
+  registerSecrets(secrets);
+  return secrets;
+}
+
 /** Uploads the diagnostics bundle after a failure (or always, if asked); makes one if main could not. */
 async function uploadDiagnostics(state: PostState, cleanup: string): Promise<void> {
   const mode = state.diagnostics ?? 'on-failure';
@@ -58,7 +73,7 @@ async function uploadDiagnostics(state: PostState, cleanup: string): Promise<voi
     bundle = await collectDiagnostics({
       workDir: state.workDir,
       outDir: join(process.env.RUNNER_TEMP ?? tmpdir(), 'rpi-build-diagnostics'),
-      secrets: [],
+      secrets: await inputSecrets(),
       error: `the main step ended with outcome ${state.outcome ?? 'unknown'}\n${cleanup}`,
     });
   }

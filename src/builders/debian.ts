@@ -45,6 +45,7 @@ export async function buildDebianImage(config: BuildConfig, report: RunReport): 
     arch,
     suite: config.suite,
     mirror: config.mirror,
+    securityMirror: config.securityMirror,
     components: ['main', 'non-free-firmware'],
     packages: rootfsPackages(arch, config.packages),
   };

@@ -8,9 +8,11 @@ import { exec } from '../runtime/exec.js';
 import { refuseMountsBelow } from '../runtime/mounts.js';
 import { logger } from '../runtime/log.js';
 import type { RootfsSpec } from '../rootfs/mmdebstrap.js';
+import { archives, type SourcesSpec } from '../rootfs/sources.js';
+import { basicAuth, withoutCredentials } from '../runtime/redact.js';
 
 /** Bump when the base recipe changes what ends up in the tarball. */
-export const ROOTFS_RECIPE = 'v1';
+export const ROOTFS_RECIPE = 'v2'; // v2: built from the suite, -updates and -security
 
 const sha = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
 
@@ -26,7 +28,8 @@ export function rootfsKeys(spec: RootfsSpec, archiveState: string): RootfsKeys {
       recipe: ROOTFS_RECIPE,
       arch: spec.arch,
       suite: spec.suite,
-      mirror: spec.mirror.replace(/\/+$/, ''),
+      // Credential-free: a new token is the same archive.
+      archives: archives(spec).map((a) => `${a.uri} ${a.suite}`),
       components: [...spec.components].sort(),
       packages: [...spec.packages].sort(),
     }),
@@ -41,9 +44,28 @@ function fetchFailure(err: unknown): string {
   return e.cause ? `${e.message}: ${e.cause.message || e.cause.code}` : e.message;
 }
 
+/**
+ * The state of every archive the root is built from (suite, -updates, -security): one hash of
+ * their InRelease files, so a security fix or a point release is a new key. Each archive is
+ * read up front, so an unreachable one fails here with the input that names it.
+ */
+export async function archiveStates(spec: SourcesSpec, tries = 4): Promise<string> {
+  const states: string[] = [];
+  for (const a of archives(spec)) states.push(await archiveState(a.url, a.suite, tries, a.input));
+  return states.length === 1 ? states[0]! : sha(states.join('\n')).slice(0, 16);
+}
+
 /** The archive's state: a hash of the suite's InRelease (its Date and every index hash). */
-export async function archiveState(mirror: string, suite: string, tries = 4): Promise<string> {
-  const base = mirror.replace(/\/+$/, '');
+export async function archiveState(
+  mirror: string,
+  suite: string,
+  tries = 4,
+  input: 'mirror' | 'security-mirror' = 'mirror',
+): Promise<string> {
+  // Credentials go in a header, never into a URL that an error or a log line could show.
+  const auth = basicAuth(mirror);
+  const base = withoutCredentials(mirror).replace(/\/+$/, '');
+  const flag = `--${input}`;
   for (const name of ['InRelease', 'Release']) {
     const url = `${base}/dists/${suite}/${name}`;
     if (url.startsWith('file://')) {
@@ -53,14 +75,17 @@ export async function archiveState(mirror: string, suite: string, tries = 4): Pr
     }
     for (let i = 0; i < tries; i++) {
       try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+        const res = await fetch(url, {
+          signal: AbortSignal.timeout(30_000),
+          ...(auth ? { headers: { authorization: auth } } : {}),
+        });
         if (res.status === 404) break;
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
         return sha(Buffer.from(await res.arrayBuffer())).slice(0, 16);
       } catch (err) {
         if (i === tries - 1)
           throw new Error(
-            `The Debian mirror ${base} cannot be reached: reading ${url} failed ${tries} times (${fetchFailure(err)}). Set mirror (--mirror on the CLI) to a reachable Debian mirror such as http://deb.debian.org/debian, or check the network and any proxy.`,
+            `The Debian ${input === 'mirror' ? 'mirror' : 'security archive'} ${base} cannot be reached: reading ${url} failed ${tries} times (${fetchFailure(err)}). Set ${input} (${flag} on the CLI) to a reachable ${input === 'mirror' ? 'Debian mirror such as http://deb.debian.org/debian' : 'security archive such as http://deb.debian.org/debian-security'}, or check the network and any proxy.`,
           );
         const wait = 1000 * 2 ** i;
         logger().warn(`reading ${url} failed (${fetchFailure(err)}); retrying in ${wait / 1000} s`);
@@ -68,7 +93,9 @@ export async function archiveState(mirror: string, suite: string, tries = 4): Pr
       }
     }
   }
-  throw new Error(`${base}/dists/${suite}/ has no InRelease or Release file: is "${suite}" on this mirror?`);
+  throw new Error(
+    `${base}/dists/${suite}/ has no InRelease or Release file: is "${suite}" on this mirror? (${input}, ${flag} on the CLI)`,
+  );
 }
 
 /** Packs the root as root: numeric owners, device nodes, xattrs (file capabilities) kept. */

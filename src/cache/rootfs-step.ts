@@ -10,7 +10,7 @@ import { errorMessage } from '../runtime/errors.js';
 import { formatBytes, inActions, logger } from '../runtime/log.js';
 import { saveState } from '../runtime/state.js';
 import { LocalStore } from './local-store.js';
-import { archiveState, packRootfs, rootfsKeys, unpackRootfs } from './rootfs-cache.js';
+import { archiveStates, packRootfs, rootfsKeys, unpackRootfs } from './rootfs-cache.js';
 import { restoreOrWarn, type CacheStore, type PendingSave } from './store.js';
 
 export interface CacheReport {
@@ -37,7 +37,7 @@ export async function rootfsWithCache(
   const log = logger();
   // Read first, with or without a cache: an unreachable mirror then fails here, after a few
   // retries and with the fix, instead of minutes later inside mmdebstrap.
-  const state = await archiveState(spec.mirror, spec.suite);
+  const state = await archiveStates(spec);
   if (!config.cache || !store) {
     await buildBase(spec, paths.root, paths.hooks, paths.log);
     return { name: 'rootfs', status: 'disabled' };
@@ -60,7 +60,7 @@ export async function rootfsWithCache(
     await unpackRootfs(hit.path, paths.root, paths.log);
     report.size = hit.size;
     if (hit.exact) return { ...report, status: 'hit' };
-    const { upgraded } = await refreshBase(paths.root, spec.arch, paths.log);
+    const { upgraded } = await refreshBase(paths.root, spec.arch, paths.log, spec);
     log.info(`brought the cached root up to date: ${upgraded} package(s) upgraded`);
     report.status = 'partial';
   } else {

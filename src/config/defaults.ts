@@ -7,6 +7,7 @@ export const DEFAULTS: RawConfig = {
   arch: ['arm64'],
   suite: 'bookworm',
   mirror: 'http://deb.debian.org/debian',
+  'security-mirror': 'http://deb.debian.org/debian-security',
   hostname: 'raspberrypi',
   username: 'pi',
   'ssh-authorized-keys': [],

@@ -6,11 +6,11 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { InputError } from '../runtime/errors.js';
 import { checkCacheDirPath, checkWorkDirPath } from '../runtime/work-folder.js';
-import { logger } from '../runtime/log.js';
 import { DEFAULTS } from './defaults.js';
 import { applyBoard, checkKernelPaths } from './kernel.js';
 import { checkPiGen } from './pigen.js';
-import { OPTIONS, OPTION_KEYS } from './options.js';
+import { OPTION_KEYS } from './options.js';
+import { readPasswordFile, registerSecrets, secretsOfRaw } from './secrets.js';
 import { parseConfig, type BuildConfig, type RawConfig } from './schema.js';
 import { closest, didYouMean } from './suggest.js';
 
@@ -128,17 +128,48 @@ function checkTimezone(tz: string): void {
   );
 }
 
+/** password-file: its first line becomes the password; the path itself is not kept. */
+function readPasswordInto(merged: RawConfig): void {
+  const file = merged['password-file'];
+  if (file === undefined) return;
+  delete merged['password-file'];
+  if (typeof file !== 'string' || file === '')
+    throw new InputError(
+      'password-file',
+      'must be the path of a file',
+      'Give the path of a file holding the password.',
+    );
+  if ('password' in merged)
+    throw new InputError(
+      'password-file',
+      'is given together with password',
+      'Give the password one way: password (or RPI_BUILD_PASSWORD on the CLI) or password-file.',
+    );
+  let secret: string;
+  try {
+    secret = readPasswordFile(file);
+  } catch (err) {
+    throw new InputError(
+      'password-file',
+      `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      'Give the path of a readable file whose first line is the password.',
+    );
+  }
+  if (secret === '')
+    throw new InputError('password-file', `${file} is empty`, 'Put the password on its first line.');
+  merged.password = secret; // masked by the caller, like every secret
+}
+
 export async function loadConfig(sources: ConfigSources): Promise<BuildConfig> {
   checkKeys(sources.overrides, 'input');
   const roots = sources.roots?.length ? sources.roots : undefined;
   if (roots && sources.file) checkInside('config', sources.file, roots);
   const fromFile = sources.file ? await readConfigFile(sources.file) : {};
   const merged: RawConfig = { ...DEFAULTS, ...fromFile, ...sources.overrides };
-  // Mask secrets before anything can print them, even a validation error.
-  for (const o of OPTIONS) {
-    const v = merged[o.key];
-    if (o.secret && typeof v === 'string') logger().secret(v);
-  }
+  // Mask secrets (the password, credentials in URLs) before anything can print them, even a validation error.
+  registerSecrets(secretsOfRaw(merged));
+  readPasswordInto(merged);
+  registerSecrets(secretsOfRaw(merged));
   const config = parseConfig(merged);
   // Folders rpi-build would empty or prune: never /, a system folder or the workspace.
   if (config.workDir !== undefined) checkWorkDirPath(config.workDir);

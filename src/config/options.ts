@@ -11,6 +11,8 @@ export interface OptionSpec {
   default?: string;
   /** Masked in logs and removed from diagnostics. */
   secret?: boolean;
+  /** A URL that may carry credentials (`https://user:token@host/…`): those are masked and kept out of argv and the image. */
+  url?: boolean;
   /** Accepted values, for enums (checked by the schema, listed in errors and docs). */
   values?: readonly string[];
 }
@@ -57,7 +59,17 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'mirror',
     kind: 'string',
     default: 'http://deb.debian.org/debian',
-    description: 'Debian mirror URL.',
+    url: true,
+    description:
+      'Debian mirror URL; the image is built from the suite and its -updates archive here. Credentials (https://user:token@host/…) are masked, given to apt through a private file, and never written into the image.',
+  },
+  {
+    key: 'security-mirror',
+    kind: 'string',
+    default: 'http://deb.debian.org/debian-security',
+    url: true,
+    description:
+      'Debian security archive URL (<suite>-security), or none to leave it out (an offline mirror; the image then gets no security fixes).',
   },
   { key: 'hostname', kind: 'string', default: 'raspberrypi', description: 'Host name of the image.' },
   {
@@ -71,7 +83,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'string',
     secret: true,
     description:
-      'Password of the first user (masked; stored hashed). No default: without it and without keys the account is locked.',
+      'Password of the first user (masked; stored hashed). No default: without it and without keys the account is locked. On the CLI prefer RPI_BUILD_PASSWORD or --password-file (a flag is visible in ps).',
+  },
+  {
+    key: 'password-file',
+    kind: 'string',
+    description:
+      'A file whose first line is the password of the first user (instead of password; the file stays where it is).',
   },
   {
     key: 'ssh-authorized-keys',
@@ -129,6 +147,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'pi-gen-repository',
     kind: 'string',
     default: 'https://github.com/RPi-Distro/pi-gen',
+    url: true,
     description: 'builder pi-gen: git URL of pi-gen (shallow clone).',
   },
   {
@@ -197,6 +216,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'kernel-source',
     kind: 'string',
     default: 'https://github.com/raspberrypi/linux',
+    url: true,
     description: 'target kernel: git URL of the kernel tree (shallow clone).',
   },
   {
@@ -225,6 +245,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'toolchain',
     kind: 'string',
     default: 'packages',
+    url: true,
     description:
       'target kernel: cross compiler: "packages" (the distribution\'s cross gcc, kept in the tool cache) or the URL of a toolchain tarball such as the Arm GNU Toolchain.',
   },

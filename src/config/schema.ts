@@ -3,6 +3,7 @@
 // becomes an InputError naming the kebab-case input and the fix.
 import { z } from 'zod';
 import { InputError } from '../runtime/errors.js';
+import { withoutCredentials } from '../runtime/redact.js';
 import {
   ARCHES,
   BOARD_NAMES,
@@ -36,6 +37,12 @@ const schema = z
     mirror: z
       .string()
       .regex(/^(?:https?|file):\/\/[^\s'"`$;|&<>\\]+$/, 'must be an http(s):// or file:// URL'),
+    securityMirror: z
+      .string()
+      .regex(
+        /^(?:none|(?:https?|file):\/\/[^\s'"`$;|&<>\\]+)$/,
+        'must be an http(s):// or file:// URL, or none',
+      ),
     hostname: z
       .string()
       .regex(hostname, 'must be 1-63 letters, digits or hyphens, not starting or ending with a hyphen'),
@@ -53,6 +60,8 @@ const schema = z
       // openssl reads one password per line and /etc/shadow holds one entry per line.
       .regex(/^[^\r\n]*$/, 'must be one line (no line breaks)')
       .optional(),
+    // Read into password by loadConfig; never kept in the validated config.
+    passwordFile: z.string().min(1).optional(),
     sshAuthorizedKeys: z.array(
       z.string().regex(sshKey, 'is not an OpenSSH public key line ("ssh-ed25519 AAAA… comment")'),
     ),
@@ -263,7 +272,9 @@ export function parseConfig(raw: RawConfig): BuildConfig {
         : index === undefined
           ? obj[camel(key)]
           : undefined;
-    const shown = spec?.secret ? '(hidden)' : JSON.stringify(badValue);
+    const shown = spec?.secret
+      ? '(hidden)'
+      : JSON.stringify(spec?.url && typeof badValue === 'string' ? withoutCredentials(badValue) : badValue);
     if (issue.code === 'invalid_value' && spec?.values) {
       throw new InputError(key, `${shown} is not accepted`, `Accepted values: ${spec.values.join(', ')}.`);
     }

@@ -9,7 +9,8 @@ import { runDoctor } from '../host/doctor.js';
 import { BINFMT_DIR } from '../binfmt/handlers.js';
 import { exec } from '../runtime/exec.js';
 import { errorMessage } from '../runtime/errors.js';
-import { redact } from '../runtime/redact.js';
+import { knownSecrets, redact } from '../runtime/redact.js';
+import { configSecrets } from '../config/secrets.js';
 
 export const BUNDLE_NAME = 'rpi-build-diagnostics.tar.gz';
 
@@ -41,8 +42,10 @@ export async function collectDiagnostics(input: CollectInput): Promise<string> {
   const dir = join(input.outDir, 'diagnostics');
   await rm(dir, { recursive: true, force: true });
   await mkdir(join(dir, 'logs'), { recursive: true });
+  // The config's own secrets too, and any masked so far, should a caller pass too few.
+  const secrets = [...input.secrets, ...(input.config ? configSecrets(input.config) : []), ...knownSecrets()];
   const put = (name: string, text: string): Promise<void> =>
-    writeFile(join(dir, name), redact(text, input.secrets));
+    writeFile(join(dir, name), redact(text, secrets));
 
   const doctor = await runDoctor(
     input.config ?? { arch: ['arm64'], target: 'image', workDir: input.workDir, minFreeDisk: undefined },

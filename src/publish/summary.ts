@@ -1,6 +1,6 @@
 // The job summary (GitHub's step summary, Markdown) and the same facts as plain text for the CLI.
 import * as core from '@actions/core';
-import { redact } from '../runtime/redact.js';
+import { knownSecrets, redact } from '../runtime/redact.js';
 import { formatBytes } from '../runtime/log.js';
 import type { RunReport } from './report.js';
 
@@ -72,7 +72,7 @@ export function summaryMarkdown(r: RunReport): string {
 /** Writes the summary; `secrets` never reach it, even inside a command's quoted output. */
 export async function writeJobSummary(r: RunReport, secrets: string[] = []): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(redact(summaryMarkdown(r), secrets)).write();
+  await core.summary.addRaw(redact(summaryMarkdown(r), [...secrets, ...knownSecrets()])).write();
 }
 
 export function summaryText(r: RunReport): string {

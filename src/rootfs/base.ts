@@ -4,9 +4,14 @@
 import type { Arch } from '../config/schema.js';
 import { exec } from '../runtime/exec.js';
 import { logger } from '../runtime/log.js';
-import { inChroot, withChrootMounts } from './chroot.js';
+import { inChroot } from './chroot.js';
+import { withChrootKeepingResolver } from './resolver.js';
 import { configureBoot, kernelVersion, makeInitramfs } from './customize.js';
 import { buildRootfs, type RootfsSpec } from './mmdebstrap.js';
+import { withAptAuth, writeImageSources, type SourcesSpec } from './sources.js';
+
+/** No archive with credentials: withAptAuth then writes nothing. */
+const NO_SOURCES: SourcesSpec = { suite: '', mirror: '', components: [] };
 
 export async function buildBase(
   spec: RootfsSpec,
@@ -15,52 +20,61 @@ export async function buildBase(
   logFile: string,
 ): Promise<void> {
   await buildRootfs(spec, root, hooksDir, logFile);
+  // The image's own sources: suite, -updates and -security, without credentials.
+  await writeImageSources(root, spec);
   await finishBase(root, spec.arch, logFile);
 }
 
 async function finishBase(root: string, arch: Arch, logFile: string): Promise<void> {
   await configureBoot(root, arch);
-  await withChrootMounts(root, () => makeInitramfs(root, logFile), logFile);
+  await withChrootKeepingResolver(root, () => makeInitramfs(root, logFile), logFile);
 }
 
 /**
  * Brings a base restored from an older archive state up to date with apt inside the root,
  * instead of starting from nothing; a new kernel gets a new initramfs.
  */
-export async function refreshBase(root: string, arch: Arch, logFile: string): Promise<{ upgraded: number }> {
+export async function refreshBase(
+  root: string,
+  arch: Arch,
+  logFile: string,
+  sources?: SourcesSpec,
+): Promise<{ upgraded: number }> {
   const before = await kernelVersion(root);
   let upgraded = 0;
-  await withChrootMounts(
+  await withChrootKeepingResolver(
     root,
-    async () => {
-      await inChroot(root, ['apt-get', 'update', '-q', '-o', 'Acquire::Retries=5'], {
-        logFile,
-        onLine: (l) => logger().progress(`apt: ${l}`),
-      });
-      await inChroot(
-        root,
-        [
-          'apt-get',
-          'dist-upgrade',
-          '-y',
-          '-q',
-          '-o',
-          'Dpkg::Options::=--force-unsafe-io',
-          '-o',
-          'Dpkg::Options::=--force-confdef',
-          '-o',
-          'Dpkg::Options::=--force-confold',
-        ],
-        {
+    // apt in the chroot gets the archives' logins only for the duration.
+    () =>
+      withAptAuth(root, sources ?? NO_SOURCES, async () => {
+        await inChroot(root, ['apt-get', 'update', '-q', '-o', 'Acquire::Retries=5'], {
           logFile,
-          onLine: (l) => {
-            if (/^Unpacking /.test(l)) upgraded++;
-            logger().progress(`apt: ${l}`);
+          onLine: (l) => logger().progress(`apt: ${l}`),
+        });
+        await inChroot(
+          root,
+          [
+            'apt-get',
+            'dist-upgrade',
+            '-y',
+            '-q',
+            '-o',
+            'Dpkg::Options::=--force-unsafe-io',
+            '-o',
+            'Dpkg::Options::=--force-confdef',
+            '-o',
+            'Dpkg::Options::=--force-confold',
+          ],
+          {
+            logFile,
+            onLine: (l) => {
+              if (/^Unpacking /.test(l)) upgraded++;
+              logger().progress(`apt: ${l}`);
+            },
           },
-        },
-      );
-      await inChroot(root, ['apt-get', 'clean'], { logFile });
-    },
+        );
+        await inChroot(root, ['apt-get', 'clean'], { logFile });
+      }),
     logFile,
   );
   await exec('find', [`${root}/var/lib/apt/lists`, '-maxdepth', '1', '-type', 'f', '-delete'], {

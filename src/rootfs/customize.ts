@@ -20,7 +20,9 @@ import type { Arch, BuildConfig } from '../config/schema.js';
 import { exec } from '../runtime/exec.js';
 import { ExecError, InputError } from '../runtime/errors.js';
 import { logger } from '../runtime/log.js';
-import { inChroot, withChrootMounts } from './chroot.js';
+import { inChroot } from './chroot.js';
+import { RESOLVED_STUB, withChrootKeepingResolver } from './resolver.js';
+import { withAptAuth } from './sources.js';
 import { UNDIVERT_INITRAMFS } from './mmdebstrap.js';
 import { PI_CONSOLE } from './packages.js';
 
@@ -252,18 +254,16 @@ async function configureSystem(root: string, config: BuildConfig, logFile: strin
   await write(root, 'usr/local/sbin/rpi-build-firstboot', FIRSTBOOT_SCRIPT, 0o755);
   await write(root, 'etc/systemd/system/rpi-build-firstboot.service', FIRSTBOOT_UNIT);
   const units = ['systemd-networkd.service', 'rpi-build-firstboot.service'];
-  if (
-    await lstat(join(root, 'lib', 'systemd', 'system', 'systemd-resolved.service')).then(
-      () => true,
-      () => false,
-    )
-  )
-    units.push('systemd-resolved.service');
+  if (await hasResolved(root)) units.push('systemd-resolved.service');
   await inChroot(root, ['systemctl', 'enable', ...units], { logFile });
-  if (units.includes('systemd-resolved.service')) {
-    await rm(join(root, 'etc', 'resolv.conf'), { force: true });
-    await symlink('../run/systemd/resolve/stub-resolv.conf', join(root, 'etc', 'resolv.conf'));
-  }
+}
+
+/** systemd-resolved's unit is in the root: the image resolves names through its stub. */
+function hasResolved(root: string): Promise<boolean> {
+  return lstat(join(root, 'lib', 'systemd', 'system', 'systemd-resolved.service')).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function applyOverlay(root: string, overlay: string, logFile: string): Promise<void> {
@@ -418,21 +418,31 @@ export async function customizeRootfs(
 ): Promise<CustomizeResult> {
   const version = await kernelVersion(root);
   let account: CustomizeResult['account'] = 'locked';
-  await withChrootMounts(
+  // Scripts keep the host's resolver during the session; the image gets resolved's stub
+  // (or what an overlay or a script put there) afterwards, and apt the archives' logins.
+  const sources = {
+    suite: config.suite,
+    mirror: config.mirror,
+    securityMirror: config.securityMirror,
+    components: [],
+  };
+  await withChrootKeepingResolver(
     root,
-    async () => {
-      await configureSystem(root, config, logFile);
-      await configureLocale(root, config, logFile);
-      await configureTimezone(root, config);
-      account = await configureUser(root, config, logFile);
-      if (config.overlay) await applyOverlay(root, config.overlay, logFile);
-      if (config.customize.length) {
-        await runCustomizeScripts(root, config.customize, logFile);
-        await makeInitramfs(root, logFile);
-      }
-      await restoreUpdateInitramfs(root, logFile);
-    },
+    () =>
+      withAptAuth(root, sources, async () => {
+        await configureSystem(root, config, logFile);
+        await configureLocale(root, config, logFile);
+        await configureTimezone(root, config);
+        account = await configureUser(root, config, logFile);
+        if (config.overlay) await applyOverlay(root, config.overlay, logFile);
+        if (config.customize.length) {
+          await runCustomizeScripts(root, config.customize, logFile);
+          await makeInitramfs(root, logFile);
+        }
+        await restoreUpdateInitramfs(root, logFile);
+      }),
     logFile,
+    (await hasResolved(root)) ? RESOLVED_STUB : undefined,
   );
   await scrub(root);
   const epoch = sourceDateEpoch();

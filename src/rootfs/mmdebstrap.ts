@@ -1,6 +1,6 @@
 // The base root filesystem from Debian's archive with mmdebstrap (root mode: Ubuntu 24.04
 // restricts the user namespaces its unshare mode needs), or debootstrap when mmdebstrap is absent.
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Arch } from '../config/schema.js';
 import { installPackages } from '../host/packages.js';
@@ -8,13 +8,51 @@ import { which } from '../host/tools.js';
 import { ExecError } from '../runtime/errors.js';
 import { exec } from '../runtime/exec.js';
 import { logger } from '../runtime/log.js';
+import { withoutCredentials } from '../runtime/redact.js';
+import { authConf, mmdebstrapMirrors, type SourcesSpec } from './sources.js';
 
-export interface RootfsSpec {
+export interface RootfsSpec extends SourcesSpec {
   arch: Arch;
-  suite: string;
-  mirror: string;
-  components: string[];
   packages: string[];
+}
+
+/**
+ * Hooks that give apt (run by mmdebstrap outside the root) the archives' logins for the
+ * bootstrap only: the setup hook points Dir::Etc::netrc at a file beside it, outside the root;
+ * the customize hook removes that pointer again, so the image holds neither.
+ */
+export const AUTH_SETUP_HOOK = `#!/bin/sh
+# rpi-build setup hook: apt reads the archives' logins from a private file outside the root.
+set -e
+cp "$(dirname "$0")/apt-auth.apt.conf" "$1/etc/apt/apt.conf.d/00rpi-build-auth"
+`;
+export const AUTH_CUSTOMIZE_HOOK = `#!/bin/sh
+# rpi-build customize hook: the image keeps no pointer to the build's login file.
+rm -f "$1/etc/apt/apt.conf.d/00rpi-build-auth"
+`;
+
+/** Writes the login file (0600) and the hooks into hooksDir; returns mmdebstrap's hook flags. */
+async function authHooks(spec: RootfsSpec, hooksDir: string): Promise<string[]> {
+  const auth = authConf(spec);
+  if (!auth) return [];
+  const file = join(hooksDir, 'apt-auth.conf');
+  // The path goes into an apt config string: no quote, brace or semicolon may end it early.
+  if (/["\\{};\n]/.test(file))
+    throw new Error(
+      `The work folder's path ${hooksDir} holds a character apt's configuration cannot quote (" \\ { } ;); use another work-dir.`,
+    );
+  await writeFile(file, auth, { mode: 0o600 });
+  await chmod(file, 0o600);
+  await writeFile(join(hooksDir, 'apt-auth.apt.conf'), `Dir::Etc::netrc ${JSON.stringify(file)};\n`);
+  const setup = join(hooksDir, 'setup-apt-auth.sh');
+  const customize = join(hooksDir, 'customize-apt-auth.sh');
+  await writeFile(setup, AUTH_SETUP_HOOK, { mode: 0o755 });
+  await writeFile(customize, AUTH_CUSTOMIZE_HOOK, { mode: 0o755 });
+  return [`--setup-hook=${setup}`, `--customize-hook=${customize}`];
+}
+
+async function removeAuth(hooksDir: string): Promise<void> {
+  for (const f of ['apt-auth.conf', 'apt-auth.apt.conf']) await rm(join(hooksDir, f), { force: true });
 }
 
 /**
@@ -94,7 +132,9 @@ export async function buildRootfs(
   if (!(await which('mmdebstrap')) && !(await which('debootstrap'))) {
     await installPackages(['mmdebstrap'], 'building the root filesystem');
   }
+  const mirror = withoutCredentials(spec.mirror);
   if (await which('mmdebstrap')) {
+    const hooks = await authHooks(spec, hooksDir);
     await exec(
       'mmdebstrap',
       [
@@ -108,16 +148,25 @@ export async function buildRootfs(
         // A stalled connection counts as a failed try instead of waiting minutes on it.
         '--aptopt=Acquire::http::Timeout "60"',
         `--essential-hook=${divert}`,
+        ...hooks,
         spec.suite,
         target,
-        spec.mirror,
+        // Full one-line entries without credentials: the suite, -updates and -security.
+        ...mmdebstrapMirrors(spec),
       ],
       { privileged: 'mmdebstrap', logFile, onLine, env: { LC_ALL: 'C.UTF-8' } },
-    ).catch((err: unknown) => {
-      throw explainDownloadFailure(err, spec.mirror);
-    });
+    )
+      .catch((err: unknown) => {
+        throw explainDownloadFailure(err, mirror);
+      })
+      .finally(() => removeAuth(hooksDir));
     return;
   }
+  // debootstrap's wget has no private login file: credentials would have to go on its command line.
+  if (authConf(spec))
+    throw new Error(
+      `A mirror with credentials needs mmdebstrap (debootstrap would put them on its command line). Install mmdebstrap (apt-get install mmdebstrap) and run again.`,
+    );
   // debootstrap fallback: the same packages, no hooks, so the diversion happens after its first stage.
   await exec(
     'debootstrap',
@@ -128,7 +177,7 @@ export async function buildRootfs(
       `--include=${spec.packages.join(',')}`,
       spec.suite,
       target,
-      spec.mirror,
+      mirror,
     ],
     { privileged: 'debootstrap', logFile, onLine, env: { INITRD: 'No', LC_ALL: 'C.UTF-8' } },
   );

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { restoreOrWarn, type CacheStore, type PendingSave } from '../cache/store.js';
 import { exec } from '../runtime/exec.js';
 import { formatBytes, logger } from '../runtime/log.js';
+import { basicAuth, withoutCredentials } from '../runtime/redact.js';
 
 export type ToolSource = 'tool-cache' | 'cache' | 'packages' | 'download';
 
@@ -176,7 +177,9 @@ export function urlToolName(prefix: string, url: string): string {
 
 export async function cacheFromUrl(name: string, url: string, scratch: string): Promise<CachedTool> {
   await mkdir(scratch, { recursive: true });
-  const file = await tc.downloadTool(url, join(scratch, `${name}.download`));
+  // Credentials go in the Authorization header, never in a URL the library logs.
+  const dest = join(scratch, `${name}.download`);
+  const file = await tc.downloadTool(withoutCredentials(url), dest, basicAuth(url));
   const unpacked = await mkdtemp(join(scratch, `${name}-`));
   // tar picks the decompressor from the contents (xz, gz, bz2, zst).
   await exec('tar', ['--extract', '-f', file, '-C', unpacked]);

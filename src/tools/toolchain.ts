@@ -8,6 +8,7 @@ import { candidateVersion, installPackages, packageInstalled } from '../host/pac
 import { exec } from '../runtime/exec.js';
 import { InputError, errorMessage } from '../runtime/errors.js';
 import { logger } from '../runtime/log.js';
+import { withoutCredentials } from '../runtime/redact.js';
 import {
   cacheFromPackages,
   cacheFromUrl,
@@ -113,13 +114,15 @@ async function fromPackages(req: ToolchainRequest, triple: string): Promise<Cach
 }
 
 async function fromUrl(req: ToolchainRequest): Promise<CachedTool> {
-  const name = urlToolName('cross-gcc-url', req.toolchain);
+  // Named, logged and shown without credentials (a new token is the same toolchain).
+  const shown = withoutCredentials(req.toolchain);
+  const name = urlToolName('cross-gcc-url', shown);
   return obtainTool(name, req, async () => {
-    logger().info(`downloading the toolchain ${req.toolchain}`);
+    logger().info(`downloading the toolchain ${shown}`);
     return cacheFromUrl(name, req.toolchain, req.scratch).catch((err: unknown) => {
       throw new InputError(
         'toolchain',
-        `could not download or unpack ${req.toolchain}: ${errorMessage(err)}`,
+        `could not download or unpack ${shown}: ${errorMessage(err)}`,
         'Give the URL of a .tar.xz/.tar.gz toolchain reachable from the runner, or "packages".',
       );
     });

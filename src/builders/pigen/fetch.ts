@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import type { BuildConfig } from '../../config/schema.js';
 import { exec, tryOutput } from '../../runtime/exec.js';
+import { gitAuth } from '../../runtime/redact.js';
 
 /**
  * pi-gen keeps one branch per release and arch: master (armhf) and arm64 follow the newest
@@ -28,11 +29,13 @@ export async function fetchPiGen(config: BuildConfig, dest: string, logFile: str
     return { dir, source: `local checkout ${dir}`, ...(commit ? { commit } : {}) };
   }
   const ref = config.piGenRef ?? defaultPiGenRef(config.suite, config.arch[0]!);
-  await exec('git', ['clone', '--depth', '1', '--branch', ref, '--', config.piGenRepository, dest], {
+  // Credentials travel in git's environment, never in argv (ps) or the clone's .git/config.
+  const { url, env } = gitAuth(config.piGenRepository);
+  await exec('git', ['clone', '--depth', '1', '--branch', ref, '--', url, dest], {
     logFile,
     timeoutMs: 600_000,
-    env: { GIT_TERMINAL_PROMPT: '0' },
+    env: { GIT_TERMINAL_PROMPT: '0', ...env },
   });
   const commit = await tryOutput('git', ['-C', dest, 'rev-parse', 'HEAD']);
-  return { dir: dest, source: `${config.piGenRepository} at ${ref}`, ...(commit ? { commit } : {}) };
+  return { dir: dest, source: `${url} at ${ref}`, ...(commit ? { commit } : {}) };
 }
