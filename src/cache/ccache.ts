@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { exec } from '../runtime/exec.js';
 import { formatBytes, logger } from '../runtime/log.js';
 import type { CacheReport } from './rootfs-step.js';
-import { restoreOrWarn, type CacheStore, type PendingSave } from './store.js';
+import { restoreArchive, type CacheStore, type PendingSave } from './store.js';
 
 export const CCACHE_RECIPE = 'v1';
 
@@ -39,20 +39,18 @@ export async function restoreCcache(
 ): Promise<CacheReport> {
   await mkdir(dir, { recursive: true });
   await mkdir(dirname(tarball), { recursive: true });
-  const { hit, unavailable } = await restoreOrWarn(
-    store,
-    prefix,
-    [prefix],
-    tarball,
-    'ccache cache',
-    'compiling without it',
-  );
+  const { hit, unavailable } = await restoreArchive(store, prefix, [prefix], tarball, {
+    what: 'ccache cache',
+    instead: 'compiling without it',
+    unpack: async (file) => {
+      await exec('tar', ['--extract', '--use-compress-program=zstd -d -T0', '-f', file, '-C', dir]);
+    },
+  });
   if (unavailable) return { name: 'ccache', status: 'error' };
   if (!hit) {
     logger().info(`ccache cache miss: ${prefix}*`);
     return { name: 'ccache', status: 'miss', key: prefix };
   }
-  await exec('tar', ['--extract', '--use-compress-program=zstd -d -T0', '-f', hit.path, '-C', dir]);
   logger().info(`ccache restored from ${hit.key} (${formatBytes(hit.size)}, ${store.kind})`);
   return { name: 'ccache', status: 'hit', key: hit.key, size: hit.size };
 }

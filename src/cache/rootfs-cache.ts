@@ -124,6 +124,10 @@ export async function packRootfs(root: string, tarball: string, logFile: string)
   );
 }
 
+/** What a restored root may hold: device nodes only below its /dev (mmdebstrap makes them there). */
+export const ROOTFS_ARCHIVE = { devicesUnder: 'dev', privileged: 'checking the cached root filesystem' };
+
+/** Extracts a root tarball; callers restoring from a cache check it first (restoreArchive). */
 export async function unpackRootfs(tarball: string, root: string, logFile: string): Promise<void> {
   await exec('mkdir', ['-p', root], { privileged: 'unpacking the root filesystem' });
   await exec(

@@ -10,8 +10,8 @@ import { errorMessage } from '../runtime/errors.js';
 import { formatBytes, inActions, logger } from '../runtime/log.js';
 import { saveState } from '../runtime/state.js';
 import { LocalStore } from './local-store.js';
-import { archiveStates, packRootfs, rootfsKeys, unpackRootfs } from './rootfs-cache.js';
-import { restoreOrWarn, type CacheStore, type PendingSave } from './store.js';
+import { ROOTFS_ARCHIVE, archiveStates, packRootfs, rootfsKeys, unpackRootfs } from './rootfs-cache.js';
+import { restoreArchive, type CacheStore, type PendingSave } from './store.js';
 
 export interface CacheReport {
   name: string;
@@ -44,20 +44,17 @@ export async function rootfsWithCache(
   }
   const keys = rootfsKeys(spec, state);
   await mkdir(dirname(paths.tarball), { recursive: true });
-  const { hit } = await restoreOrWarn(
-    store,
-    keys.key,
-    [keys.restorePrefix],
-    paths.tarball,
-    'rootfs cache',
-    'building without it',
-  );
+  const { hit } = await restoreArchive(store, keys.key, [keys.restorePrefix], paths.tarball, {
+    ...ROOTFS_ARCHIVE,
+    what: 'rootfs cache',
+    instead: 'building without it',
+    unpack: (file) => unpackRootfs(file, paths.root, paths.log),
+  });
   const report: CacheReport = { name: 'rootfs', status: 'miss', key: keys.key };
   if (hit) {
     log.info(
       `rootfs cache ${hit.exact ? 'hit' : 'hit on an older archive state'}: ${hit.key} (${formatBytes(hit.size)}, ${store.kind})`,
     );
-    await unpackRootfs(hit.path, paths.root, paths.log);
     report.size = hit.size;
     if (hit.exact) return { ...report, status: 'hit' };
     const { upgraded } = await refreshBase(paths.root, spec.arch, paths.log, spec);

@@ -11,6 +11,15 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ConfigSources 
     const v = core.getInput(o.key);
     if (v !== '') overrides[o.key] = v;
   }
+  // A pull request's code runs in this build: had it saves, it could plant a cache entry that
+  // later builds (of the default branch) unpack and run as root. The workflow may still opt in.
+  const event = env.GITHUB_EVENT_NAME ?? '';
+  if (['pull_request', 'pull_request_target'].includes(event) && !('cache-read-only' in overrides)) {
+    overrides['cache-read-only'] = 'true';
+    core.info(
+      `cache-read-only: true (default for ${event} events): caches are restored but not saved, so a pull request cannot put an entry in them that later builds would trust. Set the cache-read-only input to false to save anyway.`,
+    );
+  }
   // Paths given to the action stay inside the job's own folders (see loadConfig).
   const roots = env.GITHUB_WORKSPACE
     ? [env.GITHUB_WORKSPACE, ...(env.RUNNER_TEMP ? [env.RUNNER_TEMP] : [])]

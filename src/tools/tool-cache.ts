@@ -2,11 +2,26 @@
 // RUNNER_TOOL_CACHE (outside Actions: <cache-dir>/tools), so a warm run needs no package
 // manager. In Actions that folder does not outlive the job, so a fetched tool is also packed
 // into the build's cache Store and restored from there by the next run.
+// QEMU emulators from here are registered as binfmt interpreters and run as root, so every
+// entry records the SHA-256 of each of its files when it is made, and is checked against
+// that record before use; a restored entry's key also names the record's own hash.
 import * as tc from '@actions/tool-cache';
 import { createHash } from 'node:crypto';
-import { chmod, copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import {
+  chmod,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { restoreOrWarn, type CacheStore, type PendingSave } from '../cache/store.js';
+import { UnusableEntry } from '../cache/archive.js';
+import { restoreArchive, type CacheStore, type PendingSave } from '../cache/store.js';
 import { exec } from '../runtime/exec.js';
 import { formatBytes, logger } from '../runtime/log.js';
 import { basicAuth, withoutCredentials } from '../runtime/redact.js';
@@ -43,10 +58,56 @@ export function findTool(name: string): CachedTool | undefined {
   return { dir, version: dir.split('/').at(-2)!, source: 'tool-cache' };
 }
 
-const storeKey = (name: string, version: string): string => `tool-${name}-${process.arch}-${version}`;
-const storePrefix = (name: string): string => `tool-${name}-${process.arch}-`;
+/** The record of an entry's files, kept inside it: "<sha256>  <path>" lines, sorted. */
+export const MANIFEST = '.rpi-build-sha256';
 
-/** Restores a tool the Store holds (packed by an earlier run) into the tool cache. */
+const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+
+async function fileHash(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** The manifest text of a folder as it is now (a symlink is recorded by its target). */
+async function manifestOf(dir: string, rel = ''): Promise<string> {
+  let out = '';
+  const entries = await readdir(join(dir, rel), { withFileTypes: true });
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (r === MANIFEST) continue;
+    const p = join(dir, r);
+    if (e.isDirectory()) out += await manifestOf(dir, r);
+    else if (e.isSymbolicLink()) out += `${sha256(`symlink\0${await readlink(p)}`)}  ${r}\n`;
+    else if (e.isFile()) out += `${await fileHash(p)}  ${r}\n`;
+    else throw new Error(`${p} is neither a file, a folder nor a symlink`);
+  }
+  return out;
+}
+
+/** Records the hashes of every file in a folder about to enter the tool cache. */
+async function writeManifest(dir: string): Promise<void> {
+  await writeFile(join(dir, MANIFEST), await manifestOf(dir));
+}
+
+/** The recorded manifest's own hash (named in Store keys); the entry is checked first. */
+export async function verifyTool(dir: string): Promise<{ digest: string } | { problem: string }> {
+  const recorded = await readFile(join(dir, MANIFEST), 'utf8').catch(() => undefined);
+  if (recorded === undefined) return { problem: 'has no recorded hashes (made by an older rpi-build?)' };
+  const now = await manifestOf(dir);
+  if (now !== recorded) {
+    const [was, is] = [new Set(recorded.split('\n')), new Set(now.split('\n'))];
+    const odd = [...is].find((l) => !was.has(l)) ?? [...was].find((l) => !is.has(l)) ?? '';
+    return { problem: `does not match the hashes recorded when it was made (${odd.slice(66)} differs)` };
+  }
+  return { digest: sha256(recorded).slice(0, 16) };
+}
+
+const storePrefix = (name: string): string => `tool-${name}-${process.arch}-`;
+const storeKey = (name: string, version: string, digest: string): string =>
+  `${storePrefix(name)}${version}-${digest}`;
+
+/** Restores a tool the Store holds (packed by an earlier run) into the tool cache, checked first. */
 export async function restoreTool(
   name: string,
   store: CacheStore,
@@ -54,22 +115,29 @@ export async function restoreTool(
 ): Promise<CachedTool | undefined> {
   const file = join(scratch, `${name}.tar.zst`);
   await mkdir(scratch, { recursive: true });
-  const { hit } = await restoreOrWarn(
-    store,
-    storePrefix(name),
-    [storePrefix(name)],
-    file,
-    `tool cache entry for ${name}`,
-    'fetching it instead',
-  );
-  if (!hit) return undefined;
-  const version = hit.key.slice(storePrefix(name).length);
-  const unpacked = await mkdtemp(join(scratch, `${name}-`));
-  await exec('tar', ['--extract', '--use-compress-program=zstd -d', '-f', hit.path, '-C', unpacked]);
-  const dir = await tc.cacheDir(unpacked, name, version);
-  await rm(unpacked, { recursive: true, force: true });
-  logger().info(`${name} ${version} restored from the ${store.kind} cache (${formatBytes(hit.size)})`);
-  return { dir, version, source: 'cache' };
+  let restored: CachedTool | undefined;
+  await restoreArchive(store, storePrefix(name), [storePrefix(name)], file, {
+    what: `${name} tool cache`,
+    instead: 'fetching it instead',
+    unpack: async (path, hit) => {
+      const m = /^(.+)-([0-9a-f]{16})$/.exec(hit.key.slice(storePrefix(name).length));
+      if (!m) throw new UnusableEntry('has no recorded hashes (made by an older rpi-build?)');
+      const unpacked = await mkdtemp(join(scratch, `${name}-`));
+      try {
+        await exec('tar', ['--extract', '--use-compress-program=zstd -d', '-f', path, '-C', unpacked]);
+        const checked = await verifyTool(unpacked);
+        if ('problem' in checked) throw new UnusableEntry(checked.problem);
+        if (checked.digest !== m[2])
+          throw new UnusableEntry(`holds hashes ${checked.digest}, not the ${m[2]} its key names`);
+        const dir = await tc.cacheDir(unpacked, name, m[1]!);
+        restored = { dir, version: m[1]!, source: 'cache' };
+        logger().info(`${name} ${m[1]} restored from the ${store.kind} cache (${formatBytes(hit.size)})`);
+      } finally {
+        await rm(unpacked, { recursive: true, force: true });
+      }
+    },
+  });
+  return restored;
 }
 
 /** Where a tool may come from besides the tool cache, and where a fetched one is queued for saving. */
@@ -92,7 +160,12 @@ export async function obtainTool(
   fetch: () => Promise<CachedTool>,
 ): Promise<CachedTool> {
   const found = findTool(name);
-  if (found) return found;
+  if (found) {
+    const checked = await verifyTool(found.dir);
+    if (!('problem' in checked)) return found;
+    // Fetched again below: tc.cacheDir replaces the folder of that version.
+    logger().warn(`${name} in the tool cache (${found.dir}) ${checked.problem}; not using it`);
+  }
   if (src.store) {
     const restored = await restoreTool(name, src.store, src.scratch);
     if (restored) return restored;
@@ -112,10 +185,12 @@ export async function packTool(
   await mkdir(scratch, { recursive: true });
   // The same path restoreTool uses: the Actions cache matches entries by their path too.
   const file = join(scratch, `${name}.tar.zst`);
+  const checked = await verifyTool(tool.dir);
+  if ('problem' in checked) throw new Error(`the tool cache entry ${tool.dir} ${checked.problem}`);
   await exec('tar', ['--create', '--use-compress-program=zstd -T0 -3', '-f', file, '-C', tool.dir, '.']);
   pending.push({
     what: `tool ${name}`,
-    key: storeKey(name, tool.version),
+    key: storeKey(name, tool.version, checked.digest),
     file,
     restorePrefix: storePrefix(name),
   });
@@ -165,6 +240,7 @@ export async function cacheFromPackages(
     }
   }
   await writeFile(join(source, 'PACKAGES'), `${packages.join('\n')}\n${version}\n`);
+  await writeManifest(source);
   const dir = await tc.cacheDir(source, name, semverOf(version));
   await rm(work, { recursive: true, force: true });
   return { dir, version: semverOf(version), source: 'packages' };
@@ -186,6 +262,7 @@ export async function cacheFromUrl(name: string, url: string, scratch: string): 
   // Toolchain tarballs usually hold one top folder (arm-gnu-toolchain-…); cache its contents.
   const top = await readdir(unpacked, { withFileTypes: true });
   const only = top.length === 1 && top[0]!.isDirectory() ? join(unpacked, top[0]!.name) : unpacked;
+  await writeManifest(only);
   const dir = await tc.cacheDir(only, name, '1.0.0');
   await rm(unpacked, { recursive: true, force: true });
   await rm(file, { force: true });

@@ -9,8 +9,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import type { Arch, BuildConfig } from '../../config/schema.js';
 import type { CacheReport } from '../../cache/rootfs-step.js';
-import { packRootfs, unpackRootfs } from '../../cache/rootfs-cache.js';
-import { restoreOrWarn, type CacheStore, type PendingSave } from '../../cache/store.js';
+import { ROOTFS_ARCHIVE, packRootfs, unpackRootfs } from '../../cache/rootfs-cache.js';
+import { restoreArchive, type CacheStore, type PendingSave } from '../../cache/store.js';
 import { formatBytes, logger } from '../../runtime/log.js';
 
 /** Bump when what rpi-build puts in the tarball changes. */
@@ -82,20 +82,17 @@ export async function restoreStage0(
   logFile: string,
 ): Promise<CacheReport> {
   const log = logger();
-  const { hit, unavailable } = await restoreOrWarn(
-    store,
-    keys.key,
-    [keys.restorePrefix],
-    tarball,
-    'pi-gen stage0 cache',
-    'pi-gen bootstraps as usual',
-  );
+  const { hit, unavailable } = await restoreArchive(store, keys.key, [keys.restorePrefix], tarball, {
+    ...ROOTFS_ARCHIVE,
+    what: 'pi-gen stage0 cache',
+    instead: 'pi-gen bootstraps as usual',
+    unpack: (file) => unpackRootfs(file, rootfs, logFile),
+  });
   if (unavailable) return { name: 'pi-gen-stage0', status: 'error', key: keys.key };
   if (!hit) {
     log.info(`pi-gen stage0 cache miss: ${keys.key}`);
     return { name: 'pi-gen-stage0', status: 'miss', key: keys.key };
   }
-  await unpackRootfs(hit.path, rootfs, logFile);
   log.info(
     `pi-gen stage0 cache ${hit.exact ? 'hit' : 'hit from an earlier week'}: ${hit.key} (${formatBytes(hit.size)}, ${store.kind}); pi-gen skips debootstrap and updates it`,
   );
