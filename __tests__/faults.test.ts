@@ -286,13 +286,16 @@ describe('the archive drops connections in the middle of downloads', () => {
         expect(r.stderr).toMatch(/apt gave up after 5 retries/);
         expect(r.stderr).toMatch(/base-files_/); // the file that failed, in apt's own words
         expect(r.stderr).toMatch(/set mirror \(--mirror on the CLI\) to another Debian mirror/);
-        // 1 try + 5 retries, and the waits between them grow (apt's Acquire::Retries::Delay).
-        // (The first gap also holds apt noticing the dead connection; here 2, 4, 8, 16 s followed.)
+        // 1 try + 5 retries, with apt's growing waits between them (Acquire::Retries::Delay:
+        // 1, 2, 4, 8, 16 s). Only lower bounds are asserted: a wait is never shorter than apt's
+        // delay, but a loaded machine or apt sitting on the cut connection (up to the 60 s
+        // stall timeout) may make any of them longer, so ratios between them are not stable.
         const t = mirror.alwaysCutTimes;
         const gaps = t.slice(1).map((x, i) => x - t[i]!);
         expect(t).toHaveLength(6);
-        const waits = gaps.slice(1);
-        for (let i = 1; i < waits.length; i++) expect(waits[i]!).toBeGreaterThan(waits[i - 1]! * 1.5);
+        gaps.forEach((g, i) =>
+          expect(g, `wait before retry ${i + 1}`).toBeGreaterThanOrEqual(2 ** i * 1000 - 250),
+        );
         console.log(`cut mirror: retries ${gaps.map((g) => (g / 1000).toFixed(1)).join(', ')} s apart`);
         // Nothing lost or half-made: no out files, no cache entry, no mounts left.
         expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);

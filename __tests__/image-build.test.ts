@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { itNeeds, missing } from './support/needs.js';
 import { scratchDirs } from './support/scratch.js';
-import { ROOT, Runner } from './support/runner.js';
+import { ROOT, Runner, type RunnerUser } from './support/runner.js';
+import { createHostedUser, removeHostedUser, userDeletes } from './support/hosted-user.js';
 import { runNode, startResultsService, type ResultsService } from './support/results-service.js';
 import {
   debugfs,
@@ -38,6 +39,9 @@ const NEEDS = [
   'tool:mcopy',
   'tool:debugfs',
 ] as const;
+/** The action's own runs go as a hosted runner's user: an ordinary account with passwordless sudo. */
+const HOSTED = [...NEEDS, 'tool:sudo', 'tool:useradd'] as const;
+const HOSTED_USER = 'rpibuild-hosted-img';
 const MIN = 60_000;
 
 /** Runs the CLI in `cwd` with its own cache folder (XDG_CACHE_HOME), so each test chooses cold or warm. */
@@ -140,25 +144,32 @@ describe('rpi-build image', () => {
   const runnerDir = scratch('runner');
   const runnerTemp = join(runnerDir, 'temp');
   /** A workflow run's environment; a later run (the nightly's next night) gets its own run id. */
-  const actionEnv = (run = 'run-1') => {
+  const actionEnv = (run = 'run-1', attempt = 1) => {
     const env: Record<string, string> = {
-      ...svc!.envForJob(`job-${run}`, `${run}-0000-0000-0000-000000000000`),
+      ...svc!.envForJob(`job-${run}-${attempt}`, `${run}-0000-0000-0000-000000000000`),
+      GITHUB_RUN_ATTEMPT: String(attempt),
     };
     env.GITHUB_RUN_ID = run.replace(/\D/g, '');
     delete env.RUNNER_TEMP; // the runner's own
     env.SOURCE_DATE_EPOCH = String(EPOCH);
     return env;
   };
+  let user: RunnerUser;
   beforeAll(async () => {
-    if (!missing([...NEEDS])) svc = await startResultsService();
+    if (missing([...HOSTED])) return;
+    svc = await startResultsService();
+    user = createHostedUser(HOSTED_USER);
   }, MIN);
-  afterAll(async () => svc?.stop());
+  afterAll(async () => {
+    await svc?.stop();
+    if (!missing([...HOSTED])) removeHostedUser(HOSTED_USER);
+  });
 
   itNeeds(
-    [...NEEDS],
-    'the bundled action builds the default image cold: outputs, summary, post step saves the rootfs cache',
+    [...HOSTED],
+    'the bundled action, as a hosted runner user with sudo, builds the default image cold: outputs, summary, artifact; post saves the rootfs cache; the user can delete all that is left',
     async () => {
-      const runner = new Runner(runnerDir);
+      const runner = new Runner(runnerDir, user);
       const out = join(runner.workspace, 'images');
       const main = await runner.main({ inputs: { 'out-dir': out }, env: actionEnv(), timeoutMs: 30 * MIN });
       expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
@@ -188,6 +199,8 @@ describe('rpi-build image', () => {
       expect(post.exitCode).toBe(0);
       expect(post.stdout).toMatch(/nothing remains mounted/);
       expect(post.stdout).toMatch(/saved rootfs cache rpi-build-rootfs-\S+ \(actions\)/);
+      expect(post.stdout).not.toContain('::warning::');
+      expect(post.stdout).not.toContain('::error::');
       const saved = svc!.caches();
       expect(saved).toHaveLength(1);
       expect(saved[0]!.finalized).toBe(true);
@@ -220,16 +233,21 @@ describe('rpi-build image', () => {
       first.restorePrefix = first.key.replace(/[^-]+$/, '');
       first.tarball = join(scratch('saved-rootfs'), 'rootfs.tar.zst');
       copyFileSync(join(work, 'cache', 'rootfs.tar.zst'), first.tarball);
+      // What the job left is the runner user's to delete (the next job's checkout needs that).
+      const del = userDeletes(user, [runner.workspace, runner.temp]);
+      expect(del.said).toBe('');
+      expect(del.ok).toBe(true);
     },
     40 * MIN,
   );
 
   itNeeds(
-    [...NEEDS],
-    'a second action run restores the rootfs from the Actions cache, byte for byte, skips mmdebstrap and boots',
+    [...HOSTED],
+    'a second action run on another runner (other folders) restores the rootfs from the Actions cache, byte for byte, skips mmdebstrap and boots',
     async () => {
       expect(first.key, 'runs after the cold action build').not.toBe('');
-      const runner = new Runner(runnerDir);
+      // Another runner: its folders are elsewhere and deeper, as on a self-hosted fleet.
+      const runner = new Runner(join(scratch('runner-b'), 'actions-runner', '_work'), user);
       const main = await runner.main({
         inputs: { 'out-dir': join(runner.workspace, 'images') },
         env: actionEnv('run-2'),
@@ -238,7 +256,7 @@ describe('rpi-build image', () => {
       expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
       expect(main.outputs['cache-hit']).toBe('true');
       expect(main.stdout).toContain(`rootfs cache hit: ${first.key}`);
-      const work = join(runnerTemp, 'rpi-build');
+      const work = join(runner.temp, 'rpi-build');
       expect(sha256(join(work, 'cache', 'rootfs.tar.zst'))).toBe(sha256(first.tarball));
       expect(readFileSync(join(work, 'logs', 'rootfs.log'), 'utf8')).not.toMatch(/^\$ mmdebstrap /m);
       expect(
@@ -251,21 +269,49 @@ describe('rpi-build image', () => {
       const post = await runner.post({ env: actionEnv('run-2') });
       expect(post.exitCode).toBe(0);
       expect(svc!.caches()).toHaveLength(1); // a hit saves nothing new
+
+      // A re-run of that job (same run, attempt 2): its upload replaces the first attempt's artifact.
+      const before = svc!.artifacts().find((a) => a.name === 'rpi-build-bookworm-arm64' && a.finalized);
+      const rerun = await runner.main({
+        inputs: { 'out-dir': join(runner.workspace, 'images'), 'boot-test': 'false' },
+        env: actionEnv('run-2', 2),
+        timeoutMs: 30 * MIN,
+      });
+      expect(rerun.exitCode, rerun.stdout.slice(-3000)).toBe(0);
+      expect(rerun.stdout).toContain('replacing the artifact rpi-build-bookworm-arm64 of an earlier attempt');
+      const now = svc!
+        .artifacts()
+        .filter(
+          (a) =>
+            a.name === 'rpi-build-bookworm-arm64' && a.workflowRunBackendId === before!.workflowRunBackendId,
+        );
+      expect(now.map((a) => a.id)).toEqual([Number(rerun.outputs['artifact-id'])]);
+      expect(now[0]!.id).not.toBe(before!.id);
+      expect((await runner.post({ env: actionEnv('run-2', 2) })).exitCode).toBe(0);
+      const del = userDeletes(user, [runner.workspace, runner.temp]);
+      expect(del.said).toBe('');
+      expect(del.ok).toBe(true);
     },
     40 * MIN,
   );
 
   itNeeds(
-    [...NEEDS],
-    'a failing action build writes the failure into the summary and uploads diagnostics without the secret',
+    [...HOSTED],
+    'a failing action build (as the hosted user) writes the failing phase and the end of its output into the summary and uploads diagnostics without the secret',
     async () => {
       expect(first.key, 'runs after the cold action build').not.toBe('');
       const secret = 'S3cr3t-Pa55-w0rd';
       const cacheHome = scratch('cache-diag');
       seedLocalCache(cacheHome, first.key);
-      const runner = new Runner();
+      const runner = new Runner(undefined, user);
       const script = join(runner.workspace, 'leaky.sh');
-      writeFileSync(script, `#!/bin/sh\necho "the password is ${secret}"\nexit 7\n`);
+      writeFileSync(
+        script,
+        `#!/bin/sh\necho "the password is ${secret}"\necho "widget calibration failed" >&2\nexit 7\n`,
+        {
+          mode: 0o755,
+        },
+      );
       const inputs = {
         password: secret,
         customize: script,
@@ -277,6 +323,8 @@ describe('rpi-build image', () => {
       expect(main.stdout).toContain(`::add-mask::${secret}`); // the runner hides it in the log
       expect(main.stdout).toMatch(/::error::customize script .*leaky\.sh exited with code 7/);
       expect(main.summary).toContain('**Failed in phase `customize`:**');
+      expect(main.summary).toContain('widget calibration failed'); // the end of its output
+      expect(main.summary).toMatch(/^\| customize \| [\d.]+ \| failed \|$/m);
       expect(main.summary).not.toContain(secret);
       const post = await runner.post({ env: actionEnv('run-3') });
       expect(post.exitCode).toBe(0);
@@ -308,8 +356,38 @@ describe('rpi-build image', () => {
       const grep = spawnSync('grep', ['-rlF', secret, join(dl, 'diagnostics')], { encoding: 'utf8' });
       expect(grep.stdout).toBe(''); // nowhere in the bundle
       expect(grep.status).toBe(1);
+      const del = userDeletes(user, [runner.workspace, runner.temp]);
+      expect(del.said).toBe('');
+      expect(del.ok).toBe(true);
     },
     40 * MIN,
+  );
+
+  itNeeds(
+    [...HOSTED],
+    'an unknown package fails the action step (as the hosted user) in the rootfs phase, named in the summary; post cleans up; the user can delete what is left',
+    async () => {
+      const runner = new Runner(undefined, user);
+      const main = await runner.main({
+        inputs: { packages: 'rpi-build-no-such-package', 'boot-test': 'false', cache: 'false' },
+        env: actionEnv('run-4'),
+        timeoutMs: 20 * MIN,
+      });
+      expect(main.exitCode).toBe(1);
+      expect(main.summary).toContain('**Failed in phase `rootfs`:**');
+      expect(main.summary).toMatch(/rpi-build-no-such-package/);
+      expect(main.summary).toMatch(/^\| rootfs \| [\d.]+ \| failed \|$/m);
+      const post = await runner.post({ env: actionEnv('run-4') });
+      expect(post.exitCode).toBe(0);
+      expect(post.stdout).toMatch(/nothing remains mounted/);
+      expect(post.stdout).toMatch(/diagnostics uploaded as rpi-build-bookworm-arm64-diagnostics/);
+      const work = join(runner.temp, 'rpi-build');
+      expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(work);
+      const del = userDeletes(user, [runner.workspace, runner.temp]);
+      expect(del.said).toBe('');
+      expect(del.ok).toBe(true);
+    },
+    20 * MIN,
   );
 
   itNeeds(

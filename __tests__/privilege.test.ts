@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect } from 'vitest';
 import { missing, itNeeds } from './support/needs.js';
-import { ROOT } from './support/runner.js';
+import { ROOT, Runner } from './support/runner.js';
 
 const CLI = join(ROOT, 'dist', 'cli.js');
 const SUDO_USER = 'rpibuild-runner';
@@ -68,8 +68,33 @@ describe('as an ordinary user', () => {
       expect(r.stderr).toMatch(
         /file:\/\/\/nonexistent\/debian\/dists\/bookworm\/ has no InRelease or Release file/,
       );
-      expect(statSync(join(cwd, '.work')).uid).toBe(0);
+      // Made as root by the sudo child, then handed back to the user who ran the build.
+      expect(statSync(join(cwd, '.work')).uid).toBe(
+        Number(execFileSync('id', ['-u', SUDO_USER], { encoding: 'utf8' }).trim()),
+      );
       expect(existsSync(join(cwd, 'out'))).toBe(false);
+    },
+  );
+
+  itNeeds(
+    [...NEEDS],
+    'the action as a user without sudo fails with one clear error before any work',
+    async () => {
+      const id = (flag: string) =>
+        Number(execFileSync('id', [flag, PLAIN_USER], { encoding: 'utf8' }).trim());
+      const user = { name: PLAIN_USER, uid: id('-u'), gid: id('-g'), home: `/home/${PLAIN_USER}` };
+      const runner = new Runner(undefined, user);
+      const main = await runner.main({ inputs: { 'boot-test': 'false' } });
+      expect(main.exitCode).toBe(1);
+      const errors = main.stdout.split('\n').filter((l) => l.startsWith('::error::'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(
+        /building an image needs root\. Run rpi-build as root, or as a user with passwordless sudo/,
+      );
+      expect(main.stdout).not.toContain('::group::'); // no doctor, no emulation, no build
+      const post = await runner.post();
+      expect(post.exitCode).toBe(0);
+      expect(post.stdout).not.toContain('::warning::');
     },
   );
 

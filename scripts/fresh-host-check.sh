@@ -124,7 +124,7 @@ images=$(find "$ROOT/root/rpi-build/out" -maxdepth 1 -name '*.img.xz' 2>/dev/nul
 echo "::: timings (s): whole command $total"
 # npm ci ends where rpi-build's first heading (==>) starts.
 awk '/\] ==> / { sub(/^\[ */, ""); sub(/s\].*/, ""); print "    npm ci (and start-up) " $0; exit }' "$TOP/readme-command.log"
-grep -E '^\[ *[0-9]+s\]     [A-Z][^:]*: [0-9.]+ s$' "$TOP/readme-command.log" | sed -E 's/^\[ *[0-9]+s\] +/    /' || true
+grep -E '^\[ *[0-9]+s\]     [A-Z].*: [0-9.]+ s$' "$TOP/readme-command.log" | sed -E 's/^\[ *[0-9]+s\] +/    /' || true
 if [ "$code" -ne 0 ] || [ -z "$images" ]; then
   echo "FAILED: the README's first command exited $code on a fresh root$([ -z "$images" ] && echo ', and no image came out')"
   exit 1

@@ -14,6 +14,7 @@ export const COMMANDS = [
   'build',
   'boot-test',
   'host-packages',
+  'cleanup',
   'help',
 ] as const;
 type Command = (typeof COMMANDS)[number];
@@ -29,6 +30,8 @@ Usage:
   rpi-build boot-test IMAGE [--arch A]                   boot an image under QEMU to a login prompt
   rpi-build host-packages [PART...] [--install]          list (or install) the host packages of image, boot,
                                                          kernel, pigen, tests (all parts when none is named)
+  rpi-build cleanup --work-dir DIR                       end, unmount and remove what a build left in its
+                                                         work folder (what the action's post step runs)
 
 Options (also YAML keys and action inputs):
 ${OPTIONS.map((o) => `  --${o.key.padEnd(22)} ${o.description}${o.default ? ` [${o.default}]` : ''}${o.values ? ` (${o.values.join('|')})` : ''}`).join('\n')}

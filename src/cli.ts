@@ -10,6 +10,12 @@ import { InputError, errorMessage } from './runtime/errors.js';
 import { newReport, reportData } from './publish/report.js';
 import { summaryText } from './publish/summary.js';
 import { killChildren } from './runtime/exec.js';
+import { join, resolve } from 'node:path';
+import { defaultWorkDir } from './builders/workspace.js';
+import { cleanupWorkDir, removeBuildTrees } from './diagnostics/cleanup.js';
+import type { CleanupResult } from './runtime/as-root.js';
+import { handBack } from './runtime/hand-back.js';
+import { isMarked } from './runtime/work-folder.js';
 import { knownSecrets, redact } from './runtime/redact.js';
 
 /** Lists the packages of the named parts (all when none), or installs the missing ones. */
@@ -29,6 +35,28 @@ async function hostPackages(names: string[], install: boolean): Promise<number> 
   return 0;
 }
 
+/**
+ * The post step's cleanup, run as root through sudo when the post step is not (cleanupAsRoot):
+ * end, unmount and remove what the build left in its (marked) work folder, hand the rest back.
+ */
+async function cleanup(workDir: unknown): Promise<number> {
+  if (typeof workDir !== 'string' || !workDir)
+    throw new InputError('--work-dir', 'is missing', 'Usage: rpi-build cleanup --work-dir DIR');
+  const dir = resolve(workDir);
+  const result: CleanupResult = { summary: '', remaining: [], removed: [] };
+  if (!(await isMarked(dir))) {
+    result.summary = `rpi-build cleanup: ${dir} has no rpi-build marker; nothing done there.`;
+  } else {
+    const report = await cleanupWorkDir(dir);
+    result.summary = report.summary;
+    result.remaining = report.remaining;
+    if (report.remaining.length === 0) result.removed = await removeBuildTrees(dir);
+    if (report.remaining.length === 0) await handBack([dir]);
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const cli = parseCli(argv);
   if (cli.command === 'help') {
@@ -36,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cli.command === 'host-packages') return hostPackages(cli.positionals, cli.install);
+  if (cli.command === 'cleanup') return cleanup(cli.overrides['work-dir']);
   if (cli.command === 'doctor' && !cli.overrides.target) cli.overrides.target = 'image';
   const config = await loadConfig({ overrides: cli.overrides, ...(cli.file ? { file: cli.file } : {}) });
   switch (cli.command) {
@@ -73,6 +102,12 @@ async function main(argv: string[]): Promise<number> {
         report.error = errorMessage(err);
         throw err;
       } finally {
+        // Through sudo: what the user's post step and the runner must read or delete goes back.
+        if (cli.outputsFile) {
+          const workDir = resolve(config.workDir ?? defaultWorkDir());
+          await handBack([join(workDir, 'logs'), join(workDir, 'cache')]);
+          await handBack([workDir], { recursive: false });
+        }
         // The sudo hand-off reads this back, on failure too (phases for the summary).
         if (cli.outputsFile)
           await writeFile(cli.outputsFile, JSON.stringify({ outputs, report: reportData(report) }));

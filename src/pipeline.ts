@@ -12,7 +12,7 @@ import type { ToolOptions } from './tools/qemu-user.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { checkWorkDir, defaultWorkDir } from './builders/workspace.js';
-import { isRoot } from './runtime/privilege.js';
+import { isRoot, privilegePrefix } from './runtime/privilege.js';
 import type { RunReport } from './publish/report.js';
 
 import type { Outputs } from './publish/outputs.js';
@@ -60,6 +60,8 @@ async function publish(config: BuildConfig, report: RunReport): Promise<Outputs>
 }
 
 export async function runPipeline(config: BuildConfig, report: RunReport): Promise<PipelineResult> {
+  // An image needs root (or passwordless sudo): say so before any work, not at the first mount.
+  if (config.target === 'image') await privilegePrefix('building an image');
   // Before any work: a work folder rpi-build may not empty, or one another build holds, is refused.
   if (config.target !== 'qemu') await checkWorkDir(resolve(config.workDir ?? defaultWorkDir()));
   const log = logger();

@@ -1,10 +1,10 @@
 // Runs the bundled action the way a GitHub runner does: INPUT_* variables, the
 // GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files, then the post step with
 // STATE_* variables taken from what main saved. Later issues extend it (cache, artifacts).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const ISOLATED = join(ROOT, '__tests__', 'support', 'isolated.sh');
@@ -21,6 +21,14 @@ export interface StepResult {
 export interface RunningStep {
   child: ChildProcess;
   done: Promise<StepResult>;
+}
+
+/** An ordinary user the steps run as (a GitHub-hosted runner's `runner`); see hosted-user.ts. */
+export interface RunnerUser {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
 }
 
 export interface RunnerOptions {
@@ -56,8 +64,18 @@ export class Runner {
   readonly workspace: string;
   readonly temp: string;
 
-  /** `dir` reuses a runner's folders, as a hosted runner's paths stay the same from run to run. */
-  constructor(dir?: string) {
+  /** Where the steps' bundles are: the checkout, or the runner's own copy under _actions. */
+  readonly actionDir: string;
+
+  /**
+   * `dir` reuses a runner's folders, as a hosted runner's paths stay the same from run to run.
+   * With `user`, the steps run as that user (main, post and the action's files as a hosted
+   * runner has them: its folders owned by the user, the action copied under _actions).
+   */
+  constructor(
+    dir?: string,
+    readonly user?: RunnerUser,
+  ) {
     this.dir = dir ?? mkdtempSync(join(tmpdir(), 'rpi-build-runner-'));
     this.workspace = join(this.dir, 'workspace');
     this.temp = join(this.dir, 'temp');
@@ -71,6 +89,17 @@ export class Runner {
       path: join(this.dir, 'path'),
     };
     for (const f of Object.values(this.files)) writeFileSync(f, '');
+    this.actionDir = ROOT;
+    if (user) {
+      // The runner's folders are the user's; the action is a copy it can read wherever the
+      // checkout is (a hosted runner unpacks it under _work/_actions).
+      this.actionDir = join(this.dir, '_actions', 'rpi-build');
+      mkdirSync(this.actionDir, { recursive: true });
+      cpSync(join(ROOT, 'dist'), join(this.actionDir, 'dist'), { recursive: true });
+      for (let d = this.dir; d !== dirname(d) && d.startsWith(tmpdir()) && d !== tmpdir(); d = dirname(d))
+        chmodSync(d, 0o755);
+      execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, this.dir]);
+    }
   }
 
   private baseEnv(): Record<string, string> {
@@ -108,10 +137,11 @@ export class Runner {
   }
 
   private spawnStep(entry: 'main' | 'post', env: Record<string, string>, opts: RunnerOptions): RunningStep {
-    const argv = [...(opts.prefix ?? []), process.execPath, join(ROOT, 'dist', `${entry}.js`)];
+    const argv = [...(opts.prefix ?? []), process.execPath, join(this.actionDir, 'dist', `${entry}.js`)];
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: this.workspace,
-      env,
+      env: this.user ? { ...env, HOME: this.user.home, USER: this.user.name, LOGNAME: this.user.name } : env,
+      ...(this.user ? { uid: this.user.uid, gid: this.user.gid } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const done = new Promise<StepResult>((resolvePromise, reject) => {

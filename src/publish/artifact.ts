@@ -27,6 +27,19 @@ export function artifactName(
   return `${config.imageName}-${config.suite}-${config.arch[0]}`;
 }
 
+/**
+ * A re-run of a job (GITHUB_RUN_ATTEMPT 2 and up) is the same workflow run, where artifact
+ * names are unique: the earlier attempt's artifact of this name is replaced, as
+ * upload-artifact's `overwrite` does, so a later job of the re-run downloads the new files.
+ */
+async function replaceEarlierAttempt(client: DefaultArtifactClient, name: string): Promise<void> {
+  if (Number(process.env.GITHUB_RUN_ATTEMPT ?? '1') <= 1) return;
+  const { artifacts } = await client.listArtifacts({ latest: true });
+  if (!artifacts.some((a) => a.name === name)) return;
+  logger().info(`replacing the artifact ${name} of an earlier attempt of this run`);
+  await client.deleteArtifact(name);
+}
+
 export async function uploadFiles(
   name: string,
   files: string[],
@@ -34,6 +47,7 @@ export async function uploadFiles(
 ): Promise<UploadResult> {
   const client = new DefaultArtifactClient();
   const root = dirname(files[0]!);
+  await replaceEarlierAttempt(client, name);
   const r = await logger().group(`Uploading artifact ${name}`, () =>
     client.uploadArtifact(name, files, root, {
       compressionLevel: opts.compressed ? 0 : 6,

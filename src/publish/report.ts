@@ -27,10 +27,17 @@ export interface ReportData {
   phases: { name: string; seconds: number; ok: boolean }[];
   caches: CacheReport[];
   facts: Record<string, string>;
+  /** The child's own error, when it failed. */
+  error?: string;
 }
 
 export function reportData(r: RunReport): ReportData {
-  return { phases: r.phases.timings, caches: r.caches, facts: r.facts };
+  return {
+    phases: r.phases.timings,
+    caches: r.caches,
+    facts: r.facts,
+    ...(r.error ? { error: r.error } : {}),
+  };
 }
 
 export function mergeReportData(r: RunReport, d: ReportData): void {

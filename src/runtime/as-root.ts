@@ -11,6 +11,13 @@ import { camel, type BuildConfig } from '../config/schema.js';
 import { exec } from './exec.js';
 import { mergeReportData, type ReportData, type RunReport } from '../publish/report.js';
 
+/** What the root cleanup did, as the post step reports it. */
+export interface CleanupResult {
+  summary: string;
+  remaining: string[];
+  removed: string[];
+}
+
 /** The validated config back as kebab-case keys (JSON is valid YAML for --config). */
 export function configToRaw(config: BuildConfig): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
@@ -32,6 +39,7 @@ export async function buildAsRoot(config: BuildConfig, report: RunReport): Promi
   const outputsFile = join(dir, 'outputs.json');
   try {
     await writeFile(configFile, JSON.stringify(configToRaw(config)), { mode: 0o600 });
+    let failure: unknown;
     await exec(
       process.execPath,
       [cliPath(), 'build', '--config', configFile, '--outputs-file', outputsFile],
@@ -39,15 +47,33 @@ export async function buildAsRoot(config: BuildConfig, report: RunReport): Promi
         privileged: 'building an image',
         onLine: (line, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`),
       },
-    );
-    const back = JSON.parse(await readFile(outputsFile, 'utf8')) as {
-      outputs: Record<string, string>;
-      report: ReportData;
-    };
+    ).catch((err: unknown) => (failure = err));
+    // The child writes its report on failure too: its phases and its own error are what the
+    // summary and diagnostics need (the exit code alone says nothing).
+    const back = (await readFile(outputsFile, 'utf8').then(
+      (t) => JSON.parse(t) as { outputs: Record<string, string>; report: ReportData },
+      () => undefined,
+    )) ?? { outputs: {}, report: undefined };
     // The child's own host and emulation sections repeat ours; take its phases, caches and facts.
-    mergeReportData(report, back.report);
+    if (back.report) mergeReportData(report, back.report);
+    if (failure) {
+      if (back.report?.error) throw new Error(back.report.error, { cause: failure });
+      throw failure;
+    }
     return back.outputs;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The post step's cleanup as root (`sudo node cli.js cleanup`): only root can see and end the
+ * build's processes, unmount and remove its root-owned trees; what remains (logs, cache
+ * tarballs) is handed back to the user so the post step can save it and the runner delete it.
+ */
+export async function cleanupAsRoot(workDir: string): Promise<CleanupResult> {
+  const r = await exec(process.execPath, [cliPath(), 'cleanup', '--work-dir', workDir], {
+    privileged: 'cleaning up the build',
+  });
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as CleanupResult;
 }

@@ -1,0 +1,22 @@
+// The closing line of .ci/run: "N passed, N failed" from Vitest's JSON report, where a test
+// file that failed outside its tests (an import error, a failing beforeAll/afterAll) and every
+// failed check before the tests count as failures. A missing report (Vitest crashed) is one.
+// Usage: node scripts/ci-count.mjs REPORT.json [FAILED_CHECKS]
+import { readFileSync } from 'node:fs';
+
+const [file, checksArg = '0'] = process.argv.slice(2);
+const checks = Number(checksArg);
+let report;
+try {
+  report = JSON.parse(readFileSync(file, 'utf8'));
+} catch {
+  console.log(`Vitest wrote no report at ${file} (it crashed before the end)`);
+  console.log(`0 passed, ${1 + checks} failed`);
+  process.exit(0);
+}
+const broken = (report.testResults ?? []).filter(
+  (f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'),
+);
+for (const f of broken)
+  console.log(`FAILED outside its tests: ${f.name}: ${(f.message ?? '').split('\n')[0]}`);
+console.log(`${report.numPassedTests} passed, ${report.numFailedTests + broken.length + checks} failed`);
