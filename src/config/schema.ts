@@ -3,7 +3,7 @@
 // becomes an InputError naming the kebab-case input and the fix.
 import { z } from 'zod';
 import { InputError } from '../runtime/errors.js';
-import { withoutCredentials } from '../runtime/redact.js';
+import { hideUserinfo } from '../runtime/redact.js';
 import {
   ARCHES,
   BOARD_NAMES,
@@ -274,7 +274,7 @@ export function parseConfig(raw: RawConfig): BuildConfig {
           : undefined;
     const shown = spec?.secret
       ? '(hidden)'
-      : JSON.stringify(spec?.url && typeof badValue === 'string' ? withoutCredentials(badValue) : badValue);
+      : JSON.stringify(spec?.url && typeof badValue === 'string' ? hideUserinfo(badValue) : badValue);
     if (issue.code === 'invalid_value' && spec?.values) {
       throw new InputError(key, `${shown} is not accepted`, `Accepted values: ${spec.values.join(', ')}.`);
     }

@@ -31,6 +31,13 @@ const decode = (s: string): string => {
  */
 const HTTP_USERINFO = /^(https?:\/\/)([^/?#]*)@(.*)$/i;
 
+const ANY_USERINFO = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)@(.*)$/;
+
+/** For messages about a URL that failed validation: any scheme's `user:password@` left out. */
+export function hideUserinfo(url: string): string {
+  return url.replace(ANY_USERINFO, '$1$3');
+}
+
 /**
  * Splits `http(s)://user:pass@host/path` into a credential-free URL and the credentials.
  * Anything else (no `://`, no userinfo, scp-style `git@host:path`) comes back unchanged.
@@ -64,7 +71,12 @@ export function basicAuth(url: string): string | undefined {
  */
 export function urlSecrets(url: string): string[] {
   const m = HTTP_USERINFO.exec(url);
-  if (!m) return [];
+  if (!m) {
+    // Another scheme (ftp://, ssh://): only a password there is secret, never a login name (git@).
+    const other = ANY_USERINFO.exec(url)?.[2];
+    const pass = other?.includes(':') ? other.slice(other.indexOf(':') + 1) : '';
+    return pass ? [other!, pass, decode(pass)].filter((v, i, a) => a.indexOf(v) === i) : [];
+  }
   const userinfo = m[2]!;
   const c = splitUrlCredentials(url);
   const rawPass = userinfo.includes(':') ? userinfo.slice(userinfo.indexOf(':') + 1) : '';
