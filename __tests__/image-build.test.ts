@@ -1,7 +1,7 @@
 // The main job end to end, as a user runs it: `rpi-build image --out DIR` with real
 // mmdebstrap under real QEMU user emulation, the image assembled without loop devices,
 // then booted under qemu-system to a login prompt. Slow (minutes each): runs in CI as root.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
@@ -21,13 +21,16 @@ import { ROOT, Runner, type RunnerUser } from './support/runner.js';
 import { createHostedUser, removeHostedUser, userDeletes } from './support/hosted-user.js';
 import { runNode, startResultsService, type ResultsService } from './support/results-service.js';
 import {
+  bytesContaining,
   debugfs,
   describeFile,
   dumpFromExt4,
   fatList,
   fatRead,
   partitions,
+  securityVersions,
 } from './support/image-inspect.js';
+import { startAuthMirror } from './support/auth-mirror.js';
 
 const CLI = join(ROOT, 'dist', 'cli.js');
 const NEEDS = [
@@ -51,6 +54,24 @@ function cli(cwd: string, cacheHome: string, ...args: string[]) {
     encoding: 'utf8',
     timeout: 40 * MIN,
     env: { ...process.env, GITHUB_ACTIONS: '', XDG_CACHE_HOME: cacheHome },
+  });
+}
+/** The same, without blocking the event loop (a proxy in this process must keep answering). */
+function cliAsync(cwd: string, cacheHome: string, env: Record<string, string>, ...args: string[]) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn('node', [CLI, ...args], {
+      cwd,
+      env: { ...process.env, GITHUB_ACTIONS: '', XDG_CACHE_HOME: cacheHome, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 40 * MIN);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
   });
 }
 const cacheEntries = (cacheHome: string) =>
@@ -92,7 +113,40 @@ function expectNoHostPath(image: string, hostDir: string) {
   expect(r.stdout.trim(), `${hostDir} found in ${image}`).toBe('0');
 }
 
-function checkImage(out: string, arch: 'arm64' | 'armhf') {
+/**
+ * The image resolves names through its own configuration (systemd-resolved's stub, the unit
+ * enabled) and gets updates: sources for the suite, -updates and -security, and every package
+ * with a security-only version (newer than the suite's and -updates') installed at that version.
+ */
+function checkResolverAndSources(
+  image: string,
+  root: number,
+  manifest: string,
+  arch: string,
+  mirror: string,
+) {
+  expect(debugfs(image, root, 'stat /etc/resolv.conf')).toMatch(
+    /Fast link dest: "\.\.\/run\/systemd\/resolve\/stub-resolv\.conf"/,
+  );
+  expect(debugfs(image, root, 'ls /etc/systemd/system/multi-user.target.wants')).toMatch(
+    /systemd-resolved\.service/,
+  );
+  const sources = readFileSync(
+    dumpFromExt4(image, root, '/etc/apt/sources.list', `${image}.sources`),
+    'utf8',
+  );
+  expect(sources).toBe(
+    `deb ${mirror}/debian bookworm main non-free-firmware\n` +
+      `deb ${mirror}/debian bookworm-updates main non-free-firmware\n` +
+      `deb ${mirror}/debian-security bookworm-security main non-free-firmware\n`,
+  );
+  const { fromSecurity, candidates } = securityVersions(manifest, 'bookworm', arch);
+  // bookworm nearly always has some (libc6, openssl, the kernel …); where none exists there is nothing to show.
+  if (candidates.length)
+    expect(fromSecurity, `security-only versions: ${candidates.join(', ')}`).not.toEqual([]);
+}
+
+function checkImage(out: string, arch: 'arm64' | 'armhf', mirror = 'http://deb.debian.org') {
   const files = readdirSync(out).sort();
   const base = `rpi-build-bookworm-${arch}`;
   expect(files).toEqual([
@@ -134,6 +188,7 @@ function checkImage(out: string, arch: 'arm64' | 'armhf') {
     new RegExp(`^linux-image-${arch === 'arm64' ? 'arm64' : 'armmp'}\\t\\S+\\t${arch}$`, 'm'),
   );
   expect(readFileSync(join(out, `${base}.boot.log`), 'utf8')).toMatch(/raspberrypi login:/);
+  checkResolverAndSources(image, root.start, manifest, arch, mirror);
   return { image, root: root.start };
 }
 
@@ -514,8 +569,8 @@ describe('rpi-build image', () => {
 
   itNeeds(
     [...NEEDS, 'tool:qemu-system-arm'],
-    'armhf with a user, password, key, hostname, overlay and a customize script: builds and boots',
-    () => {
+    'armhf with a user, password, key, hostname, overlay and a customize script, from a mirror that wants a login: builds and boots; no secret in the image',
+    async () => {
       const cwd = scratch('image-armhf');
       writeFileSync(
         join(cwd, 'hello.sh'),
@@ -525,10 +580,18 @@ describe('rpi-build image', () => {
       writeFileSync(join(cwd, 'overlay', 'etc', 'motd.d', 'hello'), 'from the overlay\n');
       const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB0y6vTgl7aYbNNnj0Rm3Z7b1XHzqZGvFSJAbPZ4yDnq test@ci';
       const cache = scratch('cache-armhf');
-      const r = cli(
+      // A proxy of the real archive that answers 401 without this login.
+      const token = 'mirr0r-T0ken';
+      const mirror = await startAuthMirror({ user: 'ci', token });
+      const r = await cliAsync(
         cwd,
         cache,
+        { RPI_BUILD_PASSWORD: 'correct horse battery' },
         'image',
+        '--mirror',
+        `${mirror.url}/debian`,
+        '--security-mirror',
+        `${mirror.url}/debian-security`,
         '--arch',
         'armhf',
         '--out',
@@ -537,8 +600,6 @@ describe('rpi-build image', () => {
         'raspberrypi',
         '--username',
         'alice',
-        '--password',
-        'correct horse battery',
         '--ssh-authorized-keys',
         key,
         '--customize',
@@ -548,13 +609,20 @@ describe('rpi-build image', () => {
         '--timezone',
         'Europe/Berlin',
       );
+      await mirror.close();
       expect(r.status, r.stderr.slice(-3000)).toBe(0);
       expect(r.stderr).toContain('rootfs cache miss');
+      expect(mirror.requests.filter((q) => !q.authorized)).toEqual([]);
+      expect(`${r.stdout}${r.stderr}`).not.toContain(token);
       expect(cacheEntries(cache)).toHaveLength(1); // a successful CLI build saves its root
       expect(r.stderr).not.toContain('correct horse battery');
       expect(r.stdout).toMatch(/^account=password\+ssh-key$/m);
-      const { image, root } = checkImage(join(cwd, 'out'), 'armhf');
+      const { image, root } = checkImage(join(cwd, 'out'), 'armhf', mirror.plainUrl);
       expectNoHostPath(image, cwd);
+      // Neither the login (as written, or as apt's Basic header) nor the password, in any byte.
+      const b64 = Buffer.from(`ci:${token}`).toString('base64');
+      expect(bytesContaining(image, [token, b64, 'correct horse battery'])).toEqual([]);
+      expect(bytesContaining(join(cwd, 'out', 'rpi-build-bookworm-armhf.img.xz'), [token])).toEqual([]);
       const read = (p: string) => readFileSync(dumpFromExt4(image, root, p, join(cwd, 'x')), 'utf8');
       expect(read('/etc/rpi-build-test')).toBe('customized on armv7l\n');
       expect(read('/etc/motd.d/hello')).toBe('from the overlay\n');

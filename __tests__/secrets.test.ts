@@ -341,6 +341,8 @@ describe('a real build against a mirror that wants a login', () => {
             `apt read ${p} with the login`,
           ).toBe(true);
         expect(apt.some((r) => r.path.endsWith('.deb'))).toBe(true);
+        // Every request carried the login: nothing tried without it first.
+        expect(mirror.requests.filter((r) => !r.authorized)).toEqual([]);
         expect(main.stdout).toMatch(/::error::The Debian mirror http:\/\/127\.0\.0\.1:\d+\/debian broke off/);
 
         // The log: the runner hides what add-mask names; nothing else carries a secret.

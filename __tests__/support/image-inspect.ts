@@ -77,3 +77,56 @@ export function describeFile(path: string): string {
 }
 
 export const fixturesDir = (root: string): string => join(root, '.fixtures');
+
+/** Fails when any of the strings occurs anywhere in the file's bytes (a secret in an image). */
+export function bytesContaining(file: string, needles: string[]): string[] {
+  return needles.filter((n) => {
+    try {
+      execFileSync('grep', ['-q', '-a', '-F', '--', n, file], { stdio: 'ignore' });
+      return true; // grep found it
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** name -> version of one archive's Packages index for an arch (read from the network now). */
+export function archivePackages(base: string, suite: string, arch: string): Map<string, string> {
+  const xz = execFileSync('curl', ['-fsSL', `${base}/dists/${suite}/main/binary-${arch}/Packages.xz`], {
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const text = execFileSync('xz', ['-dc'], { input: xz, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' });
+  const out = new Map<string, string>();
+  for (const stanza of text.split('\n\n')) {
+    const name = /^Package: (.+)$/m.exec(stanza)?.[1];
+    const version = /^Version: (.+)$/m.exec(stanza)?.[1];
+    if (name && version) out.set(name, version);
+  }
+  return out;
+}
+
+/**
+ * The manifest's packages whose version exists only in <suite>-security (not in the suite or
+ * -updates), and those the security archive has a security-only version of. An image built
+ * with the security archive has every one of the second list in the first, except for a fix
+ * published between the build and this read.
+ */
+export function securityVersions(
+  manifest: string,
+  suite: string,
+  arch: string,
+): { fromSecurity: string[]; candidates: string[] } {
+  const security = archivePackages('http://deb.debian.org/debian-security', `${suite}-security`, arch);
+  const main = archivePackages('http://deb.debian.org/debian', suite, arch);
+  const updates = archivePackages('http://deb.debian.org/debian', `${suite}-updates`, arch);
+  const fromSecurity: string[] = [];
+  const candidates: string[] = [];
+  for (const line of manifest.trim().split('\n')) {
+    const [name, version] = line.split('\t') as [string, string];
+    const sec = security.get(name);
+    if (!sec || sec === main.get(name) || sec === updates.get(name)) continue;
+    candidates.push(`${name} ${sec}`);
+    if (version === sec) fromSecurity.push(`${name} ${version}`);
+  }
+  return { fromSecurity, candidates };
+}
