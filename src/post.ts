@@ -5,6 +5,8 @@ import { LocalStore } from './cache/local-store.js';
 import { savePending } from './cache/rootfs-step.js';
 import { selectStore } from './cache/select.js';
 import { cleanupWorkDir, removeBuildTrees } from './diagnostics/cleanup.js';
+import { cleanupAsRoot } from './runtime/as-root.js';
+import { isRoot } from './runtime/privilege.js';
 import { errorMessage } from './runtime/errors.js';
 import { isMarked } from './runtime/work-folder.js';
 import { acquireWorkLock, checkWorkLock } from './runtime/work-lock.js';
@@ -99,7 +101,9 @@ export async function run(): Promise<void> {
     // Only a folder rpi-build marked as its own, and not while another build holds it.
     const ours = state.workDir ? await ownWorkDir(state.workDir) : false;
     if (state.workDir && ours) {
-      const report = await cleanupWorkDir(state.workDir);
+      // As a hosted runner's user, only root can see and end the build's processes, unmount
+      // and remove its trees; a sudo child does it and hands back what remains.
+      const report = isRoot() ? await cleanupWorkDir(state.workDir) : await cleanupAsRoot(state.workDir);
       core.info(report.summary);
       cleanupSummary = report.summary;
       mountsRemain = report.remaining.length > 0;
@@ -112,7 +116,7 @@ export async function run(): Promise<void> {
     await uploadDiagnostics(state, cleanupSummary).catch((err) =>
       core.warning(`rpi-build: could not upload diagnostics: ${errorMessage(err)}`),
     );
-    if (state.workDir && ours && !mountsRemain) await removeBuildTrees(state.workDir);
+    if (state.workDir && ours && !mountsRemain && isRoot()) await removeBuildTrees(state.workDir);
   } catch (err) {
     core.warning(`rpi-build post step could not finish cleaning up: ${errorMessage(err)}`);
   }

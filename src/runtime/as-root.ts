@@ -38,7 +38,8 @@ export async function buildAsRoot(config: BuildConfig, report: RunReport): Promi
   const configFile = join(dir, 'config.json');
   const outputsFile = join(dir, 'outputs.json');
   try {
-    await writeFile(configFile, JSON.stringify(configToRaw(config)), { mode: 0o600 });
+    // The parent publishes (it holds the runner's identity); the child only builds.
+    await writeFile(configFile, JSON.stringify({ ...configToRaw(config), upload: false }), { mode: 0o600 });
     let failure: unknown;
     await exec(
       process.execPath,
