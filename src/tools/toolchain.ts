@@ -100,7 +100,10 @@ function toolchainEnv(tool: CachedTool): { binDir: string; env: Record<string, s
     : join(tool.dir, 'bin');
   // Host libraries the compiler needs (libisl, libmpc, libbinutils…) unpacked beside it.
   const multiarch = process.arch === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-linux-gnu';
-  const libs = [join(tool.dir, 'usr', 'lib', multiarch)].filter((d) => existsSync(d));
+  // Both layouts: packages (usr/lib/<multiarch>) and a tarball laid out as a prefix (lib/<multiarch>).
+  const libs = [join(tool.dir, 'usr', 'lib', multiarch), join(tool.dir, 'lib', multiarch)].filter((d) =>
+    existsSync(d),
+  );
   return { binDir, env: libs.length ? { LD_LIBRARY_PATH: libs.join(':') } : {} };
 }
 
