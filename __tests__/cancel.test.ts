@@ -8,7 +8,7 @@ import { describe, expect } from 'vitest';
 import { itNeeds } from './support/needs.js';
 import { ROOT, Runner } from './support/runner.js';
 import { createHostedUser, removeHostedUser, userDeletes } from './support/hosted-user.js';
-import { cleanupWorkDir, processesBelow } from '../src/diagnostics/cleanup.js';
+import { cleanupWorkDir, processesBelow } from '../src/runtime/work-cleanup.js';
 
 const mountsUnder = (dir: string) =>
   readFileSync('/proc/self/mountinfo', 'utf8')

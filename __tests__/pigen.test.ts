@@ -25,7 +25,7 @@ import { parseDepends } from '../src/builders/pigen/depends.js';
 import { defaultPiGenRef } from '../src/builders/pigen/fetch.js';
 import { PiGenError, StageTracker } from '../src/builders/pigen/run.js';
 import { isoWeek, stage0Keys } from '../src/builders/pigen/stage0-cache.js';
-import { mountsBelow } from '../src/diagnostics/cleanup.js';
+import { mountsBelow } from '../src/runtime/mounts.js';
 import { newReport } from '../src/publish/report.js';
 import { InputError } from '../src/runtime/errors.js';
 import { setLogger, type Logger } from '../src/runtime/log.js';

@@ -2,7 +2,7 @@
 import type { BuildConfig } from './config/schema.js';
 import { ensureEmulation } from './binfmt/register.js';
 import { runDoctor } from './host/doctor.js';
-import { buildAsRoot } from './runtime/as-root.js';
+import { buildAsRoot } from './pipeline/as-root.js';
 import { inActions, logger } from './runtime/log.js';
 import { saveState } from './runtime/state.js';
 import { defaultCacheDir } from './cache/local-store.js';
@@ -13,10 +13,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { checkWorkDir, defaultWorkDir } from './builders/workspace.js';
 import { isRoot, privilegePrefix } from './runtime/privilege.js';
-import type { RunReport } from './publish/report.js';
-
 import type { Outputs } from './publish/outputs.js';
-export type { Outputs };
+import type { RunReport } from './publish/report.js';
 
 export interface PipelineResult {
   outputs: Outputs;

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mountsBelow } from '../../src/diagnostics/cleanup.js';
+import { mountsBelow } from '../../src/runtime/mounts.js';
 
 export function scratchDirs(): { scratch: (name: string) => string; removeAll: () => Promise<void> } {
   const made: string[] = [];

@@ -1,6 +1,6 @@
 // target: image — dispatches to the chosen builder.
 import type { BuildConfig } from '../config/schema.js';
-import type { Outputs } from '../pipeline.js';
+import type { Outputs } from '../publish/outputs.js';
 import { buildDebianImage } from './debian.js';
 import type { RunReport } from '../publish/report.js';
 

@@ -2,12 +2,12 @@
 // locked) and starts clean, and an out folder that only ever receives finished files.
 import { chown, mkdir, readdir, rm, stat, statfs } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { cleanupWorkDir } from '../diagnostics/cleanup.js';
 import { exec } from '../runtime/exec.js';
 import { moveFile } from '../runtime/files.js';
 import { formatBytes, logger } from '../runtime/log.js';
 import { invokingUser } from '../runtime/privilege.js';
 import { checkWorkDirContents, markWorkDir, WORK_LOCK, WORK_MARKER } from '../runtime/work-folder.js';
+import { cleanupWorkDir } from '../runtime/work-cleanup.js';
 import { acquireWorkLock, checkWorkLock } from '../runtime/work-lock.js';
 
 export function defaultWorkDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -1,8 +1,9 @@
 // Checks for builder pi-gen that need more than one value or the host: what pi-gen itself
 // accepts (armhf/arm64 only, its user-name rule, a password its scripts can pass on safely),
-// the paths it is given, and free-disk-space only where it is safe (a GitHub-hosted runner).
+// the paths it is given, and free-disk-space only where it is safe (host/free-disk.ts).
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkFreeDiskSpace } from '../host/free-disk.js';
 import { InputError } from '../runtime/errors.js';
 import type { BuildConfig } from './schema.js';
 
@@ -40,20 +41,6 @@ export function keyboardOf(value: string): { keymap: string; layout: string } {
       `Give it as keymap:layout, e.g. "${keymap}:<layout name as in debconf-show keyboard-configuration>", or use one of ${Object.keys(KEYBOARD_LAYOUTS).join(', ')}.`,
     );
   return { keymap, layout: known };
-}
-
-/** True on a GitHub-hosted runner (a throwaway VM), where deleting preinstalled toolsets is harmless. */
-export function onHostedRunner(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.RUNNER_ENVIRONMENT === 'github-hosted' && !!env.ImageOS;
-}
-
-export function checkFreeDiskSpace(config: BuildConfig, env: NodeJS.ProcessEnv = process.env): void {
-  if (!config.freeDiskSpace || onHostedRunner(env)) return;
-  throw new InputError(
-    'free-disk-space',
-    `refusing to delete preinstalled toolsets here: this is not a GitHub-hosted runner (RUNNER_ENVIRONMENT=${env.RUNNER_ENVIRONMENT ?? 'unset'}, ImageOS ${env.ImageOS ? 'set' : 'unset'})`,
-    'Drop free-disk-space (it deletes /usr/share/dotnet, /opt/ghc and the like, which only a throwaway hosted runner can spare), or free space yourself.',
-  );
 }
 
 export async function checkPiGen(config: BuildConfig, env: NodeJS.ProcessEnv = process.env): Promise<void> {

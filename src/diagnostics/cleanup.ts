@@ -1,80 +1,9 @@
-// Undoes what a killed build left in its work folder: ends processes chrooted below it,
-// unmounts (runtime/mounts.ts: retries, then lazy) and detaches loop devices. Reports what
-// it did and what remains.
-import { readdir, readlink } from 'node:fs/promises';
+// The post step's (and `rpi-build cleanup`'s) last word on a work folder: after undoing what a
+// build left running or mounted (runtime/work-cleanup.ts), remove its root-owned trees.
 import { resolve } from 'node:path';
 import { exec } from '../runtime/exec.js';
-import { mountsBelow, unmount } from '../runtime/mounts.js';
+import { mountsBelow } from '../runtime/mounts.js';
 import { isMarked } from '../runtime/work-folder.js';
-
-export { mountsBelow };
-
-export interface CleanupReport {
-  unmounted: string[];
-  remaining: string[];
-  summary: string;
-}
-
-/** Processes whose root lies strictly inside `dir`: a chroot left running. Not the folder itself,
- * and not by program path: a shell cd'd there, or a tool run from there, is not ours to end. */
-export async function processesBelow(dir: string): Promise<number[]> {
-  const root = resolve(dir);
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    const link = await readlink(`/proc/${entry}/root`).catch(() => undefined);
-    if (link?.startsWith(`${root}/`)) pids.push(Number(entry));
-  }
-  return pids;
-}
-
-/** Loop devices whose backing file lies below `dir` (from `losetup --list --json`). */
-export async function loopDevicesBelow(dir: string): Promise<string[]> {
-  const root = resolve(dir);
-  const r = await exec('losetup', ['--list', '--json', '--output', 'NAME,BACK-FILE'], {
-    allowFailure: true,
-  }).catch(() => undefined);
-  if (!r || r.exitCode !== 0 || !r.stdout.trim()) return [];
-  const list =
-    (JSON.parse(r.stdout) as { loopdevices?: { name: string; 'back-file'?: string }[] }).loopdevices ?? [];
-  return list.filter((d) => d['back-file']?.startsWith(`${root}/`)).map((d) => d.name);
-}
-
-export async function cleanupWorkDir(dir: string): Promise<CleanupReport> {
-  // End what still runs inside the build root first: a busy mount cannot be unmounted.
-  const pids = await processesBelow(dir);
-  for (const sig of ['SIGTERM', 'SIGKILL'] as const) {
-    for (const pid of pids) {
-      try {
-        process.kill(pid, sig);
-      } catch {
-        /* gone, or not ours to signal */
-      }
-    }
-    if (pids.length && sig === 'SIGTERM') await new Promise((r) => setTimeout(r, 2000));
-  }
-  const unmounted: string[] = [];
-  for (const p of await mountsBelow(dir)) {
-    // A point that stays mounted is reported in `remaining` below; the caller decides.
-    if (await unmount(p).catch(() => undefined)) unmounted.push(p);
-  }
-  const detached: string[] = [];
-  for (const dev of await loopDevicesBelow(dir)) {
-    const r = await exec('losetup', ['--detach', dev], {
-      privileged: 'detaching loop devices',
-      allowFailure: true,
-    }).catch(() => undefined);
-    if (r?.exitCode === 0) detached.push(dev);
-  }
-  const remaining = await mountsBelow(dir);
-  const loops = await loopDevicesBelow(dir);
-  const summary =
-    `rpi-build cleanup: ended ${pids.length} process(es), unmounted ${unmounted.length} mount point(s), detached ${detached.length} loop device(s) below ${dir}` +
-    (remaining.length || loops.length
-      ? `; still there: ${[...remaining, ...loops].join(', ')}`
-      : '; nothing remains mounted.');
-  return { unmounted, remaining: [...remaining, ...loops], summary };
-}
 
 /**
  * Removes the bulky, root-owned parts of a build (the runner's own cleanup runs as an

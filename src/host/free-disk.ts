@@ -1,12 +1,27 @@
 // free-disk-space: on a GitHub-hosted runner (a VM thrown away after the job) the image
 // ships toolsets a Pi build never uses; removing them gains tens of GiB. Anywhere else this
-// would delete someone's software, so it is refused (checkFreeDiskSpace names the input).
+// would delete someone's software, so it is refused (checkFreeDiskSpace names the input; the
+// config checks call it too, so the refusal comes before any work).
 import { existsSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
-import { checkFreeDiskSpace } from '../config/pigen.js';
 import type { BuildConfig } from '../config/schema.js';
+import { InputError } from '../runtime/errors.js';
 import { exec } from '../runtime/exec.js';
 import { formatBytes, logger } from '../runtime/log.js';
+
+/** True on a GitHub-hosted runner (a throwaway VM), where deleting preinstalled toolsets is harmless. */
+export function onHostedRunner(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.RUNNER_ENVIRONMENT === 'github-hosted' && !!env.ImageOS;
+}
+
+export function checkFreeDiskSpace(config: BuildConfig, env: NodeJS.ProcessEnv = process.env): void {
+  if (!config.freeDiskSpace || onHostedRunner(env)) return;
+  throw new InputError(
+    'free-disk-space',
+    `refusing to delete preinstalled toolsets here: this is not a GitHub-hosted runner (RUNNER_ENVIRONMENT=${env.RUNNER_ENVIRONMENT ?? 'unset'}, ImageOS ${env.ImageOS ? 'set' : 'unset'})`,
+    'Drop free-disk-space (it deletes /usr/share/dotnet, /opt/ghc and the like, which only a throwaway hosted runner can spare), or free space yourself.',
+  );
+}
 
 /** Large preinstalled toolsets of the hosted Ubuntu images. */
 export const HOSTED_TOOLSETS = [

@@ -6,8 +6,9 @@
 // (saved in the state), so the post step cleans it too.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cleanupWorkDir, loopDevicesBelow, mountsBelow } from '../../diagnostics/cleanup.js';
 import { logger } from '../../runtime/log.js';
+import { mountsBelow } from '../../runtime/mounts.js';
+import { cleanupWorkDir, loopDevicesBelow } from '../../runtime/work-cleanup.js';
 import { claimWorkDir, freshDir } from '../workspace.js';
 
 /** Stage root filesystems still holding debootstrap's folder (it is removed when debootstrap succeeds). */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { OPTIONS } from '../config/options.js';
 import { camel, type BuildConfig } from '../config/schema.js';
-import { exec } from './exec.js';
+import { exec } from '../runtime/exec.js';
 import { mergeReportData, type ReportData, type RunReport } from '../publish/report.js';
 
 /** What the root cleanup did, as the post step reports it. */
