@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/load.js';
-import { OPTIONS } from '../src/config/options.js';
-import { redactConfig } from '../src/config/schema.js';
-import { InputError } from '../src/runtime/errors.js';
+import { loadConfig } from '../../src/config/load.js';
+import { OPTIONS } from '../../src/config/options.js';
+import { redactConfig } from '../../src/config/schema.js';
+import { InputError } from '../../src/runtime/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rpi-config-'));
 function file(name: string, text: string): string {
@@ -109,7 +109,7 @@ describe('action.yml', () => {
   it('declares exactly the option table (plus config), with no input defaults', async () => {
     const { readFileSync } = await import('node:fs');
     const { parse } = await import('yaml');
-    const action = parse(readFileSync(join(import.meta.dirname, '..', 'action.yml'), 'utf8'));
+    const action = parse(readFileSync(join(import.meta.dirname, '..', '..', 'action.yml'), 'utf8'));
     expect(Object.keys(action.inputs).sort()).toEqual(['config', ...OPTIONS.map((o) => o.key)].sort());
     for (const [name, input] of Object.entries(action.inputs as Record<string, { default?: string }>)) {
       expect(input.default, `${name} must not have a default`).toBeUndefined();
@@ -127,8 +127,8 @@ describe('action.yml outputs', () => {
   it('declares exactly the output table', async () => {
     const { readFileSync } = await import('node:fs');
     const { parse } = await import('yaml');
-    const { OUTPUTS } = await import('../src/publish/outputs.js');
-    const action = parse(readFileSync(join(import.meta.dirname, '..', 'action.yml'), 'utf8'));
+    const { OUTPUTS } = await import('../../src/publish/outputs.js');
+    const action = parse(readFileSync(join(import.meta.dirname, '..', '..', 'action.yml'), 'utf8'));
     expect(Object.keys(action.outputs).sort()).toEqual(Object.keys(OUTPUTS).sort());
   });
 });

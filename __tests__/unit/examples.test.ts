@@ -16,10 +16,10 @@ import {
 } from '@actions/workflow-parser';
 import { convertActionTemplate, parseAction } from '@actions/workflow-parser/actions/index';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/load.js';
-import { optionSpec } from '../src/config/options.js';
-import type { RawConfig } from '../src/config/schema.js';
-import { ROOT } from './support/runner.js';
+import { loadConfig } from '../../src/config/load.js';
+import { optionSpec } from '../../src/config/options.js';
+import type { RawConfig } from '../../src/config/schema.js';
+import { ROOT } from '../support/runner.js';
 
 type Token = Parameters<typeof isMapping>[0];
 type Plain = string | Plain[] | { [key: string]: Plain };

@@ -3,8 +3,8 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LocalStore } from '../src/cache/local-store.js';
-import { archiveState, rootfsKeys } from '../src/cache/rootfs-cache.js';
+import { LocalStore } from '../../src/cache/local-store.js';
+import { archiveState, rootfsKeys } from '../../src/cache/rootfs-cache.js';
 
 const spec = {
   arch: 'arm64' as const,
@@ -94,9 +94,9 @@ describe('local store', () => {
 
 describe('summary and redaction', () => {
   it('the job summary names the failing phase and never shows a secret', async () => {
-    const { newReport } = await import('../src/publish/report.js');
-    const { summaryMarkdown } = await import('../src/publish/summary.js');
-    const { redact } = await import('../src/runtime/redact.js');
+    const { newReport } = await import('../../src/publish/report.js');
+    const { summaryMarkdown } = await import('../../src/publish/summary.js');
+    const { redact } = await import('../../src/runtime/redact.js');
     const r = newReport('image', ['arm64'], 'bookworm');
     r.phases.timings.push(
       { name: 'rootfs', seconds: 12.3, ok: true },

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readElf, tinyElf } from '../src/binfmt/elf.js';
-import { HANDLERS, handlerCatches, parseHandler, registerLine } from '../src/binfmt/handlers.js';
-import { diagnose } from '../src/host/diagnose.js';
-import type { HostReport } from '../src/host/probe.js';
+import { readElf, tinyElf } from '../../src/binfmt/elf.js';
+import { HANDLERS, handlerCatches, parseHandler, registerLine } from '../../src/binfmt/handlers.js';
+import { diagnose } from '../../src/host/diagnose.js';
+import type { HostReport } from '../../src/host/probe.js';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from './support/runner.js';
+import { ROOT } from '../support/runner.js';
 
 const COUNT = join(ROOT, 'scripts', 'ci-count.mjs');
 const top = mkdtempSync(join(tmpdir(), 'rpi-ci-count-'));

@@ -4,10 +4,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/load.js';
-import { checkDefconfig, fragmentLines, parseConfigLines } from '../src/kernel/configure.js';
-import { BOARDS, boardFor } from '../src/kernel/presets.js';
-import { InputError } from '../src/runtime/errors.js';
+import { loadConfig } from '../../src/config/load.js';
+import { checkDefconfig, fragmentLines, parseConfigLines } from '../../src/kernel/configure.js';
+import { BOARDS, boardFor } from '../../src/kernel/presets.js';
+import { InputError } from '../../src/runtime/errors.js';
 
 describe('kernel configuration', () => {
   it('presets name the defconfig and the file the firmware loads', () => {
