@@ -54,7 +54,7 @@ writeFileSync(
 );
 
 // README tables. A cell's text is escaped for Markdown (| and <, > would otherwise end the
-// cell or vanish as HTML); __tests__/examples.test.ts reads them back and compares with action.yml.
+// cell or vanish as HTML); __tests__/unit/examples.test.ts reads them back and compares with action.yml.
 const cell = (s) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
 const code = (s) => `\`${s}\``;
