@@ -328,7 +328,13 @@ describe('rpi-build image', () => {
       expect(svc!.caches()).toHaveLength(1); // a hit saves nothing new
 
       // A re-run of that job (same run, attempt 2): its upload replaces the first attempt's artifact.
-      const before = svc!.artifacts().find((a) => a.name === 'rpi-build-bookworm-arm64' && a.finalized);
+      const run2 = 'run-2-0000-0000-0000-000000000000';
+      const ofRun2 = () =>
+        svc!
+          .artifacts()
+          .filter((a) => a.name === 'rpi-build-bookworm-arm64' && a.workflowRunBackendId === run2);
+      const before = ofRun2();
+      expect(before.map((a) => a.finalized)).toEqual([true]); // attempt 1's artifact
       const rerun = await runner.main({
         inputs: { 'out-dir': join(runner.workspace, 'images'), 'boot-test': 'false' },
         env: actionEnv('run-2', 2),
@@ -336,14 +342,9 @@ describe('rpi-build image', () => {
       });
       expect(rerun.exitCode, rerun.stdout.slice(-3000)).toBe(0);
       expect(rerun.stdout).toContain('replacing the artifact rpi-build-bookworm-arm64 of an earlier attempt');
-      const now = svc!
-        .artifacts()
-        .filter(
-          (a) =>
-            a.name === 'rpi-build-bookworm-arm64' && a.workflowRunBackendId === before!.workflowRunBackendId,
-        );
+      const now = ofRun2();
       expect(now.map((a) => a.id)).toEqual([Number(rerun.outputs['artifact-id'])]);
-      expect(now[0]!.id).not.toBe(before!.id);
+      expect(now[0]!.id).not.toBe(before[0]!.id);
       expect((await runner.post({ env: actionEnv('run-2', 2) })).exitCode).toBe(0);
       const del = userDeletes(user, [runner.workspace, runner.temp]);
       expect(del.said).toBe('');
