@@ -129,7 +129,8 @@ function checkResolverAndSources(
   expect(debugfs(image, root, 'stat /etc/resolv.conf')).toMatch(
     /Fast link dest: "\.\.\/run\/systemd\/resolve\/stub-resolv\.conf"/,
   );
-  expect(debugfs(image, root, 'ls /etc/systemd/system/multi-user.target.wants')).toMatch(
+  // Debian's unit is WantedBy=sysinit.target.
+  expect(debugfs(image, root, 'ls /etc/systemd/system/sysinit.target.wants')).toMatch(
     /systemd-resolved\.service/,
   );
   const sources = readFileSync(
