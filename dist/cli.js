@@ -1,41 +1,74 @@
 #!/usr/bin/env node
 import { createRequire as __rpiCreateRequire } from 'node:module'; const require = __rpiCreateRequire(import.meta.url);
 import {
-  checkKeys,
-  didYouMean,
-  loadConfig,
-  newReport,
-  reportData,
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-NOTF34UV.js";
+} from "./chunks/chunk-UGWRAUEF.js";
+import {
+  removeBuildTrees
+} from "./chunks/chunk-AAMZ64YS.js";
 import {
   OPTIONS,
   OPTION_KEYS,
+  checkKeys,
+  didYouMean,
   formatDoctor,
+  loadConfig,
+  newReport,
+  reportData,
   runDoctor
-} from "./chunks/chunk-NTN64I3L.js";
-import "./chunks/chunk-X6OXMRVZ.js";
+} from "./chunks/chunk-IROD7TGQ.js";
+import "./chunks/chunk-UAHXFY53.js";
+import "./chunks/chunk-QQT7N3CR.js";
 import "./chunks/chunk-6EFLWPV5.js";
-import "./chunks/chunk-65Q4FPQX.js";
+import "./chunks/chunk-5VPG43UH.js";
+import "./chunks/chunk-DSKCCEF4.js";
 import "./chunks/chunk-WKCL3XOP.js";
-import "./chunks/chunk-MBPLPZK6.js";
-import "./chunks/chunk-ETIVXEBC.js";
-import "./chunks/chunk-MWIMASZ6.js";
+import {
+  PARTS,
+  ensureHostPackages,
+  packagesOf
+} from "./chunks/chunk-ISRHSG6I.js";
+import {
+  defaultWorkDir
+} from "./chunks/chunk-T6FEWOJK.js";
+import {
+  cleanupWorkDir,
+  isMarked,
+  knownSecrets,
+  redact
+} from "./chunks/chunk-QWBUIMVL.js";
+import "./chunks/chunk-KPYGYX5D.js";
 import {
   InputError,
   errorMessage,
+  exec,
+  invokingUser,
+  isRoot,
   killChildren
-} from "./chunks/chunk-U6F4K6BP.js";
-import "./chunks/chunk-JEISQDF3.js";
+} from "./chunks/chunk-EN43AEVU.js";
+import "./chunks/chunk-4LM7V2QJ.js";
+import {
+  logger
+} from "./chunks/chunk-ORXIR6YO.js";
 
 // src/cli.ts
 import { writeFile } from "node:fs/promises";
 
 // src/cli-args.ts
 import { parseArgs } from "node:util";
-var COMMANDS = ["doctor", "qemu", "image", "kernel", "build", "boot-test", "help"];
+var COMMANDS = [
+  "doctor",
+  "qemu",
+  "image",
+  "kernel",
+  "build",
+  "boot-test",
+  "host-packages",
+  "cleanup",
+  "help"
+];
 var USAGE = `rpi-build: build Raspberry Pi images and kernels in CI and on workstations
 
 Usage:
@@ -45,6 +78,10 @@ Usage:
   rpi-build kernel [--board B] [--kernel-path P] [options] cross-compile a Raspberry Pi kernel (default: pi4-64)
   rpi-build build --config FILE [options]                run the build a YAML config describes
   rpi-build boot-test IMAGE [--arch A]                   boot an image under QEMU to a login prompt
+  rpi-build host-packages [PART...] [--install]          list (or install) the host packages of image, boot,
+                                                         kernel, pigen, tests (all parts when none is named)
+  rpi-build cleanup --work-dir DIR                       end, unmount and remove what a build left in its
+                                                         work folder (what the action's post step runs)
 
 Options (also YAML keys and action inputs):
 ${OPTIONS.map((o) => `  --${o.key.padEnd(22)} ${o.description}${o.default ? ` [${o.default}]` : ""}${o.values ? ` (${o.values.join("|")})` : ""}`).join("\n")}
@@ -52,12 +89,16 @@ ${OPTIONS.map((o) => `  --${o.key.padEnd(22)} ${o.description}${o.default ? ` [$
   --out DIR                same as --out-dir
   --json                   doctor: print one JSON object
   --outputs-file FILE      also write the outputs as a JSON object to FILE
+
+Environment:
+  RPI_BUILD_PASSWORD       the first user's password (better than --password, which ps shows)
 `;
 function argSpec() {
   const spec = {
     config: { type: "string" },
     out: { type: "string" },
     json: { type: "boolean" },
+    install: { type: "boolean" },
     "outputs-file": { type: "string" },
     help: { type: "boolean", short: "h" }
   };
@@ -67,7 +108,7 @@ function argSpec() {
   }
   return spec;
 }
-function parseCli(argv) {
+function parseCli(argv, env = process.env) {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: argSpec(), allowPositionals: true, strict: true });
@@ -77,7 +118,7 @@ function parseCli(argv) {
       throw new InputError(
         `--${m[1]}`,
         "is not a known flag",
-        didYouMean(m[1], [...OPTION_KEYS, "config", "out", "json", "outputs-file"])
+        didYouMean(m[1], [...OPTION_KEYS, "config", "out", "json", "install", "outputs-file"])
       );
     throw new InputError("command line", errorMessage(err), "See rpi-build --help.");
   }
@@ -98,6 +139,9 @@ function parseCli(argv) {
     if (values[`no-${o.key}`] === true) overrides[o.key] = false;
   }
   if (typeof values.out === "string") overrides["out-dir"] = values.out;
+  const secretFromEnv = env.RPI_BUILD_PASSWORD;
+  if (secretFromEnv && !("password" in overrides) && !("password-file" in overrides))
+    overrides.password = secretFromEnv;
   if (command === "qemu" || command === "doctor")
     overrides.target ??= command === "qemu" ? "qemu" : overrides.target;
   if (command === "image") overrides.target = "image";
@@ -109,17 +153,74 @@ function parseCli(argv) {
     ...typeof values.config === "string" ? { file: values.config } : {},
     overrides,
     json: values.json === true,
+    install: values.install === true,
     ...typeof values["outputs-file"] === "string" ? { outputsFile: values["outputs-file"] } : {}
   };
 }
 
 // src/cli.ts
+import { join, resolve } from "node:path";
+
+// src/runtime/hand-back.ts
+import { existsSync } from "node:fs";
+async function handBack(paths, opts = {}) {
+  const owner = invokingUser();
+  if (!owner || !isRoot()) return;
+  const existing = paths.filter((p) => existsSync(p));
+  if (existing.length === 0) return;
+  const r = await exec(
+    "chown",
+    [...opts.recursive === false ? [] : ["-R"], "-h", `${owner.uid}:${owner.gid}`, "--", ...existing],
+    { allowFailure: true }
+  );
+  if (r.exitCode !== 0)
+    logger().warn(`could not hand ${existing.join(", ")} back to uid ${owner.uid}: ${r.stderr.trim()}`);
+}
+
+// src/cli.ts
+async function hostPackages(names, install) {
+  const bad = names.filter((n) => !PARTS.includes(n));
+  if (bad.length)
+    throw new InputError("PART", `"${bad.join(" ")}" is not a part`, `Parts: ${PARTS.join(", ")}.`);
+  const parts = names.length ? names : [...PARTS];
+  if (!install) {
+    process.stdout.write(`${packagesOf(parts).join("\n")}
+`);
+    return 0;
+  }
+  const installed = await ensureHostPackages(parts);
+  process.stderr.write(
+    installed.length ? `installed: ${installed.join(" ")}
+` : "all host packages are present\n"
+  );
+  return 0;
+}
+async function cleanup(workDir) {
+  if (typeof workDir !== "string" || !workDir)
+    throw new InputError("--work-dir", "is missing", "Usage: rpi-build cleanup --work-dir DIR");
+  const dir = resolve(workDir);
+  const result = { summary: "", remaining: [], removed: [] };
+  if (!await isMarked(dir)) {
+    result.summary = `rpi-build cleanup: ${dir} has no rpi-build marker; nothing done there.`;
+  } else {
+    const report = await cleanupWorkDir(dir);
+    result.summary = report.summary;
+    result.remaining = report.remaining;
+    if (report.remaining.length === 0) result.removed = await removeBuildTrees(dir);
+    if (report.remaining.length === 0) await handBack([dir]);
+  }
+  process.stdout.write(`${JSON.stringify(result)}
+`);
+  return 0;
+}
 async function main(argv) {
   const cli = parseCli(argv);
   if (cli.command === "help") {
     process.stdout.write(USAGE);
     return 0;
   }
+  if (cli.command === "host-packages") return hostPackages(cli.positionals, cli.install);
+  if (cli.command === "cleanup") return cleanup(cli.overrides["work-dir"]);
   if (cli.command === "doctor" && !cli.overrides.target) cli.overrides.target = "image";
   const config = await loadConfig({ overrides: cli.overrides, ...cli.file ? { file: cli.file } : {} });
   switch (cli.command) {
@@ -144,7 +245,7 @@ async function main(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-X5K2QUNP.js");
+      const { bootTestCommand } = await import("./chunks/command-WKGDICLX.js");
       return bootTestCommand(image, config);
     }
     case "image":
@@ -160,6 +261,11 @@ async function main(argv) {
         report.error = errorMessage(err);
         throw err;
       } finally {
+        if (cli.outputsFile) {
+          const workDir = resolve(config.workDir ?? defaultWorkDir());
+          await handBack([join(workDir, "logs"), join(workDir, "cache")]);
+          await handBack([workDir], { recursive: false });
+        }
         if (cli.outputsFile)
           await writeFile(cli.outputsFile, JSON.stringify({ outputs, report: reportData(report) }));
         const text = summaryText(report);
@@ -188,7 +294,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`rpi-build: ${errorMessage(err)}
+    process.stderr.write(`rpi-build: ${redact(errorMessage(err), knownSecrets())}
 `);
     process.exitCode = err instanceof InputError ? 2 : 1;
   }

@@ -1,61 +1,48 @@
 import { createRequire as __rpiCreateRequire } from 'node:module'; const require = __rpiCreateRequire(import.meta.url);
 import {
-  collectDiagnostics
-} from "./chunks/chunk-6RRYVPBE.js";
+  collectDiagnostics,
+  readInputs
+} from "./chunks/chunk-XDYB33N3.js";
 import {
-  loadConfig,
-  newReport,
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-NOTF34UV.js";
+} from "./chunks/chunk-UGWRAUEF.js";
 import {
-  OPTIONS
-} from "./chunks/chunk-NTN64I3L.js";
+  configSecrets,
+  loadConfig,
+  newReport
+} from "./chunks/chunk-IROD7TGQ.js";
 import {
   artifactName
-} from "./chunks/chunk-OTUUIOZO.js";
-import "./chunks/chunk-X6OXMRVZ.js";
+} from "./chunks/chunk-AKIYCOVL.js";
+import "./chunks/chunk-UAHXFY53.js";
+import "./chunks/chunk-QQT7N3CR.js";
 import "./chunks/chunk-6EFLWPV5.js";
-import "./chunks/chunk-65Q4FPQX.js";
+import "./chunks/chunk-5VPG43UH.js";
+import "./chunks/chunk-DSKCCEF4.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-44HS2LWG.js";
-import "./chunks/chunk-UAGOCF4D.js";
+} from "./chunks/chunk-T6FEWOJK.js";
 import {
   saveState
-} from "./chunks/chunk-MBPLPZK6.js";
-import "./chunks/chunk-ETIVXEBC.js";
-import "./chunks/chunk-MWIMASZ6.js";
+} from "./chunks/chunk-QWBUIMVL.js";
+import "./chunks/chunk-KPYGYX5D.js";
 import {
   errorMessage,
   killChildren
-} from "./chunks/chunk-U6F4K6BP.js";
+} from "./chunks/chunk-EN43AEVU.js";
+import "./chunks/chunk-4LM7V2QJ.js";
 import {
   error,
-  getInput,
   setFailed,
   setOutput,
   warning
-} from "./chunks/chunk-JEISQDF3.js";
+} from "./chunks/chunk-ORXIR6YO.js";
 
 // src/main.ts
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-
-// src/config/inputs.ts
-function readInputs(env = process.env) {
-  const overrides = {};
-  for (const o of OPTIONS) {
-    const v = getInput(o.key);
-    if (v !== "") overrides[o.key] = v;
-  }
-  const roots = env.GITHUB_WORKSPACE ? [env.GITHUB_WORKSPACE, ...env.RUNNER_TEMP ? [env.RUNNER_TEMP] : []] : [];
-  const file = getInput("config");
-  return { ...file ? { file } : {}, overrides, ...roots.length ? { roots } : {} };
-}
-
-// src/main.ts
 function onCancel() {
   for (const sig of ["SIGINT", "SIGTERM"]) {
     process.once(sig, () => {
@@ -72,7 +59,7 @@ async function diagnose(config, report) {
     workDir: resolve(config.workDir ?? defaultWorkDir()),
     outDir: join(process.env.RUNNER_TEMP ?? tmpdir(), "rpi-build-diagnostics"),
     config,
-    secrets: [config.password ?? ""],
+    secrets: configSecrets(config),
     ...report.error ? { error: report.error } : {},
     ...failed ? { failedPhase: failed.name } : {}
   });
@@ -106,7 +93,7 @@ async function run() {
     );
   }
   if (report)
-    await writeJobSummary(report, [config?.password ?? ""]).catch(
+    await writeJobSummary(report, config ? configSecrets(config) : []).catch(
       (err) => warning(`could not write the job summary: ${errorMessage(err)}`)
     );
 }

@@ -1,40 +1,70 @@
 import { createRequire as __rpiCreateRequire } from 'node:module'; const require = __rpiCreateRequire(import.meta.url);
 import {
-  collectDiagnostics
-} from "./chunks/chunk-6RRYVPBE.js";
-import "./chunks/chunk-NTN64I3L.js";
+  collectDiagnostics,
+  readInputs
+} from "./chunks/chunk-XDYB33N3.js";
+import {
+  removeBuildTrees
+} from "./chunks/chunk-AAMZ64YS.js";
+import {
+  cleanupAsRoot,
+  readConfigFile,
+  registerSecrets,
+  secretsOfSources
+} from "./chunks/chunk-IROD7TGQ.js";
 import {
   ActionsArtifacts,
   uploadFiles
-} from "./chunks/chunk-OTUUIOZO.js";
+} from "./chunks/chunk-AKIYCOVL.js";
+import "./chunks/chunk-UAHXFY53.js";
+import "./chunks/chunk-QQT7N3CR.js";
 import "./chunks/chunk-6EFLWPV5.js";
+import "./chunks/chunk-DSKCCEF4.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import {
   savePending
-} from "./chunks/chunk-UNW2JFY3.js";
-import {
-  cleanupWorkDir,
-  removeBuildTrees
-} from "./chunks/chunk-UAGOCF4D.js";
+} from "./chunks/chunk-OI2WK3FS.js";
 import {
   LocalStore,
+  acquireWorkLock,
+  checkWorkLock,
+  cleanupWorkDir,
+  isMarked,
   readState,
   selectStore
-} from "./chunks/chunk-MBPLPZK6.js";
-import "./chunks/chunk-ETIVXEBC.js";
-import "./chunks/chunk-MWIMASZ6.js";
+} from "./chunks/chunk-QWBUIMVL.js";
+import "./chunks/chunk-KPYGYX5D.js";
 import {
-  errorMessage
-} from "./chunks/chunk-U6F4K6BP.js";
+  errorMessage,
+  isRoot
+} from "./chunks/chunk-EN43AEVU.js";
+import "./chunks/chunk-4LM7V2QJ.js";
 import {
   info,
   warning
-} from "./chunks/chunk-JEISQDF3.js";
+} from "./chunks/chunk-ORXIR6YO.js";
 
 // src/post.ts
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+async function ownWorkDir(dir) {
+  if (!await isMarked(dir)) {
+    info(
+      `rpi-build: ${dir} has no rpi-build marker (main stopped before making it); nothing cleaned there.`
+    );
+    return false;
+  }
+  try {
+    await acquireWorkLock(dir).catch(
+      (err) => err.code === "EACCES" || err.code === "EPERM" ? checkWorkLock(dir) : Promise.reject(err)
+    );
+    return true;
+  } catch (err) {
+    warning(`rpi-build: not cleaning up ${dir}: ${errorMessage(err)}`);
+    return false;
+  }
+}
 async function saveCaches(state) {
   const pending = [...state.pendingSaves ?? [], ...state.toolSaves ?? []];
   if (pending.length === 0) return;
@@ -47,6 +77,13 @@ async function saveCaches(state) {
   const store = state.cacheDir ? new LocalStore(state.cacheDir) : selectStore({});
   await savePending(store, pending);
 }
+async function inputSecrets() {
+  const { overrides, file } = readInputs();
+  const fromFile = file ? await readConfigFile(file).catch(() => ({})) : {};
+  const secrets = secretsOfSources({ ...fromFile, ...overrides });
+  registerSecrets(secrets);
+  return secrets;
+}
 async function uploadDiagnostics(state, cleanup) {
   const mode = state.diagnostics ?? "on-failure";
   if (mode === "never" || state.outcome === "success" && mode !== "always") return;
@@ -55,7 +92,7 @@ async function uploadDiagnostics(state, cleanup) {
     bundle = await collectDiagnostics({
       workDir: state.workDir,
       outDir: join(process.env.RUNNER_TEMP ?? tmpdir(), "rpi-build-diagnostics"),
-      secrets: [],
+      secrets: await inputSecrets(),
       error: `the main step ended with outcome ${state.outcome ?? "unknown"}
 ${cleanup}`
     });
@@ -78,21 +115,22 @@ async function run() {
   try {
     let mountsRemain = false;
     let cleanupSummary = "";
-    if (state.workDir) {
-      const report = await cleanupWorkDir(state.workDir);
+    const ours = state.workDir ? await ownWorkDir(state.workDir) : false;
+    if (state.workDir && ours) {
+      const report = isRoot() ? await cleanupWorkDir(state.workDir) : await cleanupAsRoot(state.workDir);
       info(report.summary);
       cleanupSummary = report.summary;
       mountsRemain = report.remaining.length > 0;
       if (mountsRemain)
         warning(`rpi-build: still mounted after cleanup: ${report.remaining.join(", ")}`);
-    } else {
+    } else if (!state.workDir) {
       info("rpi-build: no work folder was created; nothing to clean up.");
     }
     await saveCaches(state);
     await uploadDiagnostics(state, cleanupSummary).catch(
       (err) => warning(`rpi-build: could not upload diagnostics: ${errorMessage(err)}`)
     );
-    if (state.workDir && !mountsRemain) await removeBuildTrees(state.workDir);
+    if (state.workDir && ours && !mountsRemain && isRoot()) await removeBuildTrees(state.workDir);
   } catch (err) {
     warning(`rpi-build post step could not finish cleaning up: ${errorMessage(err)}`);
   }
