@@ -211,7 +211,9 @@ export async function exec(
           opts.onLine?.(partial[s], s);
         }
       }
-      log?.end();
+      // Wait for the log to close, so a write error has been warned about before we return.
+      const l = log;
+      if (l && !l.closed) await new Promise<void>((r) => l.once('close', () => r()).end());
       const result: ExecResult = {
         exitCode: code,
         signal,
