@@ -4,10 +4,10 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-UGWRAUEF.js";
+} from "./chunks/chunk-2NET3NHE.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-AAMZ64YS.js";
+} from "./chunks/chunk-YVHF2AZS.js";
 import {
   OPTIONS,
   OPTION_KEYS,
@@ -18,28 +18,28 @@ import {
   newReport,
   reportData,
   runDoctor
-} from "./chunks/chunk-IROD7TGQ.js";
-import "./chunks/chunk-UAHXFY53.js";
-import "./chunks/chunk-QQT7N3CR.js";
+} from "./chunks/chunk-5FVALYPP.js";
+import "./chunks/chunk-7ZX3QPPZ.js";
+import "./chunks/chunk-FL6OFBTR.js";
 import "./chunks/chunk-6EFLWPV5.js";
-import "./chunks/chunk-5VPG43UH.js";
-import "./chunks/chunk-DSKCCEF4.js";
+import "./chunks/chunk-ALKC7TQA.js";
+import "./chunks/chunk-MUO7QHWY.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import {
   PARTS,
   ensureHostPackages,
   packagesOf
-} from "./chunks/chunk-ISRHSG6I.js";
+} from "./chunks/chunk-PDRA44ME.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-T6FEWOJK.js";
+} from "./chunks/chunk-T4AZQNPX.js";
 import {
   cleanupWorkDir,
   isMarked,
   knownSecrets,
   redact
-} from "./chunks/chunk-QWBUIMVL.js";
-import "./chunks/chunk-KPYGYX5D.js";
+} from "./chunks/chunk-LMUW2J3D.js";
+import "./chunks/chunk-I6US7FL4.js";
 import {
   InputError,
   errorMessage,
@@ -47,11 +47,11 @@ import {
   invokingUser,
   isRoot,
   killChildren
-} from "./chunks/chunk-EN43AEVU.js";
-import "./chunks/chunk-4LM7V2QJ.js";
+} from "./chunks/chunk-7IY5XED5.js";
+import "./chunks/chunk-MWIMASZ6.js";
 import {
   logger
-} from "./chunks/chunk-ORXIR6YO.js";
+} from "./chunks/chunk-JEISQDF3.js";
 
 // src/cli.ts
 import { writeFile } from "node:fs/promises";
@@ -245,7 +245,7 @@ async function main(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-WKGDICLX.js");
+      const { bootTestCommand } = await import("./chunks/command-C3NEUHNI.js");
       return bootTestCommand(image, config);
     }
     case "image":

@@ -2,43 +2,43 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-XDYB33N3.js";
+} from "./chunks/chunk-PUX4ASXI.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-UGWRAUEF.js";
+} from "./chunks/chunk-2NET3NHE.js";
 import {
   configSecrets,
   loadConfig,
   newReport
-} from "./chunks/chunk-IROD7TGQ.js";
+} from "./chunks/chunk-5FVALYPP.js";
 import {
   artifactName
-} from "./chunks/chunk-AKIYCOVL.js";
-import "./chunks/chunk-UAHXFY53.js";
-import "./chunks/chunk-QQT7N3CR.js";
+} from "./chunks/chunk-MRFVJSEO.js";
+import "./chunks/chunk-7ZX3QPPZ.js";
+import "./chunks/chunk-FL6OFBTR.js";
 import "./chunks/chunk-6EFLWPV5.js";
-import "./chunks/chunk-5VPG43UH.js";
-import "./chunks/chunk-DSKCCEF4.js";
+import "./chunks/chunk-ALKC7TQA.js";
+import "./chunks/chunk-MUO7QHWY.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-T6FEWOJK.js";
+} from "./chunks/chunk-T4AZQNPX.js";
 import {
   saveState
-} from "./chunks/chunk-QWBUIMVL.js";
-import "./chunks/chunk-KPYGYX5D.js";
+} from "./chunks/chunk-LMUW2J3D.js";
+import "./chunks/chunk-I6US7FL4.js";
 import {
   errorMessage,
   killChildren
-} from "./chunks/chunk-EN43AEVU.js";
-import "./chunks/chunk-4LM7V2QJ.js";
+} from "./chunks/chunk-7IY5XED5.js";
+import "./chunks/chunk-MWIMASZ6.js";
 import {
   error,
   setFailed,
   setOutput,
   warning
-} from "./chunks/chunk-ORXIR6YO.js";
+} from "./chunks/chunk-JEISQDF3.js";
 
 // src/main.ts
 import { tmpdir } from "node:os";

@@ -2,28 +2,28 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-XDYB33N3.js";
+} from "./chunks/chunk-PUX4ASXI.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-AAMZ64YS.js";
+} from "./chunks/chunk-YVHF2AZS.js";
 import {
   cleanupAsRoot,
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-IROD7TGQ.js";
+} from "./chunks/chunk-5FVALYPP.js";
 import {
   ActionsArtifacts,
   uploadFiles
-} from "./chunks/chunk-AKIYCOVL.js";
-import "./chunks/chunk-UAHXFY53.js";
-import "./chunks/chunk-QQT7N3CR.js";
+} from "./chunks/chunk-MRFVJSEO.js";
+import "./chunks/chunk-7ZX3QPPZ.js";
+import "./chunks/chunk-FL6OFBTR.js";
 import "./chunks/chunk-6EFLWPV5.js";
-import "./chunks/chunk-DSKCCEF4.js";
+import "./chunks/chunk-MUO7QHWY.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import {
   savePending
-} from "./chunks/chunk-OI2WK3FS.js";
+} from "./chunks/chunk-UM4OXLRD.js";
 import {
   LocalStore,
   acquireWorkLock,
@@ -32,17 +32,17 @@ import {
   isMarked,
   readState,
   selectStore
-} from "./chunks/chunk-QWBUIMVL.js";
-import "./chunks/chunk-KPYGYX5D.js";
+} from "./chunks/chunk-LMUW2J3D.js";
+import "./chunks/chunk-I6US7FL4.js";
 import {
   errorMessage,
   isRoot
-} from "./chunks/chunk-EN43AEVU.js";
-import "./chunks/chunk-4LM7V2QJ.js";
+} from "./chunks/chunk-7IY5XED5.js";
+import "./chunks/chunk-MWIMASZ6.js";
 import {
   info,
   warning
-} from "./chunks/chunk-ORXIR6YO.js";
+} from "./chunks/chunk-JEISQDF3.js";
 
 // src/post.ts
 import { existsSync } from "node:fs";
