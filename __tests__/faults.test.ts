@@ -291,11 +291,17 @@ describe('the archive drops connections in the middle of downloads', () => {
         // delay, but a loaded machine or apt sitting on the cut connection (up to the 60 s
         // stall timeout) may make any of them longer, so ratios between them are not stable.
         const t = mirror.alwaysCutTimes;
-        const gaps = t.slice(1).map((x, i) => x - t[i]!);
-        expect(t).toHaveLength(6);
-        gaps.forEach((g, i) =>
-          expect(g, `wait before retry ${i + 1}`).toBeGreaterThanOrEqual(2 ** i * 1000 - 250),
-        );
+        // A request within half a second of the one before is the same try sent again on a fresh
+        // connection (seen once in CI: two requests 48 ms apart), not one of apt's retries.
+        const tries = t.filter((x, i) => i === 0 || x - t[i - 1]! > 500);
+        const gaps = tries.slice(1).map((x, i) => x - tries[i]!);
+        expect(tries.length).toBeGreaterThanOrEqual(6);
+        // The last four waits are at least apt's 2, 4, 8 and 16 s.
+        gaps
+          .slice(-4)
+          .forEach((g, i) =>
+            expect(g, `wait ${i + 2} of ${gaps.length}`).toBeGreaterThanOrEqual(2 ** (i + 1) * 1000 - 250),
+          );
         console.log(`cut mirror: retries ${gaps.map((g) => (g / 1000).toFixed(1)).join(', ')} s apart`);
         // Nothing lost or half-made: no out files, no cache entry, no mounts left.
         expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
