@@ -4,7 +4,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-2NET3NHE.js";
+} from "./chunks/chunk-WDTAEQUL.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-YVHF2AZS.js";
@@ -18,40 +18,36 @@ import {
   newReport,
   reportData,
   runDoctor
-} from "./chunks/chunk-5FVALYPP.js";
+} from "./chunks/chunk-XJETIR46.js";
 import "./chunks/chunk-7ZX3QPPZ.js";
 import "./chunks/chunk-FL6OFBTR.js";
 import "./chunks/chunk-6EFLWPV5.js";
-import "./chunks/chunk-ALKC7TQA.js";
+import "./chunks/chunk-DFJIRLE2.js";
 import "./chunks/chunk-MUO7QHWY.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import {
   PARTS,
   ensureHostPackages,
   packagesOf
-} from "./chunks/chunk-PDRA44ME.js";
+} from "./chunks/chunk-VONCPOZ5.js";
 import {
-  defaultWorkDir
-} from "./chunks/chunk-T4AZQNPX.js";
+  defaultWorkDir,
+  handBack
+} from "./chunks/chunk-EQEZTI6V.js";
 import {
   cleanupWorkDir,
   isMarked,
   knownSecrets,
   redact
 } from "./chunks/chunk-LMUW2J3D.js";
-import "./chunks/chunk-I6US7FL4.js";
+import "./chunks/chunk-HNKHE42U.js";
 import {
   InputError,
   errorMessage,
-  exec,
-  invokingUser,
-  isRoot,
   killChildren
 } from "./chunks/chunk-7IY5XED5.js";
 import "./chunks/chunk-MWIMASZ6.js";
-import {
-  logger
-} from "./chunks/chunk-JEISQDF3.js";
+import "./chunks/chunk-JEISQDF3.js";
 
 // src/cli.ts
 import { writeFile } from "node:fs/promises";
@@ -160,24 +156,6 @@ function parseCli(argv, env = process.env) {
 
 // src/cli.ts
 import { join, resolve } from "node:path";
-
-// src/runtime/hand-back.ts
-import { existsSync } from "node:fs";
-async function handBack(paths, opts = {}) {
-  const owner = invokingUser();
-  if (!owner || !isRoot()) return;
-  const existing = paths.filter((p) => existsSync(p));
-  if (existing.length === 0) return;
-  const r = await exec(
-    "chown",
-    [...opts.recursive === false ? [] : ["-R"], "-h", `${owner.uid}:${owner.gid}`, "--", ...existing],
-    { allowFailure: true }
-  );
-  if (r.exitCode !== 0)
-    logger().warn(`could not hand ${existing.join(", ")} back to uid ${owner.uid}: ${r.stderr.trim()}`);
-}
-
-// src/cli.ts
 async function hostPackages(names, install) {
   const bad = names.filter((n) => !PARTS.includes(n));
   if (bad.length)
@@ -206,8 +184,10 @@ async function cleanup(workDir) {
     const report = await cleanupWorkDir(dir);
     result.summary = report.summary;
     result.remaining = report.remaining;
-    if (report.remaining.length === 0) result.removed = await removeBuildTrees(dir);
-    if (report.remaining.length === 0) await handBack([dir]);
+    if (report.remaining.length === 0) {
+      result.removed = await removeBuildTrees(dir);
+      await handBack([dir]);
+    }
   }
   process.stdout.write(`${JSON.stringify(result)}
 `);
@@ -245,7 +225,7 @@ async function main(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-C3NEUHNI.js");
+      const { bootTestCommand } = await import("./chunks/command-3JDPPZY6.js");
       return bootTestCommand(image, config);
     }
     case "image":
@@ -265,9 +245,8 @@ async function main(argv) {
           const workDir = resolve(config.workDir ?? defaultWorkDir());
           await handBack([join(workDir, "logs"), join(workDir, "cache")]);
           await handBack([workDir], { recursive: false });
-        }
-        if (cli.outputsFile)
           await writeFile(cli.outputsFile, JSON.stringify({ outputs, report: reportData(report) }));
+        }
         const text = summaryText(report);
         if (text && !cli.outputsFile) process.stderr.write(`${text}
 `);

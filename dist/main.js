@@ -2,32 +2,32 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-PUX4ASXI.js";
+} from "./chunks/chunk-LTVEIULU.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-2NET3NHE.js";
+} from "./chunks/chunk-WDTAEQUL.js";
 import {
   configSecrets,
   loadConfig,
   newReport
-} from "./chunks/chunk-5FVALYPP.js";
+} from "./chunks/chunk-XJETIR46.js";
 import {
   artifactName
 } from "./chunks/chunk-MRFVJSEO.js";
 import "./chunks/chunk-7ZX3QPPZ.js";
 import "./chunks/chunk-FL6OFBTR.js";
 import "./chunks/chunk-6EFLWPV5.js";
-import "./chunks/chunk-ALKC7TQA.js";
+import "./chunks/chunk-DFJIRLE2.js";
 import "./chunks/chunk-MUO7QHWY.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-T4AZQNPX.js";
+} from "./chunks/chunk-EQEZTI6V.js";
 import {
   saveState
 } from "./chunks/chunk-LMUW2J3D.js";
-import "./chunks/chunk-I6US7FL4.js";
+import "./chunks/chunk-HNKHE42U.js";
 import {
   errorMessage,
   killChildren

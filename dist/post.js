@@ -2,7 +2,7 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-PUX4ASXI.js";
+} from "./chunks/chunk-LTVEIULU.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-YVHF2AZS.js";
@@ -11,7 +11,7 @@ import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-5FVALYPP.js";
+} from "./chunks/chunk-XJETIR46.js";
 import {
   ActionsArtifacts,
   uploadFiles
@@ -23,7 +23,7 @@ import "./chunks/chunk-MUO7QHWY.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import {
   savePending
-} from "./chunks/chunk-UM4OXLRD.js";
+} from "./chunks/chunk-K5XG7ZFU.js";
 import {
   LocalStore,
   acquireWorkLock,
@@ -33,7 +33,7 @@ import {
   readState,
   selectStore
 } from "./chunks/chunk-LMUW2J3D.js";
-import "./chunks/chunk-I6US7FL4.js";
+import "./chunks/chunk-HNKHE42U.js";
 import {
   errorMessage,
   isRoot

@@ -51,8 +51,10 @@ async function cleanup(workDir: unknown): Promise<number> {
     const report = await cleanupWorkDir(dir);
     result.summary = report.summary;
     result.remaining = report.remaining;
-    if (report.remaining.length === 0) result.removed = await removeBuildTrees(dir);
-    if (report.remaining.length === 0) await handBack([dir]);
+    if (report.remaining.length === 0) {
+      result.removed = await removeBuildTrees(dir);
+      await handBack([dir]);
+    }
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);
   return 0;
@@ -108,10 +110,9 @@ async function main(argv: string[]): Promise<number> {
           const workDir = resolve(config.workDir ?? defaultWorkDir());
           await handBack([join(workDir, 'logs'), join(workDir, 'cache')]);
           await handBack([workDir], { recursive: false });
-        }
-        // The sudo hand-off reads this back, on failure too (phases for the summary).
-        if (cli.outputsFile)
+          // The sudo hand-off reads this back, on failure too (phases for the summary).
           await writeFile(cli.outputsFile, JSON.stringify({ outputs, report: reportData(report) }));
+        }
         const text = summaryText(report);
         if (text && !cli.outputsFile) process.stderr.write(`${text}\n`);
       }

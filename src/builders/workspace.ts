@@ -1,11 +1,11 @@
 // The work and out folders every builder shares: a work folder that is rpi-build's own (marked,
 // locked) and starts clean, and an out folder that only ever receives finished files.
-import { chown, mkdir, readdir, rm, stat, statfs } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, statfs } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { exec } from '../runtime/exec.js';
 import { moveFile } from '../runtime/files.js';
 import { formatBytes, logger } from '../runtime/log.js';
-import { invokingUser } from '../runtime/privilege.js';
+import { handBack } from '../runtime/hand-back.js';
 import { checkWorkDirContents, markWorkDir, WORK_LOCK, WORK_MARKER } from '../runtime/work-folder.js';
 import { cleanupWorkDir } from '../runtime/work-cleanup.js';
 import { acquireWorkLock, checkWorkLock } from '../runtime/work-lock.js';
@@ -56,19 +56,17 @@ export async function freshDir(workDir: string): Promise<void> {
 /** Moves the finished files into the out folder only now, so it never holds a half-built image. */
 export async function publishLocal(files: string[], outDir: string): Promise<string[]> {
   const created = await mkdir(outDir, { recursive: true });
-  const owner = invokingUser();
-  // A folder made here as root goes back too, or the user could not delete what is in it.
-  if (owner && created) await exec('chown', ['-R', `${owner.uid}:${owner.gid}`, created]);
   const placed: string[] = [];
   for (const f of files) {
     const dest = join(outDir, f.split('/').pop()!);
     // A folder (the kernel's boot/) replaces the one an earlier build left.
     if ((await stat(f)).isDirectory()) await rm(dest, { recursive: true, force: true });
     await moveFile(f, dest);
-    // Files made as root go back to the user who ran us (sudo), so upload and cleanup can read them.
-    if (owner) await chown(dest, owner.uid, owner.gid).catch(() => undefined);
     placed.push(dest);
   }
+  // Made as root, they go back to the user who ran us (sudo), so upload and cleanup can read
+  // them; a folder made here too, or the user could not delete what is in it.
+  await handBack(created ? [created] : placed);
   return placed;
 }
 

@@ -11,12 +11,15 @@ import { which } from './tools.js';
 export const PARTS = ['image', 'boot', 'kernel', 'pigen', 'tests'] as const;
 export type Part = (typeof PARTS)[number];
 
+/** What narrows a part's optional packages to the ones a build uses. */
+type Uses = Pick<BuildConfig, 'ccache' | 'kernelPath' | 'kernelDebs'>;
+
 export interface HostPackage {
   pkg: string;
   /** A tool on PATH, or an absolute file, that shows the package is there; none: ask dpkg. */
   provides?: string;
   /** Only for builds that use this feature (the test host installs every entry). */
-  when?: (c: Pick<BuildConfig, 'ccache' | 'kernelPath' | 'kernelDebs'>) => boolean;
+  when?: (c: Uses) => boolean;
 }
 
 export const HOST_PACKAGES: Record<Part, HostPackage[]> = {
@@ -97,10 +100,7 @@ async function present(e: HostPackage): Promise<boolean> {
 }
 
 /** The packages of these parts whose tool or file is missing here (config narrows optional ones). */
-export async function missingPackages(
-  parts: readonly Part[],
-  config?: Pick<BuildConfig, 'ccache' | 'kernelPath' | 'kernelDebs'>,
-): Promise<string[]> {
+export async function missingPackages(parts: readonly Part[], config?: Uses): Promise<string[]> {
   const missing = new Set<string>();
   for (const part of parts) {
     for (const e of HOST_PACKAGES[part]) {
@@ -112,12 +112,9 @@ export async function missingPackages(
 }
 
 /** Installs what these parts need and the host lacks, before the build starts. */
-export async function ensureHostPackages(
-  parts: readonly Part[],
-  config?: Pick<BuildConfig, 'ccache' | 'kernelPath' | 'kernelDebs'>,
-): Promise<string[]> {
+export async function ensureHostPackages(parts: readonly Part[], config?: Uses): Promise<string[]> {
   const missing = await missingPackages(parts, config);
-  if (missing.length > 0) await installPackages(missing, `${parts.join(', ')}`);
+  if (missing.length > 0) await installPackages(missing, parts.join(', '));
   return missing;
 }
 

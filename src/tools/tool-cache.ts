@@ -22,6 +22,7 @@ import {
 import { dirname, join } from 'node:path';
 import { UnusableEntry } from '../cache/archive.js';
 import { restoreArchive, type CacheStore, type PendingSave } from '../cache/store.js';
+import { updatePackageLists } from '../host/packages.js';
 import { exec } from '../runtime/exec.js';
 import { formatBytes, logger } from '../runtime/log.js';
 import { basicAuth, withoutCredentials } from '../runtime/redact.js';
@@ -218,13 +219,8 @@ export async function cacheFromPackages(
   try {
     await download();
   } catch {
-    // A fresh runner may not have package lists yet. A mirror half-synced for another suite
-    // makes apt-get update fail while the lists we need are fine, so the retry decides.
-    await exec('apt-get', ['update', '-q'], {
-      privileged: 'apt-get update',
-      allowFailure: true,
-      ...(logFile ? { logFile } : {}),
-    });
+    // A fresh runner may not have package lists yet.
+    await updatePackageLists();
     await download();
   }
   for (const deb of (await readdir(work)).filter((f) => f.endsWith('.deb'))) {
