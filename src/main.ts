@@ -30,7 +30,7 @@ function onCancel(): void {
 
 async function diagnose(config: BuildConfig, report: RunReport): Promise<void> {
   if (config.diagnostics === 'never') return;
-  const failed = report.phases.timings.find((p) => !p.ok);
+  const failed = report.phases.failed();
   const bundle = await collectDiagnostics({
     workDir: resolve(config.workDir ?? defaultWorkDir()),
     outDir: join(process.env.RUNNER_TEMP ?? tmpdir(), 'rpi-build-diagnostics'),

@@ -99,8 +99,8 @@ describe('summary and redaction', () => {
     const { redact } = await import('../../src/runtime/redact.js');
     const r = newReport('image', ['arm64'], 'bookworm');
     r.phases.timings.push(
-      { name: 'rootfs', seconds: 12.3, ok: true },
-      { name: 'customize', seconds: 4, ok: false },
+      { name: 'rootfs', start: 0, seconds: 12.3, ok: true },
+      { name: 'customize', start: 12.3, seconds: 4, ok: false },
     );
     r.caches.push({ name: 'rootfs', status: 'hit', key: 'rpi-build-rootfs-v1-x', size: 2048 });
     r.outcome = 'failure';

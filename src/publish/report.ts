@@ -2,7 +2,7 @@
 // host and emulation, phases with durations, caches, facts about what was built.
 import type { CacheReport } from '../cache/rootfs-step.js';
 import type { Problem } from '../host/diagnose.js';
-import { Phases } from '../runtime/phases.js';
+import { Phases, type PhaseTiming } from '../runtime/phases.js';
 
 export interface RunReport {
   target: string;
@@ -24,7 +24,9 @@ export function newReport(target: string, arch: string[], suite: string): RunRep
 
 /** The serialisable part (the sudo child hands this back to the parent). */
 export interface ReportData {
-  phases: { name: string; seconds: number; ok: boolean }[];
+  phases: PhaseTiming[];
+  /** The child's phase clock (epoch ms), to place its phases on the parent's. */
+  origin: number;
   caches: CacheReport[];
   facts: Record<string, string>;
   /** The child's own error, when it failed. */
@@ -34,6 +36,7 @@ export interface ReportData {
 export function reportData(r: RunReport): ReportData {
   return {
     phases: r.phases.timings,
+    origin: r.phases.origin,
     caches: r.caches,
     facts: r.facts,
     ...(r.error ? { error: r.error } : {}),
@@ -41,7 +44,8 @@ export function reportData(r: RunReport): ReportData {
 }
 
 export function mergeReportData(r: RunReport, d: ReportData): void {
-  r.phases.timings.push(...d.phases);
+  const shift = (d.origin - r.phases.origin) / 1000;
+  r.phases.timings.push(...d.phases.map((p) => ({ ...p, start: p.start + shift })));
   r.caches.push(...d.caches);
   Object.assign(r.facts, d.facts);
 }

@@ -1,16 +1,23 @@
-// Named, timed phases: a log group each, durations for the summary and the bench,
-// and the failing phase remembered for the post step.
+// Named, timed phases: a log group each, start and duration for the summary and the bench
+// (phases that ran side by side overlap), and which one failed.
 import { inActions, logger } from './log.js';
-import { saveState } from './state.js';
 
 export interface PhaseTiming {
   name: string;
+  /** Seconds from the first phase's start (the run's clock; a sudo child's phases are shifted onto it). */
+  start: number;
   seconds: number;
   ok: boolean;
 }
 
 export class Phases {
   readonly timings: PhaseTiming[] = [];
+  /** When the run started (epoch ms): every phase's start is measured from here. */
+  readonly origin: number;
+
+  constructor(origin = Date.now()) {
+    this.origin = origin;
+  }
 
   async run<T>(name: string, title: string, fn: () => Promise<T>): Promise<T> {
     const started = Date.now();
@@ -26,15 +33,23 @@ export class Phases {
     heartbeat.unref();
     try {
       const r = await logger().group(title, fn);
-      this.timings.push({ name, seconds: (Date.now() - started) / 1000, ok: true });
+      this.timings.push(this.timing(name, started, true));
       return r;
     } catch (err) {
-      this.timings.push({ name, seconds: (Date.now() - started) / 1000, ok: false });
-      if (inActions()) saveState('failedPhase', name);
+      this.timings.push(this.timing(name, started, false));
       throw err;
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  private timing(name: string, started: number, ok: boolean): PhaseTiming {
+    return { name, start: (started - this.origin) / 1000, seconds: (Date.now() - started) / 1000, ok };
+  }
+
+  /** The first phase that failed, if any. */
+  failed(): PhaseTiming | undefined {
+    return this.timings.find((t) => !t.ok);
   }
 
   table(): string {

@@ -11,8 +11,6 @@ export interface PostState {
   loopDevices?: string[];
   /** 'success' | 'failure' | 'cancelled', written when main ends. */
   outcome?: 'success' | 'failure' | 'cancelled';
-  /** The failing phase, for the summary. */
-  failedPhase?: string;
   /** Path of the JSON run report (phases, timings) written by main. */
   reportFile?: string;
   /** Caches to save in the post step, if the build succeeded. */
@@ -34,7 +32,6 @@ const KEYS: (keyof PostState)[] = [
   'workDir',
   'loopDevices',
   'outcome',
-  'failedPhase',
   'reportFile',
   'pendingSaves',
   'toolSaves',
