@@ -23,7 +23,8 @@ import { loadConfig } from '../src/config/load.js';
 import { OPTIONS } from '../src/config/options.js';
 import { collectDiagnostics } from '../src/diagnostics/collect.js';
 import { artifactName } from '../src/publish/artifact.js';
-import { applyOverlay, hashPassword, runCustomizeScripts } from '../src/rootfs/customize.js';
+import { applyOverlay, runCustomizeScripts } from '../src/rootfs/overlay.js';
+import { hashPassword } from '../src/rootfs/user.js';
 import { InputError } from '../src/runtime/errors.js';
 import { itNeeds } from './support/needs.js';
 import { ROOT } from './support/runner.js';
@@ -292,7 +293,7 @@ const ALLOWED: Record<string, string> = {
   'runtime/privilege.ts: child_process import': 'spawnSync("sudo", ["-n", "true"]): fixed argv, no shell',
   'rootfs/mmdebstrap.ts: shell script text':
     'DIVERT_INITRAMFS_HOOK: a constant hook script; its only argument is "$1", quoted, from mmdebstrap',
-  'rootfs/customize.ts: shell script text':
+  'rootfs/system.ts: shell script text':
     'FIRSTBOOT_SCRIPT: a constant script run on the device at first boot; nothing is interpolated',
   'rootfs/chroot.ts: shell script text': 'policy-rc.d: the constant "exit 101"',
 };
@@ -355,8 +356,8 @@ describe('no shell in src/', () => {
       );
       expect(u).not.toMatch(/exec\(|inChroot\(|env:/);
     }
-    const customize = readFileSync(join(ROOT, 'src', 'rootfs', 'customize.ts'), 'utf8');
-    expect(customize).toContain("exec('openssl', ['passwd', '-6', '-stdin'], { input: `${password}\\n` })");
-    expect(customize).not.toMatch(/chpasswd|usermod[^\n]*-p|--password/);
+    const user = readFileSync(join(ROOT, 'src', 'rootfs', 'user.ts'), 'utf8');
+    expect(user).toContain("exec('openssl', ['passwd', '-6', '-stdin'], { input: `${password}\\n` })");
+    expect(user).not.toMatch(/chpasswd|usermod[^\n]*-p|--password/);
   });
 });

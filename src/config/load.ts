@@ -91,23 +91,30 @@ function checkInside(input: string, path: string, roots: string[]): void {
   );
 }
 
-/** Paths that must exist are checked now, not after the root filesystem has been built. */
-async function checkFiles(config: BuildConfig): Promise<void> {
-  if (config.overlay !== undefined && !(await stat(config.overlay).catch(() => undefined))?.isDirectory()) {
+/** overlay: a folder whose contents go over the root filesystem. */
+export async function checkOverlay(overlay: string): Promise<void> {
+  if (!(await stat(overlay).catch(() => undefined))?.isDirectory())
     throw new InputError(
       'overlay',
-      `"${config.overlay}" is not a folder`,
+      `"${overlay}" is not a folder`,
       'Give a folder whose contents are copied over the root filesystem.',
     );
-  }
-  for (const script of config.customize) {
-    if (!(await stat(script).catch(() => undefined))?.isFile())
-      throw new InputError(
-        'customize',
-        `"${script}" is not a file`,
-        'Give paths of scripts to run inside the image, one per line.',
-      );
-  }
+}
+
+/** customize: each a script file, run inside the image. */
+export async function checkCustomizeScript(script: string): Promise<void> {
+  if (!(await stat(script).catch(() => undefined))?.isFile())
+    throw new InputError(
+      'customize',
+      `"${script}" is not a file`,
+      'Give paths of scripts to run inside the image, one per line.',
+    );
+}
+
+/** Paths that must exist are checked now, not after the root filesystem has been built. */
+async function checkFiles(config: BuildConfig): Promise<void> {
+  if (config.overlay !== undefined) await checkOverlay(config.overlay);
+  for (const script of config.customize) await checkCustomizeScript(script);
 }
 
 /** A zone Node's ICU knows, or one the host's tzdata has (posix/…, right/…). */

@@ -6,7 +6,7 @@ import { exec } from '../runtime/exec.js';
 import { logger } from '../runtime/log.js';
 import { inChroot } from './chroot.js';
 import { withChrootKeepingResolver } from './resolver.js';
-import { configureBoot, kernelVersion, makeInitramfs } from './customize.js';
+import { configureBoot, kernelVersion, makeInitramfs } from './boot-files.js';
 import { buildRootfs, type RootfsSpec } from './mmdebstrap.js';
 import { withAptAuth, writeImageSources, type SourcesSpec } from './sources.js';
 
