@@ -31,6 +31,7 @@ import {
   securityVersions,
 } from './support/image-inspect.js';
 import { startAuthMirror } from './support/auth-mirror.js';
+import { ganttAgainstTable, ganttTasks } from './support/gantt.js';
 
 const CLI = join(ROOT, 'dist', 'cli.js');
 const NEEDS = [
@@ -246,6 +247,13 @@ describe('rpi-build image', () => {
         expect(main.summary).toMatch(new RegExp(`^\\| ${phase} \\| \\d+\\.\\d \\| ok \\|$`, 'm'));
       }
       expect(main.summary).toMatch(/^\| rootfs \| miss \| `rpi-build-rootfs-/m);
+      // The timeline: a mermaid gantt drawing the phase table's phases and durations, compress and
+      // the boot test side by side.
+      const chart = ganttAgainstTable(main.summary);
+      expect(chart.gantt).toEqual(chart.table);
+      const bar = (n: string) => ganttTasks(main.summary).find((t) => t.name === n)!;
+      expect(bar('compress').start).toBeLessThan(bar('boot-test').end);
+      expect(bar('boot-test').start).toBeLessThan(bar('compress').end);
       expect(main.summary).toMatch(/^\| Boot test \| passed in \d+ s \|$/m);
       expect(main.summary).toMatch(/^\| First user \| locked \(no password and no SSH key given\) \|$/m);
       // No cache is saved by main: only the post step saves, after success.

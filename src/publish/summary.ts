@@ -3,6 +3,7 @@ import * as core from '@actions/core';
 import { knownSecrets, redact } from '../runtime/redact.js';
 import { formatBytes } from '../runtime/log.js';
 import type { RunReport } from './report.js';
+import { ganttBlock, textChart } from './timeline.js';
 
 const FACT_LABELS: Record<string, string> = {
   'image-path': 'Image',
@@ -21,7 +22,8 @@ function factValue(key: string, value: string): string {
   return value;
 }
 
-export function summaryMarkdown(r: RunReport): string {
+/** `secrets` are taken out of phase names before the chart escapes them (escaped, they would not match). */
+export function summaryMarkdown(r: RunReport, secrets: readonly string[] = []): string {
   const lines: string[] = [];
   const ok = r.outcome === 'success';
   lines.push(
@@ -55,6 +57,7 @@ export function summaryMarkdown(r: RunReport): string {
     lines.push('', '### Phases', '', '| phase | seconds | result |', '| --- | ---: | --- |');
     for (const p of r.phases.timings)
       lines.push(`| ${p.name} | ${p.seconds.toFixed(1)} | ${p.ok ? 'ok' : 'failed'} |`);
+    lines.push('', ganttBlock(r.phases.timings, r.caches, secrets));
   }
   if (r.caches.length) {
     lines.push('', '### Caches', '', '| cache | result | key | size |', '| --- | --- | --- | ---: |');
@@ -72,9 +75,11 @@ export function summaryMarkdown(r: RunReport): string {
 /** Writes the summary; `secrets` never reach it, even inside a command's quoted output. */
 export async function writeJobSummary(r: RunReport, secrets: string[] = []): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(redact(summaryMarkdown(r), [...secrets, ...knownSecrets()])).write();
+  const all = [...secrets, ...knownSecrets()];
+  await core.summary.addRaw(redact(summaryMarkdown(r, all), all)).write();
 }
 
+/** The CLI's closing text: the phase table, caches and facts, then the timeline (fits 80 columns). */
 export function summaryText(r: RunReport): string {
   const rows = [
     ...r.phases.timings.map(
@@ -85,5 +90,7 @@ export function summaryText(r: RunReport): string {
       .filter(([k]) => FACT_LABELS[k])
       .map(([k, v]) => `  ${FACT_LABELS[k]!.padEnd(16)} ${factValue(k, v)}`),
   ];
-  return rows.length ? `Summary:\n${rows.join('\n')}` : '';
+  const chart = textChart(r.phases.timings, r.caches);
+  const text = [rows.length ? `Summary:\n${rows.join('\n')}` : '', chart].filter(Boolean).join('\n');
+  return redact(text, knownSecrets());
 }
