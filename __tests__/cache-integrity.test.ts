@@ -22,10 +22,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { scratchDirs } from './support/scratch.js';
 import { itNeeds } from './support/needs.js';
 import { ROOT } from './support/runner.js';
-import { restoreCcache } from '../src/cache/ccache.js';
+import { ccacheEntry } from '../src/cache/ccache.js';
 import { LocalStore } from '../src/cache/local-store.js';
-import { rootfsWithCache } from '../src/cache/rootfs-step.js';
-import type { PendingSave } from '../src/cache/store.js';
+import { baseWithCache } from '../src/rootfs/cached-base.js';
+import { CacheSession } from '../src/cache/session.js';
 import type { RootfsSpec } from '../src/rootfs/mmdebstrap.js';
 import { setLogger, type Logger } from '../src/runtime/log.js';
 import { cacheFromUrl, obtainTool, packTool, restoreTool } from '../src/tools/tool-cache.js';
@@ -199,10 +199,11 @@ describe('a restored entry', () => {
         tarball: join(dir, `t${n}`, 'rootfs.tar.zst'),
         log: join(dir, 'build.log'),
       });
-      const config = { cache: true, cacheReadOnly: false };
       // A first build makes and saves a real entry; then the entry is cut in half on disk.
-      const pending: PendingSave[] = [];
-      const first = await rootfsWithCache(spec, config, store, paths(1), pending);
+      const session = (): CacheSession => new CacheSession(store, false);
+      const s1 = session();
+      const pending = s1.pending;
+      const first = await baseWithCache(spec, s1, paths(1));
       expect(first.status).toBe('miss');
       expect(built.count).toBe(1);
       expect(await store.save(pending[0]!.key, pending[0]!.file)).toBe(true);
@@ -210,8 +211,9 @@ describe('a restored entry', () => {
       truncateSync(entry, Math.floor(statSync(entry).size / 2));
 
       lines.length = 0;
-      const again: PendingSave[] = [];
-      const second = await rootfsWithCache(spec, config, store, paths(2), again);
+      const s2 = session();
+      const again = s2.pending;
+      const second = await baseWithCache(spec, s2, paths(2));
       expect(second.status).toBe('miss');
       expect(warnings()).toHaveLength(1);
       expect(warnings()[0]).toMatch(
@@ -225,7 +227,7 @@ describe('a restored entry', () => {
       // The rebuilt root is queued for saving under the same key, so the next build hits.
       expect(again.map((p) => p.key)).toEqual([first.key]);
       expect(await store.save(again[0]!.key, again[0]!.file)).toBe(true);
-      const third = await rootfsWithCache(spec, config, store, paths(3), []);
+      const third = await baseWithCache(spec, session(), paths(3));
       expect(third.status).toBe('hit');
       expect(readFileSync(join(dir, 'root3', 'etc', 'built-by-stand-in'), 'utf8')).toBe('build 2\n');
     },
@@ -272,12 +274,10 @@ describe('a restored entry', () => {
       // The target two levels down, so "../escape" would still land inside the scratch folder.
       const target = join(dir, 'work', 'ccache');
       lines.length = 0;
-      const report = await restoreCcache(
-        new LocalStore(join(dir, 'cache')),
-        'ccache-v1-arm64-defconfig-x64-',
-        target,
-        join(dir, 'work', 'ccache.tar.zst'),
-      );
+      mkdirSync(target, { recursive: true }); // as the kernel builder makes it
+      const entry = ccacheEntry('arm64', 'defconfig', target, join(dir, 'work', 'ccache.tar.zst'), {});
+      expect(entry.key).toBe(`ccache-v1-arm64-defconfig-${process.arch}-`);
+      const { report } = await new CacheSession(new LocalStore(join(dir, 'cache')), false).restore(entry);
       expect(report.status).toBe('miss');
       expect(warnings()).toHaveLength(1);
       expect(warnings()[0]).toMatch(new RegExp(`^warning: ccache cache entry ${key} is refused: `));
@@ -337,17 +337,18 @@ describe('a tool-cache entry', () => {
     async () => {
       process.env.RUNNER_TOOL_CACHE = scratch('integrity-toolcache-a');
       const tool = await cacheFromUrl('fake-qemu', url, scratch('integrity-fetch'));
-      const pending: PendingSave[] = [];
-      await packTool(tool, 'fake-qemu', scratch('integrity-pack'), pending);
-      expect(pending[0]!.key).toMatch(/^tool-fake-qemu-\w+-1\.0\.0-[0-9a-f]{16}$/);
       const cacheDir = join(scratch('integrity-store'), 'cache');
       const store = new LocalStore(cacheDir);
+      const packing = new CacheSession(store, false);
+      await packTool(tool, 'fake-qemu', packing, scratch('integrity-pack'));
+      const pending = packing.pending;
+      expect(pending[0]!.key).toMatch(/^tool-fake-qemu-\w+-1\.0\.0-[0-9a-f]{16}$/);
       expect(await store.save(pending[0]!.key, pending[0]!.file)).toBe(true);
       const entry = join(cacheDir, `${pending[0]!.key}.cache`);
 
       // Unchanged: restored into another runner's empty tool cache.
       process.env.RUNNER_TOOL_CACHE = scratch('integrity-toolcache-b');
-      const ok = await restoreTool('fake-qemu', store, scratch('integrity-restore'));
+      const ok = await restoreTool('fake-qemu', new CacheSession(store, false), scratch('integrity-restore'));
       expect(ok?.source).toBe('cache');
       expect(readFileSync(join(ok!.dir, 'usr', 'bin', 'qemu-aarch64-static'), 'utf8')).toContain('emulator');
 
@@ -358,7 +359,9 @@ describe('a tool-cache entry', () => {
       tarZst(entry, work);
       process.env.RUNNER_TOOL_CACHE = scratch('integrity-toolcache-c');
       lines.length = 0;
-      expect(await restoreTool('fake-qemu', store, scratch('integrity-restore'))).toBeUndefined();
+      expect(
+        await restoreTool('fake-qemu', new CacheSession(store, false), scratch('integrity-restore')),
+      ).toBeUndefined();
       expect(warnings()).toEqual([
         expect.stringMatching(
           new RegExp(
@@ -374,7 +377,7 @@ describe('a tool-cache entry', () => {
   it('in the local tool cache, changed since it was made, is fetched again', async () => {
     process.env.RUNNER_TOOL_CACHE = scratch('integrity-toolcache-d');
     const tool = await cacheFromUrl('fake-qemu', url, scratch('integrity-fetch'));
-    const sources = { readOnly: true, pending: [], scratch: scratch('integrity-src') };
+    const sources = { caches: new CacheSession(undefined, true), scratch: scratch('integrity-src') };
     let fetched = 0;
     const fetch = async () => {
       fetched++;

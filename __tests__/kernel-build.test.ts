@@ -145,10 +145,10 @@ describe('rpi-build kernel (action)', () => {
       const main = await runner.main({ inputs: inputs(out), env: e, timeoutMs: 30 * MIN });
       expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
       expect(main.stdout).toMatch(
-        /cross-gcc-aarch64-linux-gnu-\S+ 12\.\d+\.\d+ restored from the actions cache/,
+        /cross-gcc-aarch64-linux-gnu-\S+ tool cache hit: tool-cross-gcc-\S+-12\.\d+\.\d+-[0-9a-f]{16} \(.*, actions\)/,
       );
       expect(main.stdout).not.toMatch(/unpacking \d+ package\(s\)/);
-      expect(main.stdout).toMatch(/ccache restored from ccache-v1-arm64-tinyconfig-x64-11-1/);
+      expect(main.stdout).toMatch(/ccache cache hit: ccache-v1-arm64-tinyconfig-x64-11-1 \(.*, actions\)/);
       const hits = ccacheHits(main.stdout);
       expect(hits).toBeGreaterThan(500);
       expect(main.outputs['cache-hit']).toBe('true');
@@ -175,8 +175,8 @@ describe('rpi-build kernel (action)', () => {
         timeoutMs: 30 * MIN,
       });
       expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
-      expect(main.stdout).toMatch(/restored from the actions cache/);
-      expect(main.stdout).toMatch(/ccache restored from ccache-v1-arm64-tinyconfig-x64-/);
+      expect(main.stdout).toMatch(/tool cache hit: tool-cross-gcc-\S+ \(.*, actions\)/);
+      expect(main.stdout).toMatch(/ccache cache hit: ccache-v1-arm64-tinyconfig-x64-/);
       expect(main.state.pendingSaves).toBeUndefined();
       const post = await runner.post({ env: e });
       expect(post.exitCode).toBe(0);

@@ -11,13 +11,16 @@ import { itNeeds } from './support/needs.js';
 import { ROOT } from './support/runner.js';
 import { readElf } from '../src/binfmt/elf.js';
 import { LocalStore } from '../src/cache/local-store.js';
-import type { PendingSave } from '../src/cache/store.js';
+import { CacheSession } from '../src/cache/session.js';
 import { QEMU_TOOL, qemuFromToolCache, type ToolOptions } from '../src/tools/qemu-user.js';
 import { findTool, packTool, restoreTool } from '../src/tools/tool-cache.js';
 
 const scratch = (name: string) => mkdtempSync(join(tmpdir(), `rpi-${name}-`));
 const busybox = (arch: string) => join(ROOT, '.fixtures', arch, 'bin', 'busybox');
-const options = (): ToolOptions => ({ readOnly: false, pending: [], scratch: scratch('qemu-scratch') });
+const options = (): ToolOptions => ({
+  caches: new CacheSession(undefined, false),
+  scratch: scratch('qemu-scratch'),
+});
 
 describe('QEMU user-mode emulators in the tool cache', () => {
   const saved = { ...process.env };
@@ -69,15 +72,16 @@ describe('QEMU user-mode emulators in the tool cache', () => {
 
       // Another runner: the entry packed for a Store and restored into its empty tool cache.
       const store = new LocalStore(scratch('qemu-store'));
-      const pending: PendingSave[] = [];
-      await packTool(tool, QEMU_TOOL, scratch('qemu-pack'), pending);
+      const packing = new CacheSession(store, false);
+      await packTool(tool, QEMU_TOOL, packing, scratch('qemu-pack'));
+      const pending = packing.pending;
       expect(pending).toHaveLength(1);
       expect(pending[0]!.key).toMatch(
         new RegExp(`^tool-${QEMU_TOOL}-${process.arch}-${tool.version.replace(/\./g, '\\.')}-[0-9a-f]{16}$`),
       );
       expect(await store.save(pending[0]!.key, pending[0]!.file, pending[0]!.restorePrefix)).toBe(true);
       process.env.RUNNER_TOOL_CACHE = scratch('qemu-toolcache-b');
-      const restored = await restoreTool(QEMU_TOOL, store, scratch('qemu-restore'));
+      const restored = await restoreTool(QEMU_TOOL, new CacheSession(store, false), scratch('qemu-restore'));
       expect(restored?.source).toBe('cache');
       const again = join(restored!.dir, 'usr', 'bin', 'qemu-aarch64-static');
       expect(statSync(again).size).toBe(statSync(aarch64).size);

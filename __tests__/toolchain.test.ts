@@ -1,6 +1,7 @@
 // The tool cache for cross toolchains, for real: Debian's cross gcc unpacked into
 // RUNNER_TOOL_CACHE (apt-get download, no install), found there the second time; and a
 // toolchain tarball fetched from a URL (a local HTTP server) the way the Arm GNU Toolchain is.
+import { CacheSession } from '../src/cache/session.js';
 import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -16,9 +17,8 @@ const scratch = (name: string) => mkdtempSync(join(tmpdir(), `rpi-${name}-`));
 const request = (toolchain: string): ToolchainRequest => ({
   karch: 'arm64',
   toolchain,
-  readOnly: false,
+  caches: new CacheSession(undefined, false),
   scratch: scratch('tc-scratch'),
-  pending: [],
   logFile: join(scratch('tc-log'), 'toolchain.log'),
 });
 

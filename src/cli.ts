@@ -5,7 +5,7 @@ import { parseCli, USAGE } from './cli-args.js';
 import { loadConfig } from './config/load.js';
 import { formatDoctor, runDoctor } from './host/doctor.js';
 import { PARTS, ensureHostPackages, packagesOf, type Part } from './host/requirements.js';
-import { runPipeline, setUpEmulation } from './pipeline.js';
+import { cacheSession, runPipeline, setUpEmulation } from './pipeline.js';
 import { InputError, errorMessage } from './runtime/errors.js';
 import { newReport, reportData } from './publish/report.js';
 import { summaryText } from './publish/summary.js';
@@ -14,7 +14,9 @@ import { join, resolve } from 'node:path';
 import { defaultWorkDir } from './builders/workspace.js';
 import { removeBuildTrees } from './diagnostics/cleanup.js';
 import { cleanupWorkDir } from './runtime/work-cleanup.js';
-import type { CleanupResult } from './pipeline/as-root.js';
+import type { ChildReport, CleanupResult } from './pipeline/as-root.js';
+import { inActions } from './runtime/log.js';
+import { collectState, noState } from './runtime/state.js';
 import { handBack } from './runtime/hand-back.js';
 import { isMarked } from './runtime/work-folder.js';
 import { knownSecrets, redact } from './runtime/redact.js';
@@ -77,7 +79,9 @@ async function main(argv: string[]): Promise<number> {
       return report.ok ? 0 : 1;
     }
     case 'qemu': {
-      const out = await setUpEmulation(config);
+      const caches = cacheSession(config);
+      const out = await setUpEmulation(config, caches);
+      await caches.commit(noState);
       for (const [k, v] of Object.entries(out)) process.stdout.write(`${k}=${v}\n`);
       return 0;
     }
@@ -96,9 +100,11 @@ async function main(argv: string[]): Promise<number> {
     case 'kernel':
     case 'build': {
       const report = newReport(config.target, config.arch, config.suite);
+      // A sudo child of the action collects the post state for its parent to write.
+      const state = cli.outputsFile && inActions() ? collectState() : undefined;
       let outputs: Record<string, string> = {};
       try {
-        outputs = (await runPipeline(config, report)).outputs;
+        outputs = (await runPipeline(config, report, state ?? noState)).outputs;
         report.outcome = 'success';
       } catch (err) {
         report.outcome = 'failure';
@@ -111,7 +117,12 @@ async function main(argv: string[]): Promise<number> {
           await handBack([join(workDir, 'logs'), join(workDir, 'cache')]);
           await handBack([workDir], { recursive: false });
           // The sudo hand-off reads this back, on failure too (phases for the summary).
-          await writeFile(cli.outputsFile, JSON.stringify({ outputs, report: reportData(report) }));
+          const back: ChildReport = {
+            outputs,
+            report: reportData(report),
+            ...(state ? { state: state.collected } : {}),
+          };
+          await writeFile(cli.outputsFile, JSON.stringify(back));
         }
         const text = summaryText(report);
         if (text && !cli.outputsFile) process.stderr.write(`${text}\n`);

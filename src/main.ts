@@ -15,13 +15,15 @@ import { newReport, type RunReport } from './publish/report.js';
 import { writeJobSummary } from './publish/summary.js';
 import { errorMessage } from './runtime/errors.js';
 import { killChildren } from './runtime/exec.js';
-import { saveState } from './runtime/state.js';
+import { actionsState } from './runtime/state.js';
+
+const state = actionsState;
 
 /** On cancellation the runner sends SIGINT/SIGTERM: end our children and return; post cleans up. */
 function onCancel(): void {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
-      saveState('outcome', 'cancelled');
+      state.save('outcome', 'cancelled');
       core.error(`rpi-build: ${sig} received; stopping the build (the post step cleans up)`);
       void killChildren().then(() => process.exit(1));
     });
@@ -39,25 +41,25 @@ async function diagnose(config: BuildConfig, report: RunReport): Promise<void> {
     ...(report.error ? { error: report.error } : {}),
     ...(failed ? { failedPhase: failed.name } : {}),
   });
-  saveState('diagnosticsBundle', bundle);
+  state.save('diagnosticsBundle', bundle);
 }
 
 export async function run(): Promise<void> {
-  saveState('isPost', true);
+  state.save('isPost', true);
   onCancel();
   let report: RunReport | undefined;
   let config: BuildConfig | undefined;
   try {
     config = await loadConfig(readInputs());
-    saveState('diagnostics', config.diagnostics);
-    saveState('artifactName', artifactName(config));
+    state.save('diagnostics', config.diagnostics);
+    state.save('artifactName', artifactName(config));
     report = newReport(config.target, config.arch, config.suite);
-    const { outputs } = await runPipeline(config, report);
+    const { outputs } = await runPipeline(config, report, state);
     for (const [k, v] of Object.entries(outputs)) core.setOutput(k, v);
     report.outcome = 'success';
-    saveState('outcome', 'success');
+    state.save('outcome', 'success');
   } catch (err) {
-    saveState('outcome', 'failure');
+    state.save('outcome', 'failure');
     if (report) {
       report.outcome = 'failure';
       report.error = errorMessage(err);

@@ -2,7 +2,7 @@
 import * as core from '@actions/core';
 import { readState, type PostState } from './runtime/state.js';
 import { LocalStore } from './cache/local-store.js';
-import { savePending } from './cache/rootfs-step.js';
+import { savePending } from './cache/session.js';
 import { selectStore } from './cache/select.js';
 import { removeBuildTrees } from './diagnostics/cleanup.js';
 import { cleanupWorkDir } from './runtime/work-cleanup.js';
@@ -42,7 +42,7 @@ async function ownWorkDir(dir: string): Promise<boolean> {
 
 /** Caches are saved only here, only when main succeeded, and only under new keys. */
 async function saveCaches(state: PostState): Promise<void> {
-  const pending = [...(state.pendingSaves ?? []), ...(state.toolSaves ?? [])];
+  const pending = state.pendingSaves ?? [];
   if (pending.length === 0) return;
   if (state.outcome !== 'success') {
     core.info(

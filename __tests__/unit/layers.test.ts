@@ -153,7 +153,7 @@ describe('layers', () => {
     // Static, type-only and dynamic imports are all seen.
     expect(pipeline).toContain(join(SRC, 'runtime', 'log.ts'));
     expect(pipeline).toContain(join(SRC, 'publish', 'report.ts'));
-    expect(pipeline).toContain(join(SRC, 'builders', 'image.ts'));
+    expect(pipeline).toContain(join(SRC, 'publish', 'artifact.ts'));
   });
 
   it('finds an upward import and a cycle when there is one', () => {

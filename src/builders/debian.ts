@@ -1,34 +1,28 @@
 // builder: debian — the embedded default. A Raspberry Pi SD-card image from Debian's own
 // archive (raspi-firmware plus Debian's kernel), assembled without loop devices, boot-tested.
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import type { BuildConfig } from '../config/schema.js';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { assembleImage } from '../image/assemble.js';
 import { writeBmap } from '../image/bmap.js';
-import { writeSha256Sums } from '../image/checksums.js';
 import { compressImage } from '../image/compress.js';
 import { readManifest, writeManifest } from '../image/manifest.js';
 import { bootTest } from '../boot/qemu.js';
+import { baseWithCache } from '../rootfs/cached-base.js';
 import { customizeRootfs } from '../rootfs/customize.js';
-import { commitPending, rootfsWithCache } from '../cache/rootfs-step.js';
-import { selectStore } from '../cache/select.js';
-import type { PendingSave } from '../cache/store.js';
 import { rootfsPackages } from '../rootfs/packages.js';
 import { ensureImageTools } from '../host/requirements.js';
-import { inActions, logger } from '../runtime/log.js';
-import type { Outputs } from '../publish/outputs.js';
-import type { RunReport } from '../publish/report.js';
-import { saveState } from '../runtime/state.js';
-import { defaultWorkDir, freshDir, publishLocal, withDiskSpace } from './workspace.js';
+import { logger } from '../runtime/log.js';
+import type { BuildContext, Builder, Product } from './context.js';
+import { withDiskSpace } from './workspace.js';
 
-/** Builds the image; phases, caches and facts (including the placed files) go into `report`. */
-export async function buildDebianImage(config: BuildConfig, report: RunReport): Promise<Outputs> {
+/** Debian's packages assembled into an image, boot-tested; the pipeline publishes it. */
+export const debianBuilder: Builder = {
+  hostTools: ({ config }) => ensureImageTools(config).then(() => undefined),
+  build: buildDebianImage,
+};
+
+async function buildDebianImage({ config, workDir, phases, caches }: BuildContext): Promise<Product> {
   const arch = config.arch[0]!;
-  const workDir = resolve(config.workDir ?? defaultWorkDir());
-  const phases = report.phases;
-  if (inActions()) saveState('workDir', workDir);
-  await phases.run('host-tools', 'Host tools', () => ensureImageTools(config));
-  await freshDir(workDir);
   const dirs = {
     rootfs: join(workDir, 'rootfs'),
     boot: join(workDir, 'boot'),
@@ -49,23 +43,14 @@ export async function buildDebianImage(config: BuildConfig, report: RunReport): 
     components: ['main', 'non-free-firmware'],
     packages: rootfsPackages(arch, config.packages),
   };
-  const store = config.cache ? selectStore(config) : undefined;
-  const pending: PendingSave[] = [];
   const rootfsCache = await phases.run('rootfs', `Root filesystem: Debian ${config.suite} ${arch}`, () =>
-    rootfsWithCache(
-      spec,
-      config,
-      store,
-      {
-        root: dirs.rootfs,
-        hooks: dirs.hooks,
-        tarball: join(workDir, 'cache', 'rootfs.tar.zst'),
-        log: log('rootfs'),
-      },
-      pending,
-    ),
+    baseWithCache(spec, caches, {
+      root: dirs.rootfs,
+      hooks: dirs.hooks,
+      tarball: join(workDir, 'cache', 'rootfs.tar.zst'),
+      log: log('rootfs'),
+    }),
   );
-  report.caches.push(rootfsCache);
   const custom = await phases.run(
     'customize',
     'Customize: Raspberry Pi boot, user, locale, scripts, initramfs',
@@ -121,26 +106,16 @@ export async function buildDebianImage(config: BuildConfig, report: RunReport): 
   );
   const [boot, compressed] = await Promise.all([booting, compressing]);
   if (compressed !== image) await rm(image);
-  const files = [compressed, `${image}.bmap`, manifestPath, ...(boot ? [bootLog] : [])];
-  const sums = await writeSha256Sums(dirs.stage, files);
-  const placed = await publishLocal([...files, join(dirs.stage, 'SHA256SUMS')], resolve(config.outDir));
-  // Only now, with every file in place, is the build a success worth caching.
-  await commitPending(store, pending);
-  const imagePath = placed[0]!;
-  const size = (await stat(imagePath)).size;
-  await writeFile(join(dirs.logs, 'phases.txt'), `${phases.table()}\n`);
-  const outputs = {
-    'image-path': imagePath,
-    'image-sha256': sums[imagePath.split('/').pop()!]!,
-    'image-size': String(size),
-    'kernel-release': custom.kernelVersion,
-    'root-size': String(assembled.layout.rootSize),
-    'package-count': String(manifest.length),
-    account: custom.account,
-    'boot-test': boot ? `passed in ${boot.seconds.toFixed(0)} s` : 'skipped',
-    'cache-hit': String(rootfsCache.status === 'hit'),
+  return {
+    files: [compressed, `${image}.bmap`, manifestPath, ...(boot ? [bootLog] : [])],
+    dir: dirs.stage,
+    outputs: {
+      'kernel-release': custom.kernelVersion,
+      'root-size': String(assembled.layout.rootSize),
+      'package-count': String(manifest.length),
+      account: custom.account,
+      'boot-test': boot ? `passed in ${boot.seconds.toFixed(0)} s` : 'skipped',
+      'cache-hit': String(rootfsCache.status === 'hit'),
+    },
   };
-  Object.assign(report.facts, outputs);
-  report.facts.files = JSON.stringify(placed);
-  return outputs;
 }

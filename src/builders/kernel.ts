@@ -1,49 +1,32 @@
 // target: kernel — cross-compiles a Raspberry Pi kernel: toolchain from the tool cache,
 // ccache from the cache Store, out-of-tree build, outputs laid out for the boot partition.
-import { readFile, rename, readdir, writeFile } from 'node:fs/promises';
-import { mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import type { BuildConfig } from '../config/schema.js';
-import {
-  ccacheEnv,
-  ccacheKey,
-  ccachePrefix,
-  ccacheStats,
-  packCcache,
-  restoreCcache,
-} from '../cache/ccache.js';
-import { defaultCacheDir } from '../cache/local-store.js';
-import { commitPending, type CacheReport } from '../cache/rootfs-step.js';
-import { selectStore } from '../cache/select.js';
-import type { PendingSave } from '../cache/store.js';
+import { mkdir, readFile, readdir, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ccacheEntry, ccacheEnv, ccacheStats } from '../cache/ccache.js';
 import { ensureHostPackages } from '../host/requirements.js';
-import { writeSha256Sums } from '../image/checksums.js';
 import { configureKernel, fragmentLines, parseConfigLines } from '../kernel/configure.js';
-import { installKernel, listFiles } from '../kernel/install.js';
+import { installKernel } from '../kernel/install.js';
 import { kmake, type MakeContext } from '../kernel/make.js';
 import { BOARDS, boardFor } from '../kernel/presets.js';
 import { prepareSource } from '../kernel/source.js';
-import type { Outputs } from '../publish/outputs.js';
-import type { RunReport } from '../publish/report.js';
 import { exec } from '../runtime/exec.js';
-import { inActions, logger } from '../runtime/log.js';
-import { saveState } from '../runtime/state.js';
-import { useToolCacheDir } from '../tools/tool-cache.js';
+import { logger } from '../runtime/log.js';
 import { resolveToolchain } from '../tools/toolchain.js';
-import { defaultWorkDir, freshDir, publishLocal } from './workspace.js';
+import type { BuildContext, Builder, Product } from './context.js';
 
-/** What Kbuild itself runs on the host, by Debian package. */
-export async function buildKernel(config: BuildConfig, report: RunReport): Promise<Outputs> {
+/** A cross-compiled kernel laid out for the boot partition; the pipeline publishes it. */
+export const kernelBuilder: Builder = {
+  // What Kbuild itself runs on the host, by Debian package.
+  hostTools: ({ config }) => ensureHostPackages(['kernel'], config).then(() => undefined),
+  build: buildKernel,
+};
+
+async function buildKernel({ config, workDir, phases, caches, facts }: BuildContext): Promise<Product> {
   const log = logger();
-  const phases = report.phases;
   const board = boardFor(config.board, config.arch[0]!);
   const preset = BOARDS[board];
   const karch = preset.karch;
   const defconfig = config.defconfig ?? preset.defconfig;
-  const workDir = resolve(config.workDir ?? defaultWorkDir());
-  if (inActions()) saveState('workDir', workDir);
-  await phases.run('host-tools', 'Host tools', () => ensureHostPackages(['kernel'], config));
-  await freshDir(workDir);
   const dirs = {
     build: join(workDir, 'build'),
     stage: join(workDir, 'stage'),
@@ -53,18 +36,13 @@ export async function buildKernel(config: BuildConfig, report: RunReport): Promi
   };
   for (const d of Object.values(dirs)) await mkdir(d, { recursive: true });
   const logFile = (name: string): string => join(dirs.logs, `${name}.log`);
-  useToolCacheDir(config.cacheDir ?? defaultCacheDir());
-  const store = config.cache ? selectStore(config) : undefined;
-  const pending: PendingSave[] = [];
 
   const toolchain = await phases.run('toolchain', `Cross toolchain for ${karch}`, async () => {
     const t = await resolveToolchain({
       karch,
       toolchain: config.toolchain,
-      ...(store ? { store } : {}),
-      readOnly: config.cacheReadOnly,
+      caches,
       scratch: dirs.scratch,
-      pending,
       logFile: logFile('toolchain'),
     });
     log.info(
@@ -74,12 +52,11 @@ export async function buildKernel(config: BuildConfig, report: RunReport): Promi
     );
     return t;
   });
-  const toolReport: CacheReport = {
+  caches.reports.push({
     name: 'toolchain',
     status: toolchain.source === 'tool-cache' || toolchain.source === 'cache' ? 'hit' : 'miss',
     key: `${toolchain.prefix || 'native-'}gcc ${toolchain.version} (${toolchain.source})`,
-  };
-  report.caches.push(toolReport);
+  });
 
   const source = await phases.run('source', 'Kernel source', () =>
     prepareSource(config, karch, workDir, logFile('source')),
@@ -95,16 +72,11 @@ export async function buildKernel(config: BuildConfig, report: RunReport): Promi
     ...(ccache ? { ccache } : {}),
     logFile: logFile('build'),
   };
-  const prefix = ccachePrefix(karch, defconfig);
-  // One path for restore and save: the Actions cache matches entries by their paths too.
-  const ccacheTarball = join(dirs.scratch, 'ccache.tar.zst');
-  if (ccache) {
-    const r = store
-      ? await restoreCcache(store, prefix, dirs.ccache, ccacheTarball)
-      : { name: 'ccache', status: 'disabled' as const };
-    report.caches.push(r);
-    await exec('ccache', ['--zero-stats'], { env: ccache });
-  }
+  const ccacheCache = ccache
+    ? ccacheEntry(karch, defconfig, dirs.ccache, join(dirs.scratch, 'ccache.tar.zst'), ccache)
+    : undefined;
+  const ccacheRestored = ccacheCache ? await caches.restore(ccacheCache) : undefined;
+  if (ccache) await exec('ccache', ['--zero-stats'], { env: ccache });
 
   const configured = await phases.run(
     'configure',
@@ -123,14 +95,13 @@ export async function buildKernel(config: BuildConfig, report: RunReport): Promi
   await phases.run('build', `Build: make ${targets.join(' ')} (ARCH=${karch})`, async () => {
     await kmake(ctx, targets, { progress: 'kernel' });
   });
-  let stats;
   if (ccache) {
-    stats = await ccacheStats(ccache);
+    const stats = await ccacheStats(ccache);
     const total = stats.hits + stats.misses;
     log.info(
       `ccache: ${stats.hits} hits, ${stats.misses} misses${total ? ` (${((100 * stats.hits) / total).toFixed(0)}% hit rate)` : ''}`,
     );
-    report.facts.ccache = `${stats.hits} hits, ${stats.misses} misses`;
+    facts.ccache = `${stats.hits} hits, ${stats.misses} misses`;
   }
   const release = (await kmake(ctx, ['kernelrelease'], { quiet: true })).stdout.trim().split('\n').pop()!;
 
@@ -149,28 +120,10 @@ export async function buildKernel(config: BuildConfig, report: RunReport): Promi
         }
     });
   }
-  const bootFiles = await listFiles(installed.bootDir);
-  await writeSha256Sums(dirs.stage, [...files, ...bootFiles]);
-  const outDir = resolve(config.outDir);
-  await publishLocal([...files, installed.bootDir, join(dirs.stage, 'SHA256SUMS')], outDir);
-  // Only now, with every file in place, is the build a success worth caching.
-  if (ccache && store && !config.cacheReadOnly) {
-    await packCcache(ccache, dirs.ccache, ccacheTarball, ccacheKey(karch, defconfig), prefix, pending);
-  }
-  await commitPending(store, pending);
+  // Trimmed and packed now; saved only once the pipeline has published the kernel.
+  if (ccacheCache) await caches.save(ccacheCache, ccacheRestored);
 
-  const placed = [
-    ...files.map((f) => join(outDir, f.split('/').pop()!)),
-    ...bootFiles.map((f) => join(outDir, 'boot', f.slice(installed.bootDir.length + 1))),
-    join(outDir, 'SHA256SUMS'),
-  ];
-  await writeFile(join(dirs.logs, 'phases.txt'), `${phases.table()}\n`);
-  const outputs: Outputs = {
-    'kernel-release': release,
-    'kernel-path': outDir,
-    'cache-hit': String(report.caches.some((c) => c.name === 'ccache' && c.status === 'hit')),
-  };
-  Object.assign(report.facts, outputs, {
+  Object.assign(facts, {
     board: `${board} (${preset.description})`,
     defconfig,
     'kernel-image': `boot/${preset.firmwareName}`,
@@ -178,6 +131,12 @@ export async function buildKernel(config: BuildConfig, report: RunReport): Promi
     modules: String(installed.modules),
     ...(configured.dropped.length ? { 'config-dropped': configured.dropped.join(', ') } : {}),
   });
-  report.facts.files = JSON.stringify(placed);
-  return outputs;
+  return {
+    files: [...files, installed.bootDir],
+    dir: dirs.stage,
+    outputs: {
+      'kernel-release': release,
+      'cache-hit': String(ccacheRestored?.report.status === 'hit'),
+    },
+  };
 }

@@ -2,11 +2,8 @@
 // tarball, keyed by kernel arch, defconfig and host, always under a new key (its contents
 // change every build) and restored from the newest entry with the same prefix.
 import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { exec } from '../runtime/exec.js';
-import { formatBytes, logger } from '../runtime/log.js';
-import type { CacheReport } from './rootfs-step.js';
-import { restoreArchive, type CacheStore, type PendingSave } from './store.js';
+import type { CacheEntry } from './session.js';
 
 export const CCACHE_RECIPE = 'v1';
 
@@ -31,28 +28,36 @@ export function ccacheEnv(dir: string, maxSizeMiB: number, baseDir: string): Rec
   };
 }
 
-export async function restoreCcache(
-  store: CacheStore,
-  prefix: string,
+/**
+ * The ccache folder as a cache entry: restored from the newest entry of its prefix, trimmed
+ * to its cap and saved under a new key each successful build.
+ */
+export function ccacheEntry(
+  karch: string,
+  defconfig: string,
   dir: string,
   tarball: string,
-): Promise<CacheReport> {
-  await mkdir(dir, { recursive: true });
-  await mkdir(dirname(tarball), { recursive: true });
-  const { hit, unavailable } = await restoreArchive(store, prefix, [prefix], tarball, {
+  env: Record<string, string>,
+): CacheEntry {
+  const prefix = ccachePrefix(karch, defconfig);
+  return {
+    name: 'ccache',
     what: 'ccache cache',
     instead: 'compiling without it',
+    key: prefix,
+    restoreKeys: [prefix],
+    saveKey: ccacheKey(karch, defconfig),
+    tarball,
+    anyHitIsHit: true,
     unpack: async (file) => {
+      await mkdir(dir, { recursive: true });
       await exec('tar', ['--extract', '--use-compress-program=zstd -d -T0', '-f', file, '-C', dir]);
     },
-  });
-  if (unavailable) return { name: 'ccache', status: 'error' };
-  if (!hit) {
-    logger().info(`ccache cache miss: ${prefix}*`);
-    return { name: 'ccache', status: 'miss', key: prefix };
-  }
-  logger().info(`ccache restored from ${hit.key} (${formatBytes(hit.size)}, ${store.kind})`);
-  return { name: 'ccache', status: 'hit', key: hit.key, size: hit.size };
+    pack: async (file) => {
+      await exec('ccache', ['--cleanup'], { env });
+      await exec('tar', ['--create', '--use-compress-program=zstd -T0 -3', '-f', file, '-C', dir, '.']);
+    },
+  };
 }
 
 export interface CcacheStats {
@@ -64,18 +69,4 @@ export async function ccacheStats(env: Record<string, string>): Promise<CcacheSt
   const r = await exec('ccache', ['--print-stats'], { env });
   const v = (k: string): number => Number(r.stdout.match(new RegExp(`^${k}\\t(\\d+)`, 'm'))?.[1] ?? 0);
   return { hits: v('direct_cache_hit') + v('preprocessed_cache_hit'), misses: v('cache_miss') };
-}
-
-/** Trims the cache to its cap, then packs it for saving after the build succeeds. */
-export async function packCcache(
-  env: Record<string, string>,
-  dir: string,
-  tarball: string,
-  key: string,
-  prefix: string,
-  pending: PendingSave[],
-): Promise<void> {
-  await exec('ccache', ['--cleanup'], { env });
-  await exec('tar', ['--create', '--use-compress-program=zstd -T0 -3', '-f', tarball, '-C', dir, '.']);
-  pending.push({ what: 'ccache', key, file: tarball, restorePrefix: prefix });
 }

@@ -10,6 +10,7 @@ import { logger } from '../runtime/log.js';
 import type { RootfsSpec } from '../rootfs/mmdebstrap.js';
 import { archives, type SourcesSpec } from '../rootfs/sources.js';
 import { basicAuth, withoutCredentials } from '../runtime/redact.js';
+import type { CacheEntry } from './session.js';
 
 /** Bump when the base recipe changes what ends up in the tarball. */
 export const ROOTFS_RECIPE = 'v2'; // v2: built from the suite, -updates and -security
@@ -149,4 +150,25 @@ export async function unpackRootfs(tarball: string, root: string, logFile: strin
       logFile,
     },
   );
+}
+
+/** The root filesystem as a cache entry: exact on the archive state, older states as a start. */
+export function rootfsEntry(
+  spec: RootfsSpec,
+  archiveState: string,
+  paths: { root: string; tarball: string; log: string },
+): CacheEntry {
+  const keys = rootfsKeys(spec, archiveState);
+  return {
+    name: 'rootfs',
+    what: 'rootfs cache',
+    instead: 'building without it',
+    key: keys.key,
+    restoreKeys: [keys.restorePrefix],
+    tarball: paths.tarball,
+    policy: ROOTFS_ARCHIVE,
+    olderHit: 'on an older archive state',
+    unpack: (file) => unpackRootfs(file, paths.root, paths.log),
+    pack: (file) => packRootfs(paths.root, file, paths.log),
+  };
 }

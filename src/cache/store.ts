@@ -6,6 +6,8 @@ import { errorMessage } from '../runtime/errors.js';
 import { logger } from '../runtime/log.js';
 import { checkArchive, UnusableEntry, type ArchivePolicy } from './archive.js';
 
+export type { PendingSave } from '../runtime/pending.js';
+
 export interface CacheHit {
   /** The key that matched (equal to the asked key on an exact hit). */
   key: string;
@@ -22,15 +24,6 @@ export interface CacheStore {
   save(key: string, file: string, restorePrefix?: string): Promise<boolean>;
   /** Drops an entry found damaged or refused, so the next build does not hit it again. */
   discard?(hit: CacheHit): Promise<void>;
-}
-
-/** A save the build asks for, done only after the whole build succeeded. */
-export interface PendingSave {
-  what: string;
-  key: string;
-  file: string;
-  /** Older entries under this prefix may be pruned once this one is saved. */
-  restorePrefix?: string;
 }
 
 /**

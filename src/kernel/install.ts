@@ -1,22 +1,13 @@
 // Lays the build out as the Pi's boot partition wants it (kernel under the firmware's file
 // name, device trees at the top, overlays/*.dtbo), plus the modules tarball, .config and
 // System.map. Nothing here names the build host: modules' build/source links are dropped.
-import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { exec } from '../runtime/exec.js';
+import { filesBelow } from '../runtime/files.js';
 import { kmake, type MakeContext } from './make.js';
 import type { BoardPreset } from './presets.js';
-
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
-    else out.push(p);
-  }
-  return out;
-}
 
 export interface InstalledKernel {
   /** The boot folder (kernel, .dtb, overlays/). */
@@ -43,7 +34,7 @@ export async function installKernel(
   );
   let dtbs = 0;
   let overlays = 0;
-  for (const f of await walk(join(ctx.buildDir, 'arch', ctx.karch, 'boot', 'dts'))) {
+  for (const f of await filesBelow(join(ctx.buildDir, 'arch', ctx.karch, 'boot', 'dts'))) {
     const name = f.split('/').pop()!;
     if (name.endsWith('.dtbo')) {
       await copyFile(f, join(bootDir, 'overlays', name));
@@ -67,7 +58,7 @@ export async function installKernel(
     const modDir = join(root, 'lib', 'modules', release);
     // Links back into this machine's build folder mean nothing on the Pi.
     for (const link of ['build', 'source']) await rm(join(modDir, link), { force: true });
-    modules = (await walk(modDir)).filter((f) => f.endsWith('.ko') || f.endsWith('.ko.xz')).length;
+    modules = (await filesBelow(modDir)).filter((f) => f.endsWith('.ko') || f.endsWith('.ko.xz')).length;
     const tarball = join(stage, `modules-${release}.tar.gz`);
     const epoch = process.env.SOURCE_DATE_EPOCH ?? '0';
     await exec('tar', [
@@ -89,5 +80,3 @@ export async function installKernel(
   }
   return { bootDir, files, dtbs, overlays, modules };
 }
-
-export { walk as listFiles };

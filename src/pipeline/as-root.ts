@@ -9,7 +9,9 @@ import { dirname, join } from 'node:path';
 import { OPTIONS } from '../config/options.js';
 import { camel, type BuildConfig } from '../config/schema.js';
 import { exec } from '../runtime/exec.js';
+import type { Outputs } from '../publish/outputs.js';
 import { mergeReportData, type ReportData, type RunReport } from '../publish/report.js';
+import type { PostState } from '../runtime/state.js';
 
 /** What the root cleanup did, as the post step reports it. */
 export interface CleanupResult {
@@ -33,7 +35,21 @@ function cliPath(): string {
   return join(dirname(realpathSync(process.argv[1]!)), 'cli.js');
 }
 
-export async function buildAsRoot(config: BuildConfig, report: RunReport): Promise<Record<string, string>> {
+/** What the child hands back: its outputs, the files it placed, the post state it would have written. */
+export interface ChildResult {
+  outputs: Outputs;
+  files: string[];
+  state: PostState;
+}
+
+/** The file the child writes for its parent (on failure too). */
+export interface ChildReport {
+  outputs: Outputs;
+  report?: ReportData;
+  state?: PostState;
+}
+
+export async function buildAsRoot(config: BuildConfig, report: RunReport): Promise<ChildResult> {
   const dir = await mkdtemp(join(process.env.RUNNER_TEMP ?? tmpdir(), 'rpi-build-sudo-'));
   const configFile = join(dir, 'config.json');
   const outputsFile = join(dir, 'outputs.json');
@@ -52,16 +68,16 @@ export async function buildAsRoot(config: BuildConfig, report: RunReport): Promi
     // The child writes its report on failure too: its phases and its own error are what the
     // summary and diagnostics need (the exit code alone says nothing).
     const back = (await readFile(outputsFile, 'utf8').then(
-      (t) => JSON.parse(t) as { outputs: Record<string, string>; report: ReportData },
+      (t) => JSON.parse(t) as ChildReport,
       () => undefined,
-    )) ?? { outputs: {}, report: undefined };
+    )) ?? { outputs: {} };
     // The child's own host and emulation sections repeat ours; take its phases, caches and facts.
     if (back.report) mergeReportData(report, back.report);
     if (failure) {
       if (back.report?.error) throw new Error(back.report.error, { cause: failure });
       throw failure;
     }
-    return back.outputs;
+    return { outputs: back.outputs, files: back.report?.files ?? [], state: back.state ?? {} };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

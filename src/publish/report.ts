@@ -1,6 +1,6 @@
 // What a run did, for the job summary, the CLI's closing table and diagnostics:
 // host and emulation, phases with durations, caches, facts about what was built.
-import type { CacheReport } from '../cache/rootfs-step.js';
+import type { CacheReport } from '../cache/session.js';
 import type { Problem } from '../host/diagnose.js';
 import { Phases, type PhaseTiming } from '../runtime/phases.js';
 
@@ -14,12 +14,14 @@ export interface RunReport {
   caches: CacheReport[];
   /** Facts about the product: size, sha256, kernel release, package count, boot test, account. */
   facts: Record<string, string>;
+  /** The finished files in out-dir (what the artifact holds). */
+  files: string[];
   outcome?: 'success' | 'failure';
   error?: string;
 }
 
 export function newReport(target: string, arch: string[], suite: string): RunReport {
-  return { target, arch, suite, phases: new Phases(), caches: [], facts: {} };
+  return { target, arch, suite, phases: new Phases(), caches: [], facts: {}, files: [] };
 }
 
 /** The serialisable part (the sudo child hands this back to the parent). */
@@ -29,6 +31,7 @@ export interface ReportData {
   origin: number;
   caches: CacheReport[];
   facts: Record<string, string>;
+  files: string[];
   /** The child's own error, when it failed. */
   error?: string;
 }
@@ -39,6 +42,7 @@ export function reportData(r: RunReport): ReportData {
     origin: r.phases.origin,
     caches: r.caches,
     facts: r.facts,
+    files: r.files,
     ...(r.error ? { error: r.error } : {}),
   };
 }

@@ -1,5 +1,6 @@
 // Moving a file that may cross filesystems (work folder, out folder, cache folder).
-import { cp, rename, rm } from 'node:fs/promises';
+import { cp, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /** rename(2) of a file or folder, falling back to copy-and-remove across filesystems. */
 export async function moveFile(src: string, dest: string): Promise<void> {
@@ -8,4 +9,15 @@ export async function moveFile(src: string, dest: string): Promise<void> {
     await cp(src, dest, { recursive: true, preserveTimestamps: true });
     await rm(src, { recursive: true });
   });
+}
+
+/** Every file below a folder (depth first, in readdir's order); none for a missing folder. */
+export async function filesBelow(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await filesBelow(p)));
+    else out.push(p);
+  }
+  return out;
 }

@@ -21,10 +21,10 @@ import {
 } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UnusableEntry } from '../cache/archive.js';
-import { restoreArchive, type CacheStore, type PendingSave } from '../cache/store.js';
+import type { CacheEntry, CacheSession } from '../cache/session.js';
 import { updatePackageLists } from '../host/packages.js';
 import { exec } from '../runtime/exec.js';
-import { formatBytes, logger } from '../runtime/log.js';
+import { logger } from '../runtime/log.js';
 import { basicAuth, withoutCredentials } from '../runtime/redact.js';
 
 export type ToolSource = 'tool-cache' | 'cache' | 'packages' | 'download';
@@ -108,18 +108,28 @@ const storePrefix = (name: string): string => `tool-${name}-${process.arch}-`;
 const storeKey = (name: string, version: string, digest: string): string =>
   `${storePrefix(name)}${version}-${digest}`;
 
-/** Restores a tool the Store holds (packed by an earlier run) into the tool cache, checked first. */
-export async function restoreTool(
+/**
+ * A tool-cache folder as a cache entry: restored from the newest entry of its name (checked
+ * against its recorded hashes, then put in the tool cache), saved under its version and the
+ * hash of its record. `onRestore` receives the restored tool; `tool` is the one to pack.
+ */
+function toolEntry(
   name: string,
-  store: CacheStore,
   scratch: string,
-): Promise<CachedTool | undefined> {
-  const file = join(scratch, `${name}.tar.zst`);
-  await mkdir(scratch, { recursive: true });
-  let restored: CachedTool | undefined;
-  await restoreArchive(store, storePrefix(name), [storePrefix(name)], file, {
+  onRestore: (tool: CachedTool) => void,
+  save?: { tool: CachedTool; digest: string },
+): CacheEntry {
+  return {
+    name: `tool ${name}`,
     what: `${name} tool cache`,
     instead: 'fetching it instead',
+    key: storePrefix(name),
+    restoreKeys: [storePrefix(name)],
+    ...(save ? { saveKey: storeKey(name, save.tool.version, save.digest) } : {}),
+    // The same path for restore and save: the Actions cache matches entries by their path too.
+    tarball: join(scratch, `${name}.tar.zst`),
+    anyHitIsHit: true,
+    unreported: true,
     unpack: async (path, hit) => {
       const m = /^(.+)-([0-9a-f]{16})$/.exec(hit.key.slice(storePrefix(name).length));
       if (!m) throw new UnusableEntry('has no recorded hashes (made by an older rpi-build?)');
@@ -131,24 +141,45 @@ export async function restoreTool(
         if (checked.digest !== m[2])
           throw new UnusableEntry(`holds hashes ${checked.digest}, not the ${m[2]} its key names`);
         const dir = await tc.cacheDir(unpacked, name, m[1]!);
-        restored = { dir, version: m[1]!, source: 'cache' };
-        logger().info(`${name} ${m[1]} restored from the ${store.kind} cache (${formatBytes(hit.size)})`);
+        onRestore({ dir, version: m[1]!, source: 'cache' });
       } finally {
         await rm(unpacked, { recursive: true, force: true });
       }
     },
-  });
+    pack: async (file) => {
+      if (!save) throw new Error(`no ${name} tool to pack`);
+      await exec('tar', [
+        '--create',
+        '--use-compress-program=zstd -T0 -3',
+        '-f',
+        file,
+        '-C',
+        save.tool.dir,
+        '.',
+      ]);
+    },
+  };
+}
+
+/** Restores a tool the Store holds (packed by an earlier run) into the tool cache, checked first. */
+export async function restoreTool(
+  name: string,
+  caches: CacheSession,
+  scratch: string,
+): Promise<CachedTool | undefined> {
+  if (!caches.store) return undefined;
+  await mkdir(scratch, { recursive: true });
+  let restored: CachedTool | undefined;
+  await caches.restore(toolEntry(name, scratch, (t) => (restored = t)));
   return restored;
 }
 
 /** Where a tool may come from besides the tool cache, and where a fetched one is queued for saving. */
 export interface ToolSources {
-  store?: CacheStore;
-  readOnly: boolean;
+  /** The build's caches: the Store to restore from, and the saves queued for after it succeeds. */
+  caches: CacheSession;
   /** A fixed folder: the Actions cache matches entries by path. */
   scratch: string;
-  /** Tool-cache entries to save after a successful build (Actions only). */
-  pending: PendingSave[];
 }
 
 /**
@@ -167,12 +198,11 @@ export async function obtainTool(
     // Fetched again below: tc.cacheDir replaces the folder of that version.
     logger().warn(`${name} in the tool cache (${found.dir}) ${checked.problem}; not using it`);
   }
-  if (src.store) {
-    const restored = await restoreTool(name, src.store, src.scratch);
-    if (restored) return restored;
-  }
+  const restored = await restoreTool(name, src.caches, src.scratch);
+  if (restored) return restored;
   const tool = await fetch();
-  if (src.store?.kind === 'actions' && !src.readOnly) await packTool(tool, name, src.scratch, src.pending);
+  // A local store's tool cache lives beside it already: only the Actions cache needs a copy.
+  if (src.caches.store?.kind === 'actions') await packTool(tool, name, src.caches, src.scratch);
   return tool;
 }
 
@@ -180,21 +210,13 @@ export async function obtainTool(
 export async function packTool(
   tool: CachedTool,
   name: string,
+  caches: CacheSession,
   scratch: string,
-  pending: PendingSave[],
 ): Promise<void> {
   await mkdir(scratch, { recursive: true });
-  // The same path restoreTool uses: the Actions cache matches entries by their path too.
-  const file = join(scratch, `${name}.tar.zst`);
   const checked = await verifyTool(tool.dir);
   if ('problem' in checked) throw new Error(`the tool cache entry ${tool.dir} ${checked.problem}`);
-  await exec('tar', ['--create', '--use-compress-program=zstd -T0 -3', '-f', file, '-C', tool.dir, '.']);
-  pending.push({
-    what: `tool ${name}`,
-    key: storeKey(name, tool.version, checked.digest),
-    file,
-    restorePrefix: storePrefix(name),
-  });
+  await caches.save(toolEntry(name, scratch, () => undefined, { tool, digest: checked.digest }));
 }
 
 /**

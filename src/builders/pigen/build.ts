@@ -3,25 +3,20 @@
 // rpi-build's work folder, which the post step unmounts and cleans.
 import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { commitPending } from '../../cache/rootfs-step.js';
-import { selectStore } from '../../cache/select.js';
-import type { PendingSave } from '../../cache/store.js';
+import { join, resolve } from 'node:path';
 import type { BuildConfig } from '../../config/schema.js';
-import { writeSha256Sums } from '../../image/checksums.js';
 import { compressImage } from '../../image/compress.js';
 import type { Outputs } from '../../publish/outputs.js';
-import type { RunReport } from '../../publish/report.js';
 import { InputError } from '../../runtime/errors.js';
-import { inActions, logger } from '../../runtime/log.js';
-import { saveState } from '../../runtime/state.js';
-import { defaultWorkDir, publishLocal, withDiskSpace } from '../workspace.js';
-import { cleanBeforeBuild } from './clean.js';
+import { logger } from '../../runtime/log.js';
+import type { BuildContext, Builder, Product } from '../context.js';
+import { withDiskSpace } from '../workspace.js';
+import { staleDebootstrap } from './clean.js';
 import { writePiGenConfig } from './config.js';
 import { ensureDepends } from './depends.js';
 import { fetchPiGen } from './fetch.js';
 import { runPiGen } from './run.js';
-import { packStage0, restoreStage0, stage0Keys, startsWithStage0 } from './stage0-cache.js';
+import { hasStage0Root, stage0Entry, stage0Keys, startsWithStage0 } from './stage0-cache.js';
 
 export interface PiGenDirs {
   work: string;
@@ -75,15 +70,24 @@ function accountOf(config: BuildConfig): NonNullable<Outputs['account']> {
   return pw && key ? 'password+ssh-key' : pw ? 'password' : key ? 'ssh-key' : 'locked';
 }
 
-export async function buildPiGenImage(config: BuildConfig, report: RunReport): Promise<Outputs> {
+/** Upstream pi-gen run natively; the pipeline publishes what it deployed. */
+export const piGenBuilder: Builder = {
+  // pi-gen would skip debootstrap over a half-made stage root: say what an earlier failed
+  // build left before the pipeline empties the work folder.
+  inspect: async ({ workDir, facts }) => {
+    const stale = await staleDebootstrap(piGenDirs(workDir).piGenWork);
+    for (const d of stale)
+      logger().info(
+        `removing ${d}, left by an earlier failed debootstrap (pi-gen would reuse the broken rootfs)`,
+      );
+    if (stale.length) facts['pi-gen-cleaned'] = stale.join(', ');
+  },
+  build: buildPiGenImage,
+};
+
+async function buildPiGenImage({ config, workDir, phases, caches, facts }: BuildContext): Promise<Product> {
   const arch = config.arch[0]!;
-  const workDir = resolve(config.workDir ?? defaultWorkDir());
   const dirs = piGenDirs(workDir);
-  const phases = report.phases;
-  // Saved first: the post step unmounts and detaches below it even if pi-gen is killed.
-  if (inActions()) saveState('workDir', workDir);
-  const cleaned = await cleanBeforeBuild(workDir, dirs.piGenWork);
-  if (cleaned.debootstrap.length) report.facts['pi-gen-cleaned'] = cleaned.debootstrap.join(', ');
   await mkdir(dirs.logs, { recursive: true });
 
   const tree = await phases.run('pi-gen-fetch', 'pi-gen: get the build scripts', async () => {
@@ -91,28 +95,23 @@ export async function buildPiGenImage(config: BuildConfig, report: RunReport): P
     logger().info(`pi-gen: ${t.source}${t.commit ? ` (${t.commit})` : ''}`);
     return t;
   });
-  report.facts['pi-gen'] = `${tree.source}${tree.commit ? ` ${tree.commit}` : ''}`;
+  facts['pi-gen'] = `${tree.source}${tree.commit ? ` ${tree.commit}` : ''}`;
   const deps = await phases.run('host-tools', "Host tools: pi-gen's depends", () =>
     ensureDepends(tree.dir, dirs.bin),
   );
   const stages = await resolveStages(config, tree.dir, dirs.stages);
 
   // stage0's root from the cache: pi-gen then skips debootstrap (see stage0-cache.ts).
-  const store = config.cache ? selectStore(config) : undefined;
-  const pending: PendingSave[] = [];
-  const stage0 = {
+  const stage0Paths = {
     root: join(dirs.piGenWork, 'stage0', 'rootfs'),
     tarball: join(workDir, 'cache', 'pi-gen-stage0.tar.zst'),
     log: join(dirs.logs, 'pi-gen-cache.log'),
   };
-  const cached =
-    store && startsWithStage0(stages)
+  const stage0 =
+    caches.store && startsWithStage0(stages)
       ? await phases.run('pi-gen-cache', 'pi-gen: stage0 from the cache', async () => {
-          const keys = await stage0Keys(stages[0]!, tree.dir, arch, config);
-          await mkdir(dirname(stage0.tarball), { recursive: true });
-          const r = await restoreStage0(store, keys, stage0.tarball, stage0.root, stage0.log);
-          report.caches.push(r);
-          return { keys, report: r };
+          const entry = stage0Entry(await stage0Keys(stages[0]!, tree.dir, arch, config), stage0Paths);
+          return { entry, restored: await caches.restore(entry) };
         })
       : undefined;
   const paths = { work: dirs.piGenWork, deploy: dirs.deploy, stages };
@@ -145,8 +144,10 @@ export async function buildPiGenImage(config: BuildConfig, report: RunReport): P
   }
 
   // Only a build that succeeded is worth caching.
-  if (cached && !config.cacheReadOnly)
-    await packStage0(cached.report, cached.keys, stage0.root, stage0.tarball, stage0.log, pending);
+  if (stage0 && caches.wants(stage0.entry, stage0.restored)) {
+    if (await hasStage0Root(stage0Paths.root)) await caches.save(stage0.entry, stage0.restored);
+    else logger().warn(`pi-gen left no stage0 root at ${stage0Paths.root}; nothing to cache`);
+  }
 
   let image = result.image;
   const others = result.deployed.filter((f) => f !== image);
@@ -160,26 +161,19 @@ export async function buildPiGenImage(config: BuildConfig, report: RunReport): P
     );
     await rm(raw);
   }
-  const files = [image, ...others];
-  const sums = await writeSha256Sums(dirs.deploy, files);
-  const placed = await publishLocal([...files, join(dirs.deploy, 'SHA256SUMS')], resolve(config.outDir));
-  await commitPending(store, pending);
-  const imagePath = placed[0]!;
-  const info = placed.find((f) => f.endsWith('.info'));
+  const info = others.find((f) => f.endsWith('.info'));
   const packages = info
     ? (await readFile(info, 'utf8')).split('\n').filter((l) => l.startsWith('ii ')).length
     : undefined;
-  const outputs: Outputs = {
-    'image-path': imagePath,
-    'image-sha256': sums[basename(image)]!,
-    'image-size': String((await stat(imagePath)).size),
-    ...(packages !== undefined ? { 'package-count': String(packages) } : {}),
-    account: accountOf(config),
-    'boot-test': 'skipped (builder pi-gen)',
-    'cache-hit': String(cached?.report.status === 'hit'),
+  facts['pi-gen-stages'] = result.stages.map((s) => `${s.name} ${s.seconds.toFixed(0)} s`).join(', ');
+  return {
+    files: [image, ...others],
+    dir: dirs.deploy,
+    outputs: {
+      ...(packages !== undefined ? { 'package-count': String(packages) } : {}),
+      account: accountOf(config),
+      'boot-test': 'skipped (builder pi-gen)',
+      'cache-hit': String(stage0?.restored.report.status === 'hit'),
+    },
   };
-  Object.assign(report.facts, outputs);
-  report.facts['pi-gen-stages'] = result.stages.map((s) => `${s.name} ${s.seconds.toFixed(0)} s`).join(', ');
-  report.facts.files = JSON.stringify(placed);
-  return outputs;
 }

@@ -8,10 +8,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import type { Arch, BuildConfig } from '../../config/schema.js';
-import type { CacheReport } from '../../cache/rootfs-step.js';
 import { ROOTFS_ARCHIVE, packRootfs, unpackRootfs } from '../../cache/rootfs-cache.js';
-import { restoreArchive, type CacheStore, type PendingSave } from '../../cache/store.js';
-import { formatBytes, logger } from '../../runtime/log.js';
+import type { CacheEntry } from '../../cache/session.js';
 
 /** Bump when what rpi-build puts in the tarball changes. */
 export const STAGE0_RECIPE = 'v1';
@@ -73,46 +71,25 @@ export async function stage0Keys(
 export const startsWithStage0 = (stages: string[]): boolean =>
   stages.length > 0 && basename(stages[0]!) === 'stage0';
 
-/** Restores stage0's root into pi-gen's WORK_DIR; a cache that fails only warns. */
-export async function restoreStage0(
-  store: CacheStore,
+/** stage0's root as a cache entry, restored into pi-gen's WORK_DIR (stage0/rootfs). */
+export function stage0Entry(
   keys: Stage0Keys,
-  tarball: string,
-  rootfs: string,
-  logFile: string,
-): Promise<CacheReport> {
-  const log = logger();
-  const { hit, unavailable } = await restoreArchive(store, keys.key, [keys.restorePrefix], tarball, {
-    ...ROOTFS_ARCHIVE,
+  paths: { root: string; tarball: string; log: string },
+): CacheEntry {
+  return {
+    name: 'pi-gen-stage0',
     what: 'pi-gen stage0 cache',
     instead: 'pi-gen bootstraps as usual',
-    unpack: (file) => unpackRootfs(file, rootfs, logFile),
-  });
-  if (unavailable) return { name: 'pi-gen-stage0', status: 'error', key: keys.key };
-  if (!hit) {
-    log.info(`pi-gen stage0 cache miss: ${keys.key}`);
-    return { name: 'pi-gen-stage0', status: 'miss', key: keys.key };
-  }
-  log.info(
-    `pi-gen stage0 cache ${hit.exact ? 'hit' : 'hit from an earlier week'}: ${hit.key} (${formatBytes(hit.size)}, ${store.kind}); pi-gen skips debootstrap and updates it`,
-  );
-  return { name: 'pi-gen-stage0', status: hit.exact ? 'hit' : 'partial', key: hit.key, size: hit.size };
+    key: keys.key,
+    restoreKeys: [keys.restorePrefix],
+    tarball: paths.tarball,
+    policy: ROOTFS_ARCHIVE,
+    olderHit: 'from an earlier week (pi-gen updates it)',
+    unpack: (file) => unpackRootfs(file, paths.root, paths.log),
+    pack: (file) => packRootfs(paths.root, file, paths.log),
+  };
 }
 
-/** After pi-gen succeeded: packs stage0's root for saving, unless this exact entry exists. */
-export async function packStage0(
-  report: CacheReport,
-  keys: Stage0Keys,
-  rootfs: string,
-  tarball: string,
-  logFile: string,
-  pending: PendingSave[],
-): Promise<void> {
-  if (report.status === 'hit') return;
-  if (!(await stat(rootfs).catch(() => undefined))?.isDirectory()) {
-    logger().warn(`pi-gen left no stage0 root at ${rootfs}; nothing to cache`);
-    return;
-  }
-  await packRootfs(rootfs, tarball, logFile);
-  pending.push({ what: 'pi-gen stage0', key: keys.key, file: tarball, restorePrefix: keys.restorePrefix });
-}
+/** pi-gen left stage0's root (it may not have, if the stage list skipped it). */
+export const hasStage0Root = async (root: string): Promise<boolean> =>
+  (await stat(root).catch(() => undefined))?.isDirectory() === true;
