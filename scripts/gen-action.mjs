@@ -17,7 +17,7 @@ const load = async (entry) => {
   });
   return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
 };
-const { OPTIONS } = await load('src/config/options.ts');
+const { OPTIONS, defaultText } = await load('src/config/options.ts');
 const { OUTPUTS } = await load('src/publish/outputs.ts');
 
 // One row per input: the README shows the parts, action.yml one sentence made of them.
@@ -26,7 +26,13 @@ const rows = [
     name: 'config',
     description: 'Path of a YAML build config (same keys as these inputs); inputs override it.',
   },
-  ...OPTIONS.map((o) => ({ name: o.key, description: o.description, values: o.values, default: o.default })),
+  // The default is the table's typed value as text (lists space-separated; an empty list shows none).
+  ...OPTIONS.map((o) => ({
+    name: o.key,
+    description: o.description,
+    values: o.values,
+    default: defaultText(o),
+  })),
 ];
 const inputs = {};
 for (const r of rows) {

@@ -1,7 +1,7 @@
 // CLI arguments -> command and raw config overrides. Flags share the option table's names.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { checkKeys } from './config/load.js';
-import { OPTIONS, OPTION_KEYS } from './config/options.js';
+import { OPTIONS, OPTION_KEYS, defaultText } from './config/options.js';
 import type { RawConfig } from './config/schema.js';
 import { didYouMean } from './config/suggest.js';
 import { InputError, errorMessage } from './runtime/errors.js';
@@ -34,7 +34,7 @@ Usage:
                                                          work folder (what the action's post step runs)
 
 Options (also YAML keys and action inputs):
-${OPTIONS.map((o) => `  --${o.key.padEnd(22)} ${o.description}${o.default ? ` [${o.default}]` : ''}${o.values ? ` (${o.values.join('|')})` : ''}`).join('\n')}
+${OPTIONS.map((o) => `  --${o.key.padEnd(22)} ${o.description}${defaultText(o) ? ` [${defaultText(o)}]` : ''}${o.values ? ` (${o.values.join('|')})` : ''}`).join('\n')}
   --config FILE            YAML build config; flags override it
   --out DIR                same as --out-dir
   --json                   doctor: print one JSON object

@@ -1,39 +1,11 @@
-// The embedded default: with no configuration at all, an arm64 bookworm image.
+// The embedded default: with no configuration at all, an arm64 bookworm image. Each value is
+// the `default` of its entry in the option table; options without one stay unset.
+import { OPTIONS } from './options.js';
 import type { RawConfig } from './schema.js';
 
-export const DEFAULTS: RawConfig = {
-  target: 'image',
-  builder: 'debian',
-  arch: ['arm64'],
-  suite: 'bookworm',
-  mirror: 'http://deb.debian.org/debian',
-  'security-mirror': 'http://deb.debian.org/debian-security',
-  hostname: 'raspberrypi',
-  username: 'pi',
-  'ssh-authorized-keys': [],
-  packages: [],
-  locale: 'en_US.UTF-8',
-  timezone: 'Etc/UTC',
-  customize: [],
-  'image-name': 'rpi-build',
-  compression: 'xz',
-  'root-margin': 512,
-  'boot-size': 256,
-  'boot-test': true,
-  'boot-timeout': 900,
-  'pi-gen-repository': 'https://github.com/RPi-Distro/pi-gen',
-  stages: ['stage0', 'stage1', 'stage2'],
-  keyboard: 'us',
-  'free-disk-space': false,
-  'kernel-config': [],
-  'kernel-source': 'https://github.com/raspberrypi/linux',
-  'kernel-debs': false,
-  toolchain: 'packages',
-  ccache: true,
-  'ccache-size': 1024,
-  upload: true,
-  diagnostics: 'on-failure',
-  cache: true,
-  'cache-read-only': false,
-  'out-dir': 'out',
-};
+export const DEFAULTS: RawConfig = Object.fromEntries(
+  OPTIONS.flatMap((o) =>
+    // A list is copied so no build can change the table's own.
+    o.default === undefined ? [] : [[o.key, typeof o.default === 'object' ? [...o.default] : o.default]],
+  ),
+);
