@@ -4,7 +4,7 @@
 //   parts     config, host, binfmt, tools, cache, rootfs, image, kernel, boot, publish
 //   builders  one file (or folder) per kind of product; uses parts
 //   pipeline  pipeline.ts, pipeline/ (the sequence), diagnostics/ (the post step's side)
-//   entries   main.ts, post.ts, cli.ts, cli-args.ts
+//   entries   main.ts, post.ts, cli.ts (thin: each calls run() of entries/), cli-args.ts
 // A file may import its own layer or any lower one. Type-only imports count: they are
 // dependencies a reader follows too. Every folder must be placed here, so a new one is a choice.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['config', 'host', 'binfmt', 'tools', 'cache', 'rootfs', 'image', 'kernel', 'boot', 'publish'],
   ['builders'],
   ['pipeline', 'pipeline.ts', 'diagnostics'],
-  ['main.ts', 'post.ts', 'cli.ts', 'cli-args.ts'],
+  ['main.ts', 'post.ts', 'cli.ts', 'cli-args.ts', 'entries'],
 ];
 const NAMES = ['runtime', 'parts', 'builders', 'pipeline', 'entries'];
 
