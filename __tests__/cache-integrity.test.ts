@@ -27,7 +27,7 @@ import { LocalStore } from '../src/cache/local-store.js';
 import { baseWithCache } from '../src/rootfs/cached-base.js';
 import { CacheSession } from '../src/cache/session.js';
 import type { RootfsSpec } from '../src/rootfs/mmdebstrap.js';
-import { setLogger, type Logger } from '../src/runtime/log.js';
+import { captureLog } from './support/capture-log.js';
 import { cacheFromUrl, obtainTool, packTool, restoreTool } from '../src/tools/tool-cache.js';
 
 // The root filesystem build itself (mmdebstrap, minutes) is replaced by a stand-in that
@@ -46,18 +46,7 @@ vi.mock('../src/rootfs/base.js', () => ({
 const { scratch, removeAll } = scratchDirs();
 afterAll(removeAll);
 
-const lines: string[] = [];
-const keep = (m: string) => void lines.push(m);
-const capture: Logger = {
-  info: keep,
-  warn: (m) => keep(`warning: ${m}`),
-  error: (m) => keep(`error: ${m}`),
-  debug: () => undefined,
-  group: (_t, fn) => fn(),
-  progress: () => undefined,
-  secret: () => undefined,
-};
-setLogger(capture);
+const lines = captureLog();
 const warnings = () => lines.filter((l) => l.startsWith('warning: '));
 
 /** A zstd tarball of `dir` (or of the named members), with GNU tar's extra arguments. */

@@ -27,7 +27,7 @@ import { archiveState } from '../src/cache/rootfs-cache.js';
 import { freshDir } from '../src/builders/workspace.js';
 import { WORK_MARKER } from '../src/runtime/work-folder.js';
 import { buildRootfs } from '../src/rootfs/mmdebstrap.js';
-import { setLogger, type Logger } from '../src/runtime/log.js';
+import { captureLog } from './support/capture-log.js';
 import { startFaultyMirror } from './support/faulty-mirror.js';
 
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -44,24 +44,6 @@ const mountsUnder = (dir: string) =>
     .filter((p) => p === dir || p.startsWith(`${dir}/`));
 
 /** A logger that keeps every line, so a test can read what the user was told. */
-function captureLog(): string[] {
-  const lines: string[] = [];
-  const keep = (m: string) => void lines.push(m);
-  const log: Logger = {
-    info: keep,
-    warn: (m) => keep(`warning: ${m}`),
-    error: (m) => keep(`error: ${m}`),
-    debug: () => undefined,
-    group: (title, fn) => {
-      keep(`==> ${title}`);
-      return fn();
-    },
-    progress: () => undefined,
-    secret: () => undefined,
-  };
-  setLogger(log);
-  return lines;
-}
 
 /** A port nothing listens on: bound, then closed again. */
 async function closedPort(): Promise<number> {
@@ -113,7 +95,7 @@ afterEach(() => {
 
 describe('the archive cannot be reached', () => {
   it('archiveState retries with backoff, then names the mirror and the fix', async () => {
-    const lines = captureLog();
+    const lines = captureLog({ groups: true });
     const mirror = `http://127.0.0.1:${await closedPort()}/debian`;
     const started = Date.now();
     const err = (await archiveState(mirror, 'bookworm').catch((e: unknown) => e)) as Error;
@@ -133,7 +115,7 @@ describe('the archive cannot be reached', () => {
   }, 60_000);
 
   it('archiveState retries an InRelease cut off half-way and hashes the whole file', async () => {
-    const lines = captureLog();
+    const lines = captureLog({ groups: true });
     const body = `Origin: Debian\nDate: Sat, 21 Nov 2026 00:00:00 UTC\n${'SHA256:\n'.repeat(2000)}`;
     let calls = 0;
     const server = createServer((req, res) => {
@@ -211,7 +193,7 @@ describe('the archive drops connections in the middle of downloads', () => {
     ['root', 'tool:mmdebstrap', 'tool:qemu-aarch64-static'],
     'a real arm64 mmdebstrap root through a mirror that resets every 7th .deb and cuts every 11th half-way succeeds',
     async () => {
-      captureLog();
+      captureLog({ groups: true });
       const dir = scratch('flaky-mirror');
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
       const mirror = await startFaultyMirror(UPSTREAM, { resetEvery: 7, cutEvery: 11 });
@@ -344,7 +326,7 @@ describe('stale state from an earlier failed build', () => {
     ['root', 'tool:mknod'],
     'freshDir unmounts a leftover bind mount, removes debootstrap and root-owned trees, says so, and spares the mount source',
     async () => {
-      const lines = captureLog();
+      const lines = captureLog({ groups: true });
       const dir = scratch('stale');
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
       const work = join(dir, 'work');
@@ -385,7 +367,7 @@ describe('stale state from an earlier failed build', () => {
     ['root'],
     'a busy mount (a process cd-ed inside) is detached lazily; the process is spared and the source kept',
     async () => {
-      const lines = captureLog();
+      const lines = captureLog({ groups: true });
       const dir = scratch('busy');
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
       const work = join(dir, 'work');

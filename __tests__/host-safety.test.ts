@@ -29,7 +29,7 @@ import { assembleImage } from '../src/image/assemble.js';
 import { writeExt4 } from '../src/image/filesystems.js';
 import { withChrootMounts } from '../src/rootfs/chroot.js';
 import { exec } from '../src/runtime/exec.js';
-import { setLogger, type Logger } from '../src/runtime/log.js';
+import { captureLog } from './support/capture-log.js';
 import { mountsBelow } from '../src/runtime/mounts.js';
 import { WORK_MARKER } from '../src/runtime/work-folder.js';
 import { releaseWorkLock } from '../src/runtime/work-lock.js';
@@ -47,21 +47,6 @@ afterAll(() => {
     rmSync(base, { recursive: true, force: true });
 });
 
-function captureLog(): string[] {
-  const lines: string[] = [];
-  const keep = (m: string) => void lines.push(m);
-  const log: Logger = {
-    info: keep,
-    warn: (m) => keep(`warning: ${m}`),
-    error: (m) => keep(`error: ${m}`),
-    debug: () => undefined,
-    group: (_t, fn) => fn(),
-    progress: () => undefined,
-    secret: () => undefined,
-  };
-  setLogger(log);
-  return lines;
-}
 
 /**
  * The CLI's environment: no Actions variables (unless given), a private HOME, and stubs of rm
