@@ -1,5 +1,6 @@
-// `rpi-build boot-test IMAGE`: the same smoke test the build runs, on any image file
-// (raw, or compressed with xz, zstd or gzip, which is unpacked to a scratch copy first).
+// `rpi-build boot-test IMAGE [--test-script FILE]`: the same boot test the build runs (built-in
+// checks, the user's scripts), on any image file (raw, or compressed with xz, zstd or gzip,
+// which is unpacked to a scratch copy first).
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -37,11 +38,16 @@ export async function bootTestCommand(image: string, config: BuildConfig): Promi
     }
     const consoleLog = join(process.cwd(), `${basename(raw, '.img')}.boot.log`);
     const r = await logger().group(`Boot test (${arch})`, () =>
-      bootTest(raw, arch, work, consoleLog, config.bootTimeout),
+      // Any image: the first user's state is reported, not compared with a build's.
+      bootTest(raw, arch, work, consoleLog, config.bootTimeout, {
+        scripts: config.testScript,
+        timeoutSeconds: config.testTimeout,
+        username: config.username,
+      }),
     );
-    logger().info(
-      `${r.passed ? 'PASSED' : 'FAILED'} after ${r.seconds.toFixed(0)} s: ${r.detail} (console log: ${consoleLog})`,
-    );
+    const line = `${r.passed ? 'PASSED' : 'FAILED'} after ${r.seconds.toFixed(0)} s: ${r.detail} (console log: ${consoleLog})`;
+    if (r.passed) logger().info(line);
+    else logger().error(line);
     return r.passed ? 0 : 1;
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -1,10 +1,11 @@
 // The boot smoke test: boot the image under QEMU with the image's own kernel and initrd
-// (read from its FAT partition, as named in its config.txt), the image as the disk (through
-// an overlay: the artifact is never written), and pass on a login prompt. arm64 and armhf
+// (read from its FAT partition, as named in its config.txt), a scratch copy of the image as the
+// disk (the artifact is never written) with the built-in checks and the user's test scripts in
+// its root (guest-tests.ts), and pass when they do (or, if they never run, on a login prompt). arm64 and armhf
 // boot Debian's generic kernels on the "virt" machine; armel's kernel (linux-image-rpi) knows
 // only the Pi's own BCM2835, so it boots on QEMU's Pi Zero ("raspi0") with the image's
 // Pi Zero device tree and the image as its SD card.
-import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Arch } from '../config/schema.js';
 import { ARCH_INFO } from '../host/arch.js';
@@ -13,6 +14,16 @@ import { which } from '../host/tools.js';
 import { exec } from '../runtime/exec.js';
 import { logger } from '../runtime/log.js';
 import { createWriteStream } from 'node:fs';
+import {
+  GuestRun,
+  installGuestTests,
+  judgeChecks,
+  parseMarker,
+  scriptFacts,
+  scriptFailure,
+  type GuestTestOptions,
+  type ScriptResult,
+} from './guest-tests.js';
 
 export interface BootTestResult {
   passed: boolean;
@@ -22,6 +33,11 @@ export interface BootTestResult {
   detail: string;
   /** What the image's first-boot service reported (the root growing into a larger disk). */
   firstboot?: string;
+  /** The built-in checks' and each test script's results, for the summary ('boot-check: …', 'test: NAME'). */
+  facts: Record<string, string>;
+  /** What the checks found worth a look that does not fail the boot (failed units). */
+  warnings: string[];
+  scripts: ScriptResult[];
 }
 
 /** The boot disk grows by this much, as a card bigger than the image would, to prove the root grows. */
@@ -143,21 +159,36 @@ function qemuArgs(arch: Arch, kernel: string, initrd: string | undefined, disk: 
   return arch === 'arm64' ? ['-cpu', 'cortex-a72', ...common] : ['-cpu', 'cortex-a15', ...common];
 }
 
+/** Once the login prompt is up, the runner's first marker must follow within this (seconds). */
+const RUNNER_GRACE = 180;
+/** The built-in checks wait for the system to settle (systemctl is-system-running --wait) at most this long. */
+const CHECKS_BUDGET = 300;
+
+/**
+ * Boots a scratch copy of the image (sparse, one GiB larger, as a bigger card would be; the
+ * artifact is never written) with the built-in checks and the user's test scripts added to its
+ * root (guest-tests.ts). Passes when the checks find nothing wrong and every script exits 0;
+ * when the runner never speaks (an image whose systemd does not start it), a login prompt still
+ * passes a boot without scripts, as before.
+ */
 export async function bootTest(
   image: string,
   arch: Arch,
   workDir: string,
   consoleLog: string,
   timeoutSeconds: number,
+  guest: GuestTestOptions,
 ): Promise<BootTestResult> {
   const qemu = ARCH_INFO[arch].qemuSystem;
-  if (!(await which(qemu)) || !(await which('qemu-img')))
-    await installPackages(['qemu-system-arm', 'qemu-utils'], 'the boot test');
+  if (!(await which(qemu))) await installPackages(['qemu-system-arm'], 'the boot test');
   const dir = join(workDir, 'boot-test');
+  await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const parts = await partitionOffsets(image);
   const fat = parts.find((p) => p.type === 0x0c || p.type === 0x0b || p.type === 0x0e);
   if (!fat) throw new Error(`${image} has no FAT boot partition`);
+  const root = parts.find((p) => p.type === 0x83);
+  if (!root) throw new Error(`${image} has no Linux root partition (type 83)`);
   await readFromFat(image, fat.start, 'config.txt', join(dir, 'config.txt'));
   const files = bootFilesFromConfig(await readFile(join(dir, 'config.txt'), 'utf8'));
   await readFromFat(image, fat.start, files.kernel, join(dir, 'kernel'));
@@ -169,30 +200,15 @@ export async function bootTest(
     await writeFile(dtb, withoutPowerManagement(await readFile(dtb)));
   }
 
-  // Writes go to a qcow2 overlay one GiB larger than the image (for the Pi, rounded up to a
-  // power of two), so the artifact is never touched and the first-boot service has room to
-  // grow into; without qemu-img, a raw snapshot.
-  let disk = `if=none,id=disk,file=${image},format=raw,snapshot=on`;
-  const qemuImg = await which('qemu-img');
-  if (raspi && !qemuImg) throw new Error('the armel boot test needs qemu-img (qemu-utils)');
-  if (qemuImg) {
-    const overlay = join(dir, 'overlay.qcow2');
-    const grown = (await stat(image)).size + EXTRA_DISK;
-    const size = raspi ? nextPowerOfTwo(grown) : grown;
-    await exec('qemu-img', [
-      'create',
-      '-q',
-      '-f',
-      'qcow2',
-      '-F',
-      'raw',
-      '-b',
-      resolve(image),
-      overlay,
-      String(size),
-    ]);
-    disk = raspi ? `if=sd,file=${overlay},format=qcow2` : `if=none,id=disk,file=${overlay},format=qcow2`;
-  }
+  // The scratch copy: sparse (or a reflink), grown as a bigger card would be (for the Pi,
+  // to a power of two), with the runner, the scripts and their unit in its root.
+  const copy = join(dir, 'disk.img');
+  await exec('cp', ['--sparse=always', '--reflink=auto', '--', resolve(image), copy]);
+  const grown = (await stat(image)).size + EXTRA_DISK;
+  await truncate(copy, raspi ? nextPowerOfTwo(grown) : grown);
+  const names = await installGuestTests(copy, root.start, join(dir, 'guest'), guest);
+  const disk = raspi ? `if=sd,file=${copy},format=raw` : `if=none,id=disk,file=${copy},format=raw`;
+
   const kernel = join(dir, 'kernel');
   const initrd = files.initramfs ? join(dir, 'initrd') : undefined;
   const started = Date.now();
@@ -201,17 +217,33 @@ export async function bootTest(
   out.on('error', (err) =>
     logger().warn(`cannot write the console log ${consoleLog} (${err.message}); the boot test goes on`),
   );
+  const run = new GuestRun(names);
   let firstboot: string | undefined;
   let seen = '';
-  let passed = false;
-  let detail = `no login prompt within ${timeoutSeconds} s`;
+  let login: string | undefined;
+  let loginAt = 0;
+  let panic: string | undefined;
+  let silent = false;
   const stop = new AbortController();
+  const end = (): void => {
+    if (!stop.signal.aborted) stop.abort();
+  };
+  // No login prompt and no runner within boot-timeout: the boot failed.
+  const bootTimer = setTimeout(() => {
+    if (!login && !run.started) end();
+  }, timeoutSeconds * 1000);
+  const graceTimer = setInterval(() => {
+    if (login && !run.started && Date.now() - loginAt > RUNNER_GRACE * 1000) {
+      silent = true;
+      end();
+    }
+  }, 1000);
   const r = await exec(
     qemu,
     raspi ? raspi0Args(kernel, initrd, dtb, disk) : qemuArgs(arch, kernel, initrd, disk),
     {
       allowFailure: true,
-      timeoutMs: timeoutSeconds * 1000,
+      timeoutMs: (timeoutSeconds + CHECKS_BUDGET + (names.length ? guest.timeoutSeconds : 0) + 60) * 1000,
       signal: stop.signal,
       onData: (text) => {
         out.write(text);
@@ -219,27 +251,73 @@ export async function bootTest(
         seen = (seen + text).slice(-4096);
         // Only a whole line counts: the console arrives in pieces.
         firstboot ??= /rpi-build-firstboot: root filesystem \d+ MiB -> \d+ MiB/.exec(seen)?.[0];
-        const login = /(\S+ login:) ?$/m.exec(seen);
-        const panic = /Kernel panic - not syncing: .*/.exec(seen);
-        if (login) {
-          passed = true;
-          detail = login[1]!;
-        } else if (panic) detail = panic[0];
-        // Stop QEMU once we know; the disk is a snapshot, so nothing is lost.
-        if (login || panic) stop.abort();
+        const prompt = /(\S+ login:)(?: |$)/m.exec(seen);
+        if (prompt && !login) {
+          login = prompt[1]!;
+          loginAt = Date.now();
+        }
+        panic ??= /Kernel panic - not syncing: .*/.exec(seen)?.[0];
+        // Stop QEMU once we know; the disk is a scratch copy, so nothing is lost.
+        if (panic) end();
       },
-      onLine: (line) => logger().progress(`boot: ${line.slice(0, 120)}`),
+      onLine: (line) => {
+        const m = parseMarker(line);
+        if (!m) return logger().progress(`boot: ${line.slice(0, 120)}`);
+        const said = run.feed(m);
+        if (said) logger().info(`[${said.script}] ${said.text}`);
+        else if (m.kind === 'begin') logger().info(`Test script ${m.name}: running`);
+        else if (m.kind === 'end' || m.kind === 'timeout') {
+          const res = run.scripts.find((s) => s.name === m.name);
+          if (res)
+            logger().info(
+              `Test script ${m.name}: ${scriptFacts([res], guest.timeoutSeconds)[`test: ${m.name}`]}`,
+            );
+        }
+        if (run.done) end();
+      },
     },
   );
-  if (!passed && !stop.signal.aborted && r.exitCode !== 0 && r.signal === null) {
+  clearTimeout(bootTimer);
+  clearInterval(graceTimer);
+  out.end();
+  await rm(copy, { force: true });
+  const seconds = (Date.now() - started) / 1000;
+
+  const judged = judgeChecks(run.checks, guest);
+  const facts = { ...judged.facts, ...scriptFacts(run.scripts, guest.timeoutSeconds) };
+  const warnings = [...judged.warnings];
+  let passed = false;
+  let detail: string;
+  if (run.done) {
+    const failure = [...judged.problems, scriptFailure(run, guest.timeoutSeconds)].filter(Boolean);
+    passed = failure.length === 0;
+    // The prompt stays the detail (what the summary and logs have always said); the checks add facts.
+    detail = passed ? (login ?? 'the built-in checks passed (no login prompt seen)') : failure.join('; ');
+  } else if (panic) detail = panic;
+  else if (run.current)
+    detail = `test script ${run.current} was still running when the boot test ran out of time (test-timeout ${guest.timeoutSeconds} s, boot-timeout ${timeoutSeconds} s)`;
+  else if (silent && !names.length) {
+    // Not our image's systemd, or the unit never started: the login prompt rule, as before.
+    passed = true;
+    detail = login!;
+    warnings.push(`the built-in checks did not run within ${RUNNER_GRACE} s of the login prompt`);
+  } else if (silent) detail = `the test scripts never started within ${RUNNER_GRACE} s of the login prompt`;
+  else if (run.started)
+    detail = `the checks did not finish within the boot test's time (last: ${Object.keys(judged.facts).pop() ?? 'none'})`;
+  else detail = `no login prompt within ${timeoutSeconds} s`;
+  if (!passed && !stop.signal.aborted && r.exitCode !== 0 && r.signal === null && !run.started) {
     detail = `${qemu} exited with code ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`;
   }
-  out.end();
+  for (const w of warnings) logger().warn(`Boot test: ${w}`);
+  for (const [k, v] of Object.entries(facts)) logger().info(`${k}: ${v}`);
   return {
     passed,
-    seconds: (Date.now() - started) / 1000,
+    seconds,
     consoleLog,
     detail,
+    facts,
+    warnings,
+    scripts: run.scripts,
     ...(firstboot ? { firstboot } : {}),
   };
 }

@@ -21,7 +21,7 @@ export const debianBuilder: Builder = {
   build: buildDebianImage,
 };
 
-async function buildDebianImage({ config, workDir, phases, caches }: BuildContext): Promise<Product> {
+async function buildDebianImage({ config, workDir, phases, caches, facts }: BuildContext): Promise<Product> {
   const arch = config.arch[0]!;
   const dirs = {
     rootfs: join(workDir, 'rootfs'),
@@ -89,7 +89,13 @@ async function buildDebianImage({ config, workDir, phases, caches }: BuildContex
         'boot-test',
         `Boot test under ${arch === 'arm64' ? 'qemu-system-aarch64' : arch === 'armel' ? 'qemu-system-arm (Pi Zero)' : 'qemu-system-arm'}`,
         async () => {
-          const r = await bootTest(image, arch, workDir, bootLog, config.bootTimeout);
+          const r = await bootTest(image, arch, workDir, bootLog, config.bootTimeout, {
+            scripts: config.testScript,
+            timeoutSeconds: config.testTimeout,
+            username: config.username,
+            account: custom.account,
+          });
+          Object.assign(facts, r.facts); // each test script's and built-in check's line, failed or not
           if (!r.passed)
             throw new Error(
               `Boot test failed after ${r.seconds.toFixed(0)} s: ${r.detail}. Console log: ${bootLog}`,

@@ -111,10 +111,21 @@ export async function checkCustomizeScript(script: string): Promise<void> {
     );
 }
 
+/** test-script: each a script file, run inside the booted image by the boot test. */
+export async function checkTestScript(script: string): Promise<void> {
+  if (!(await stat(script).catch(() => undefined))?.isFile())
+    throw new InputError(
+      'test-script',
+      `"${script}" is not a file`,
+      'Give paths of scripts to run inside the booted image, one per line (they must exist before the build starts).',
+    );
+}
+
 /** Paths that must exist are checked now, not after the root filesystem has been built. */
 async function checkFiles(config: BuildConfig): Promise<void> {
   if (config.overlay !== undefined) await checkOverlay(config.overlay);
   for (const script of config.customize) await checkCustomizeScript(script);
+  for (const script of config.testScript) await checkTestScript(script);
 }
 
 /** A zone Node's ICU knows, or one the host's tzdata has (posix/…, right/…). */
@@ -184,6 +195,7 @@ export async function loadConfig(sources: ConfigSources): Promise<BuildConfig> {
   if (roots) {
     if (config.overlay !== undefined) checkInside('overlay', config.overlay, roots);
     for (const script of config.customize) checkInside('customize', script, roots);
+    for (const script of config.testScript) checkInside('test-script', script, roots);
     checkInside('out-dir', config.outDir, roots);
   }
   checkTimezone(config.timezone);

@@ -239,6 +239,22 @@ const TABLE = [
     description: 'Seconds the boot test waits for a login prompt.',
   },
   {
+    key: 'test-script',
+    kind: 'list',
+    perLine: true,
+    default: [],
+    description:
+      'Scripts run as root inside the booted image during the boot test, in order, once it is up (a oneshot unit in a scratch copy: the image itself never holds them); a non-zero exit fails the build.',
+  },
+  {
+    key: 'test-timeout',
+    kind: 'int',
+    check: z.number().int().min(10).max(7200),
+    unit: 'seconds',
+    default: 300,
+    description: 'Seconds the test-script scripts may run in all; one still running then fails the build.',
+  },
+  {
     key: 'pi-gen-repository',
     kind: 'string',
     check: z.string().regex(GIT_URL, 'must be a git URL (https://, ssh://, git@host:path or file://)'),
