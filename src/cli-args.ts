@@ -54,7 +54,8 @@ function argSpec(): ParseArgsConfig['options'] {
     help: { type: 'boolean', short: 'h' },
   };
   for (const o of OPTIONS) {
-    spec[o.key] = { type: 'string' };
+    // A per-line list (customize, test-script) may be given once per item: --test-script a --test-script b.
+    spec[o.key] = o.kind === 'list' && o.perLine ? { type: 'string', multiple: true } : { type: 'string' };
     if (o.kind === 'bool') spec[`no-${o.key}`] = { type: 'boolean' };
   }
   return spec;
@@ -86,7 +87,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       );
     throw new InputError('command line', errorMessage(err), 'See rpi-build --help.');
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
   const [first, ...positionals] = parsed.positionals;
   const command = (values.help ? 'help' : (first ?? 'help')) as Command;
   if (!COMMANDS.includes(command)) {
@@ -100,6 +101,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   for (const o of OPTIONS) {
     const v = values[o.key];
     if (typeof v === 'string') overrides[o.key] = v;
+    if (Array.isArray(v)) overrides[o.key] = v.join('\n');
     if (values[`no-${o.key}`] === true) overrides[o.key] = false;
   }
   if (typeof values.out === 'string') overrides['out-dir'] = values.out;

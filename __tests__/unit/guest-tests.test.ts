@@ -18,6 +18,7 @@ import {
   scriptNames,
   type Marker,
 } from '../../src/boot/guest-tests.js';
+import { parseCli } from '../../src/cli-args.js';
 import { loadConfig } from '../../src/config/load.js';
 import { InputError } from '../../src/runtime/errors.js';
 
@@ -205,5 +206,11 @@ describe('test-script', () => {
     expect(c.testTimeout).toBe(300);
     const err = await loadConfig({ overrides: { 'test-timeout': '5' } }).catch((e) => e);
     expect(err.message).toMatch(/^test-timeout/);
+  });
+
+  it('the CLI takes --test-script once per script (a repeated flag adds, not replaces)', () => {
+    const cli = parseCli(['boot-test', 'x.img', '--test-script', 'a.sh', '--test-script', 'b c.sh'], {});
+    expect(cli.overrides['test-script']).toBe('a.sh\nb c.sh');
+    expect(parseCli(['image', '--test-script', 'a.sh'], {}).overrides['test-script']).toBe('a.sh');
   });
 });

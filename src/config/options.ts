@@ -244,7 +244,7 @@ const TABLE = [
     perLine: true,
     default: [],
     description:
-      'Scripts run as root inside the booted image during the boot test, in order, once it is up (a oneshot unit in a scratch copy: the image itself never holds them); a non-zero exit fails the build.',
+      'Scripts run as root inside the booted image during the boot test, in order, once it is up (through a unit added to a scratch copy: the image itself never holds them); a non-zero exit fails the build. Repeat --test-script on the CLI for several.',
   },
   {
     key: 'test-timeout',
