@@ -1,6 +1,8 @@
 // The base root filesystem: everything determined by arch, suite, mirror and packages
 // (not by hostname, users or scripts), so it can be cached: mmdebstrap's output, the Pi's
 // boot configuration, and the initramfs with raspi-firmware's files in /boot/firmware.
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Arch } from '../config/schema.js';
 import { exec } from '../runtime/exec.js';
 import { logger } from '../runtime/log.js';
@@ -8,6 +10,7 @@ import { inChroot } from './chroot.js';
 import { withChrootKeepingResolver } from './resolver.js';
 import { configureBoot, kernelVersion, makeInitramfs } from './boot-files.js';
 import { buildRootfs, type RootfsSpec } from './mmdebstrap.js';
+import { profileText } from './dpkg-watch.js';
 import { withAptAuth, writeImageSources, type SourcesSpec } from './sources.js';
 
 /** No archive with credentials: withAptAuth then writes nothing. */
@@ -19,7 +22,12 @@ export async function buildBase(
   hooksDir: string,
   logFile: string,
 ): Promise<void> {
-  await buildRootfs(spec, root, hooksDir, logFile);
+  const profile = await buildRootfs(spec, root, hooksDir, logFile);
+  if (profile) {
+    // Where the emulated time went, for the log and bench/ (logs/rootfs-profile.json).
+    logger().info(profileText(profile));
+    await writeFile(join(dirname(logFile), 'rootfs-profile.json'), `${JSON.stringify(profile)}\n`);
+  }
   // The image's own sources: suite, -updates and -security, without credentials.
   await writeImageSources(root, spec);
   await finishBase(root, spec.arch, logFile);

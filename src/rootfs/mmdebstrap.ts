@@ -9,6 +9,7 @@ import { ExecError } from '../runtime/errors.js';
 import { exec } from '../runtime/exec.js';
 import { logger } from '../runtime/log.js';
 import { withoutCredentials } from '../runtime/redact.js';
+import { DpkgWatch, type RootfsProfile } from './dpkg-watch.js';
 import { authConf, mmdebstrapMirrors, type SourcesSpec } from './sources.js';
 
 export interface RootfsSpec extends SourcesSpec {
@@ -115,12 +116,13 @@ function progressLine(line: string): string | undefined {
   return m[1] ?? `${m[2]} ${m[3]}`;
 }
 
+/** Builds the root; with mmdebstrap, returns where its time went (rootfs/dpkg-watch.ts). */
 export async function buildRootfs(
   spec: RootfsSpec,
   target: string,
   hooksDir: string,
   logFile: string,
-): Promise<void> {
+): Promise<RootfsProfile | undefined> {
   const divert = join(hooksDir, 'essential-divert-initramfs.sh');
   await writeFile(divert, DIVERT_INITRAMFS_HOOK);
   await chmod(divert, 0o755);
@@ -135,6 +137,9 @@ export async function buildRootfs(
   const mirror = withoutCredentials(spec.mirror);
   if (await which('mmdebstrap')) {
     const hooks = await authHooks(spec, hooksDir);
+    // Which package, how many of how many: read from dpkg's own log inside the root.
+    const watch = new DpkgWatch(target, (what) => logger().progress(`rootfs: ${what}`));
+    watch.start();
     await exec(
       'mmdebstrap',
       [
@@ -154,13 +159,16 @@ export async function buildRootfs(
         // Full one-line entries without credentials: the suite, -updates and -security.
         ...mmdebstrapMirrors(spec),
       ],
-      { privileged: 'mmdebstrap', logFile, onLine, env: { LC_ALL: 'C.UTF-8' } },
+      { privileged: 'mmdebstrap', logFile, onLine: (line) => watch.line(line), env: { LC_ALL: 'C.UTF-8' } },
     )
       .catch((err: unknown) => {
         throw explainDownloadFailure(err, mirror);
       })
-      .finally(() => removeAuth(hooksDir));
-    return;
+      .finally(async () => {
+        await removeAuth(hooksDir);
+        await watch.stop();
+      });
+    return watch.stop();
   }
   // debootstrap's wget has no private login file: credentials would have to go on its command line.
   if (authConf(spec))
@@ -181,4 +189,5 @@ export async function buildRootfs(
     ],
     { privileged: 'debootstrap', logFile, onLine, env: { INITRD: 'No', LC_ALL: 'C.UTF-8' } },
   );
+  return undefined;
 }
