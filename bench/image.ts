@@ -2,10 +2,11 @@
 // run), side by side by phase; then image assembly against a plain copy of the same bytes.
 // Run as root: node bench/run.mjs image
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assembleImage } from '../src/image/assemble.js';
+import { slowestSteps, type RootfsProfile } from '../src/rootfs/dpkg-watch.js';
 import { printSideBySide, runCli, type Run } from './cold-warm.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rpi-bench-image-'));
@@ -21,6 +22,17 @@ const cold = build('cold');
 const warm = build('warm');
 printSideBySide('Default image build (Debian bookworm arm64, xz), wall time by phase:', cold, warm);
 console.log('(boot-test and compress run side by side; total includes host checks and checksums)');
+
+// Where the cold root filesystem phase went: mmdebstrap's stages, then the slowest emulated steps.
+const profileFile = join(cold.work, 'logs', 'rootfs-profile.json');
+if (existsSync(profileFile)) {
+  const profile = JSON.parse(readFileSync(profileFile, 'utf8')) as RootfsProfile;
+  console.log('\nCold root filesystem phase by mmdebstrap stage:');
+  for (const s of profile.stages) console.log(`  ${s.name.padEnd(10)} ${s.seconds.toFixed(1).padStart(7)} s`);
+  console.log('Ten slowest dpkg steps (maintainer scripts and triggers run under emulation):');
+  for (const s of slowestSteps(profile))
+    console.log(`  ${`${s.pkg} (${s.kind})`.padEnd(40)} ${s.seconds.toFixed(1).padStart(7)} s`);
+}
 
 // Assembly again from the folders the warm build used, then a plain copy of its bytes.
 const image = join(dir, 'again.img');
