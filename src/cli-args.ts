@@ -27,7 +27,7 @@ Usage:
   rpi-build image [--out DIR] [options]                  build an SD-card image (default: Debian arm64)
   rpi-build kernel [--board B] [--kernel-path P] [options] cross-compile a Raspberry Pi kernel (default: pi4-64)
   rpi-build build --config FILE [options]                run the build a YAML config describes
-  rpi-build boot-test IMAGE [--arch A]                   boot an image under QEMU to a login prompt
+  rpi-build boot-test IMAGE [--arch A] [--test-script F] boot an image under QEMU, check it, run test scripts
   rpi-build host-packages [PART...] [--install]          list (or install) the host packages of image, boot,
                                                          kernel, pigen, tests (all parts when none is named)
   rpi-build cleanup --work-dir DIR                       end, unmount and remove what a build left in its

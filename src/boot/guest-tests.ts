@@ -326,7 +326,7 @@ export function judgeChecks(
   const facts: Record<string, string> = {};
   const problems: string[] = [];
   const warnings: string[] = [];
-  if (c.root && Number.isFinite(c.root.disk)) {
+  if (c.root && c.root.disk > 0 && c.root.end > 0) {
     const { fs, part, end, disk } = c.root;
     const grown = disk - end <= END_SLACK && fs >= part * FS_SHARE;
     facts['boot-check: root'] =
