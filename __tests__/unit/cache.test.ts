@@ -113,4 +113,24 @@ describe('summary and redaction', () => {
     expect(md).toContain('the password is ***');
     expect(md).not.toContain('hunter22');
   });
+
+  it('shows what the boot test found inside the image: each check and each test script', async () => {
+    const { newReport } = await import('../../src/publish/report.js');
+    const { summaryMarkdown, summaryText } = await import('../../src/publish/summary.js');
+    const r = newReport('image', ['arm64'], 'bookworm');
+    r.outcome = 'success';
+    Object.assign(r.facts, {
+      'boot-check: units': 'running, no failed units',
+      'boot-check: root': 'fills the disk: file system 2276 MiB, partition ends at 2608 MiB of 2608 MiB',
+      'test: check.sh': 'passed in 3 s',
+      'test: a|b.sh': 'failed (exit 3) after 1 s',
+    });
+    const md = summaryMarkdown(r);
+    expect(md).toContain('### Inside the booted image');
+    expect(md).toMatch(/^\| units \| running, no failed units \|$/m);
+    expect(md).toMatch(/^\| test script check\.sh \| passed in 3 s \|$/m);
+    // A pipe in a name stays inside its cell.
+    expect(md).toMatch(/^\| test script a\\\|b\.sh \| failed \(exit 3\) after 1 s \|$/m);
+    expect(summaryText(r)).toMatch(/^ {2}test script check\.sh +passed in 3 s$/m);
+  });
 });

@@ -39,7 +39,6 @@ export const HOST_PACKAGES: Record<Part, HostPackage[]> = {
   ],
   boot: [
     { pkg: 'qemu-system-arm', provides: 'qemu-system-aarch64' },
-    { pkg: 'qemu-utils', provides: 'qemu-img' },
   ],
   kernel: [
     { pkg: 'make', provides: 'make' },

@@ -16,6 +16,19 @@ const FACT_LABELS: Record<string, string> = {
   'artifact-url': 'Artifact',
 };
 
+/** What the boot test found inside the booted image: its checks and each test script. */
+const GUEST_FACT = /^(boot-check|test): (.+)$/;
+
+function guestFacts(r: RunReport): [string, string][] {
+  return Object.entries(r.facts).flatMap(([k, v]) => {
+    const m = GUEST_FACT.exec(k);
+    return m ? [[m[1] === 'test' ? `test script ${m[2]!}` : m[2]!, v] as [string, string]] : [];
+  });
+}
+
+/** A table cell: a pipe would end it early. */
+const cell = (s: string): string => s.replace(/\|/g, '\\|');
+
 function factValue(key: string, value: string): string {
   if (key === 'image-size') return formatBytes(Number(value));
   if (key === 'account' && value === 'locked') return 'locked (no password and no SSH key given)';
@@ -69,6 +82,11 @@ export function summaryMarkdown(r: RunReport, secrets: readonly string[] = []): 
     lines.push('', '### Result', '', '| | |', '| --- | --- |');
     for (const [k, v] of facts) lines.push(`| ${FACT_LABELS[k]} | ${factValue(k, v)} |`);
   }
+  const guest = guestFacts(r);
+  if (guest.length) {
+    lines.push('', '### Inside the booted image', '', '| | |', '| --- | --- |');
+    for (const [k, v] of guest) lines.push(`| ${cell(k)} | ${cell(v)} |`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -89,6 +107,7 @@ export function summaryText(r: RunReport): string {
     ...Object.entries(r.facts)
       .filter(([k]) => FACT_LABELS[k])
       .map(([k, v]) => `  ${FACT_LABELS[k]!.padEnd(16)} ${factValue(k, v)}`),
+    ...guestFacts(r).map(([k, v]) => `  ${k.padEnd(16)} ${v}`),
   ];
   const chart = textChart(r.phases.timings, r.caches);
   const text = [rows.length ? `Summary:\n${rows.join('\n')}` : '', chart].filter(Boolean).join('\n');
