@@ -9,8 +9,7 @@ import { mkdir, open, readFile, rm, stat, truncate, writeFile } from 'node:fs/pr
 import { join, resolve } from 'node:path';
 import type { Arch } from '../config/schema.js';
 import { ARCH_INFO } from '../host/arch.js';
-import { installPackages } from '../host/packages.js';
-import { which } from '../host/tools.js';
+import { ensureHostPackages } from '../host/requirements.js';
 import { exec } from '../runtime/exec.js';
 import { logger } from '../runtime/log.js';
 import { createWriteStream } from 'node:fs';
@@ -180,7 +179,8 @@ export async function bootTest(
   guest: GuestTestOptions,
 ): Promise<BootTestResult> {
   const qemu = ARCH_INFO[arch].qemuSystem;
-  if (!(await which(qemu))) await installPackages(['qemu-system-arm'], 'the boot test');
+  // `rpi-build boot-test` alone on a host: QEMU, mtools and debugfs (a build installed them already).
+  await ensureHostPackages(['boot']);
   const dir = join(workDir, 'boot-test');
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });

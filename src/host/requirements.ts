@@ -39,6 +39,9 @@ export const HOST_PACKAGES: Record<Part, HostPackage[]> = {
   ],
   boot: [
     { pkg: 'qemu-system-arm', provides: 'qemu-system-aarch64' },
+    // The kernel and config.txt come out of the FAT partition; the guest tests go into the root.
+    { pkg: 'mtools', provides: 'mcopy' },
+    { pkg: 'e2fsprogs', provides: 'debugfs' },
   ],
   kernel: [
     { pkg: 'make', provides: 'make' },
