@@ -36,6 +36,9 @@ const scripts = {
   'bad.sh': '#!/bin/sh\necho about to fail\nexit 3\n',
   // No #!: the runner gives it to sh.
   'hang.sh': 'echo hanging now\nsleep 100000\n',
+  // A customize script that enables a service which fails at every boot.
+  'broken-unit.sh':
+    "#!/bin/sh\nset -e\nprintf '[Unit]\\nDescription=fails on purpose\\n[Service]\\nType=oneshot\\nExecStart=/bin/false\\n[Install]\\nWantedBy=multi-user.target\\n' > /etc/systemd/system/rpi-broken.service\nsystemctl enable rpi-broken.service\n",
 };
 mkdirSync(join(cwd, 'ci'), { recursive: true });
 for (const [name, text] of Object.entries(scripts))
@@ -146,5 +149,34 @@ describe('test scripts inside the booted image', () => {
       expect(listing('/etc/systemd/system/multi-user.target.wants')).not.toMatch(/rpi-build-test/);
       expect(listing('/etc/systemd/system/multi-user.target.wants')).toMatch(/rpi-build-firstboot\.service/);
     },
+  );
+
+  itNeeds(
+    [...NEEDS],
+    'a build whose script passes is published; a unit that fails at boot is named and warned about, not fatal',
+    () => {
+      const r = cli(
+        'image',
+        '--out',
+        'out2',
+        '--work-dir',
+        join(cwd, 'work2'),
+        '--cache-dir',
+        CACHE,
+        '--compression',
+        'none',
+        '--customize',
+        'ci/broken-unit.sh',
+        '--test-script',
+        'ci/ok.sh',
+      );
+      const log = r.stdout + r.stderr;
+      expect(r.status, log.slice(-3000)).toBe(0);
+      expect(log).toMatch(/^test: ok\.sh: passed in \d+ s$/m);
+      expect(log).toMatch(/^boot-check: units: degraded; failed: rpi-broken\.service$/m);
+      expect(log).toMatch(/^warning: Boot test: units failed at boot: rpi-broken\.service$/m);
+      expect(readdirSync(join(cwd, 'out2'))).toContain('rpi-build-bookworm-arm64.img');
+    },
+    30 * MIN,
   );
 });
