@@ -1,55 +1,66 @@
 #!/usr/bin/env node
 import { createRequire as __rpiCreateRequire } from 'node:module'; const require = __rpiCreateRequire(import.meta.url);
 import {
+  cacheSession,
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-WDTAEQUL.js";
+} from "./chunks/chunk-AU4OEQ63.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-YVHF2AZS.js";
+} from "./chunks/chunk-7HO6K7UM.js";
+import {
+  collectState,
+  formatDoctor,
+  newReport,
+  noState,
+  reportData,
+  runDoctor
+} from "./chunks/chunk-C2WSVEDG.js";
+import "./chunks/chunk-6M5LK2BN.js";
+import "./chunks/chunk-4VGNKCY2.js";
 import {
   OPTIONS,
   OPTION_KEYS,
   checkKeys,
+  defaultText,
   didYouMean,
-  formatDoctor,
-  loadConfig,
-  newReport,
-  reportData,
-  runDoctor
-} from "./chunks/chunk-XJETIR46.js";
-import "./chunks/chunk-7ZX3QPPZ.js";
-import "./chunks/chunk-FL6OFBTR.js";
+  loadConfig
+} from "./chunks/chunk-SVEQDKNI.js";
 import "./chunks/chunk-6EFLWPV5.js";
-import "./chunks/chunk-DFJIRLE2.js";
-import "./chunks/chunk-MUO7QHWY.js";
-import "./chunks/chunk-WKCL3XOP.js";
 import {
   PARTS,
   ensureHostPackages,
   packagesOf
-} from "./chunks/chunk-VONCPOZ5.js";
+} from "./chunks/chunk-VOCWRVZD.js";
+import "./chunks/chunk-SNFCNG7W.js";
 import {
   defaultWorkDir,
   handBack
-} from "./chunks/chunk-EQEZTI6V.js";
+} from "./chunks/chunk-OEGYP27K.js";
 import {
   cleanupWorkDir,
-  isMarked,
+  isMarked
+} from "./chunks/chunk-MTRKBIBO.js";
+import "./chunks/chunk-MM45DSBM.js";
+import "./chunks/chunk-7YG3CPLG.js";
+import {
   knownSecrets,
   redact
-} from "./chunks/chunk-LMUW2J3D.js";
-import "./chunks/chunk-HNKHE42U.js";
+} from "./chunks/chunk-T2JQXA4A.js";
+import "./chunks/chunk-J4TNNZG7.js";
 import {
   InputError,
   errorMessage,
   killChildren
-} from "./chunks/chunk-7IY5XED5.js";
+} from "./chunks/chunk-4Z53H52X.js";
 import "./chunks/chunk-MWIMASZ6.js";
-import "./chunks/chunk-JEISQDF3.js";
+import "./chunks/chunk-WKCL3XOP.js";
+import {
+  inActions
+} from "./chunks/chunk-JEISQDF3.js";
 
-// src/cli.ts
+// src/entries/cli.ts
 import { writeFile } from "node:fs/promises";
 
 // src/cli-args.ts
@@ -73,14 +84,14 @@ Usage:
   rpi-build image [--out DIR] [options]                  build an SD-card image (default: Debian arm64)
   rpi-build kernel [--board B] [--kernel-path P] [options] cross-compile a Raspberry Pi kernel (default: pi4-64)
   rpi-build build --config FILE [options]                run the build a YAML config describes
-  rpi-build boot-test IMAGE [--arch A]                   boot an image under QEMU to a login prompt
+  rpi-build boot-test IMAGE [--arch A] [--test-script F] boot an image under QEMU, check it, run test scripts
   rpi-build host-packages [PART...] [--install]          list (or install) the host packages of image, boot,
                                                          kernel, pigen, tests (all parts when none is named)
   rpi-build cleanup --work-dir DIR                       end, unmount and remove what a build left in its
                                                          work folder (what the action's post step runs)
 
 Options (also YAML keys and action inputs):
-${OPTIONS.map((o) => `  --${o.key.padEnd(22)} ${o.description}${o.default ? ` [${o.default}]` : ""}${o.values ? ` (${o.values.join("|")})` : ""}`).join("\n")}
+${OPTIONS.map((o) => `  --${o.key.padEnd(22)} ${o.description}${defaultText(o) ? ` [${defaultText(o)}]` : ""}${o.values ? ` (${o.values.join("|")})` : ""}`).join("\n")}
   --config FILE            YAML build config; flags override it
   --out DIR                same as --out-dir
   --json                   doctor: print one JSON object
@@ -99,7 +110,7 @@ function argSpec() {
     help: { type: "boolean", short: "h" }
   };
   for (const o of OPTIONS) {
-    spec[o.key] = { type: "string" };
+    spec[o.key] = o.kind === "list" && o.perLine ? { type: "string", multiple: true } : { type: "string" };
     if (o.kind === "bool") spec[`no-${o.key}`] = { type: "boolean" };
   }
   return spec;
@@ -132,6 +143,7 @@ function parseCli(argv, env = process.env) {
   for (const o of OPTIONS) {
     const v = values[o.key];
     if (typeof v === "string") overrides[o.key] = v;
+    if (Array.isArray(v)) overrides[o.key] = v.join("\n");
     if (values[`no-${o.key}`] === true) overrides[o.key] = false;
   }
   if (typeof values.out === "string") overrides["out-dir"] = values.out;
@@ -154,7 +166,7 @@ function parseCli(argv, env = process.env) {
   };
 }
 
-// src/cli.ts
+// src/entries/cli.ts
 import { join, resolve } from "node:path";
 async function hostPackages(names, install) {
   const bad = names.filter((n) => !PARTS.includes(n));
@@ -193,7 +205,7 @@ async function cleanup(workDir) {
 `);
   return 0;
 }
-async function main(argv) {
+async function run(argv) {
   const cli = parseCli(argv);
   if (cli.command === "help") {
     process.stdout.write(USAGE);
@@ -212,7 +224,9 @@ async function main(argv) {
       return report.ok ? 0 : 1;
     }
     case "qemu": {
-      const out = await setUpEmulation(config);
+      const caches = cacheSession(config);
+      const out = await setUpEmulation(config, caches);
+      await caches.commit(noState);
       for (const [k, v] of Object.entries(out)) process.stdout.write(`${k}=${v}
 `);
       return 0;
@@ -225,16 +239,17 @@ async function main(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-3JDPPZY6.js");
+      const { bootTestCommand } = await import("./chunks/command-MJBMUIB4.js");
       return bootTestCommand(image, config);
     }
     case "image":
     case "kernel":
     case "build": {
       const report = newReport(config.target, config.arch, config.suite);
+      const state = cli.outputsFile && inActions() ? collectState() : void 0;
       let outputs = {};
       try {
-        outputs = (await runPipeline(config, report)).outputs;
+        outputs = (await runPipeline(config, report, state ?? noState)).outputs;
         report.outcome = "success";
       } catch (err) {
         report.outcome = "failure";
@@ -245,7 +260,12 @@ async function main(argv) {
           const workDir = resolve(config.workDir ?? defaultWorkDir());
           await handBack([join(workDir, "logs"), join(workDir, "cache")]);
           await handBack([workDir], { recursive: false });
-          await writeFile(cli.outputsFile, JSON.stringify({ outputs, report: reportData(report) }));
+          const back = {
+            outputs,
+            report: reportData(report),
+            ...state ? { state: state.collected } : {}
+          };
+          await writeFile(cli.outputsFile, JSON.stringify(back));
         }
         const text = summaryText(report);
         if (text && !cli.outputsFile) process.stderr.write(`${text}
@@ -257,6 +277,8 @@ async function main(argv) {
     }
   }
 }
+
+// src/cli.ts
 var interrupted = false;
 for (const sig of ["SIGINT", "SIGTERM"]) {
   process.on(sig, () => {
@@ -268,7 +290,7 @@ rpi-build: ${sig} received, stopping child processes\u2026
     void killChildren().then(() => process.exit(sig === "SIGINT" ? 130 : 143));
   });
 }
-main(process.argv.slice(2)).then(
+run(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

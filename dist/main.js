@@ -2,37 +2,40 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-LTVEIULU.js";
+} from "./chunks/chunk-S7Y5CGXR.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-WDTAEQUL.js";
+} from "./chunks/chunk-AU4OEQ63.js";
+import {
+  actionsState,
+  newReport
+} from "./chunks/chunk-C2WSVEDG.js";
+import "./chunks/chunk-6M5LK2BN.js";
+import "./chunks/chunk-4VGNKCY2.js";
 import {
   configSecrets,
-  loadConfig,
-  newReport
-} from "./chunks/chunk-XJETIR46.js";
-import {
-  artifactName
-} from "./chunks/chunk-MRFVJSEO.js";
-import "./chunks/chunk-7ZX3QPPZ.js";
-import "./chunks/chunk-FL6OFBTR.js";
+  loadConfig
+} from "./chunks/chunk-SVEQDKNI.js";
 import "./chunks/chunk-6EFLWPV5.js";
-import "./chunks/chunk-DFJIRLE2.js";
-import "./chunks/chunk-MUO7QHWY.js";
-import "./chunks/chunk-WKCL3XOP.js";
+import "./chunks/chunk-SNFCNG7W.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-EQEZTI6V.js";
-import {
-  saveState
-} from "./chunks/chunk-LMUW2J3D.js";
-import "./chunks/chunk-HNKHE42U.js";
+} from "./chunks/chunk-OEGYP27K.js";
+import "./chunks/chunk-MTRKBIBO.js";
+import "./chunks/chunk-MM45DSBM.js";
+import "./chunks/chunk-7YG3CPLG.js";
+import "./chunks/chunk-T2JQXA4A.js";
+import "./chunks/chunk-J4TNNZG7.js";
 import {
   errorMessage,
   killChildren
-} from "./chunks/chunk-7IY5XED5.js";
+} from "./chunks/chunk-4Z53H52X.js";
+import {
+  artifactName
+} from "./chunks/chunk-5ILGS3F5.js";
 import "./chunks/chunk-MWIMASZ6.js";
+import "./chunks/chunk-WKCL3XOP.js";
 import {
   error,
   setFailed,
@@ -40,13 +43,14 @@ import {
   warning
 } from "./chunks/chunk-JEISQDF3.js";
 
-// src/main.ts
+// src/entries/main.ts
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+var state = actionsState;
 function onCancel() {
   for (const sig of ["SIGINT", "SIGTERM"]) {
     process.once(sig, () => {
-      saveState("outcome", "cancelled");
+      state.save("outcome", "cancelled");
       error(`rpi-build: ${sig} received; stopping the build (the post step cleans up)`);
       void killChildren().then(() => process.exit(1));
     });
@@ -54,7 +58,7 @@ function onCancel() {
 }
 async function diagnose(config, report) {
   if (config.diagnostics === "never") return;
-  const failed = report.phases.timings.find((p) => !p.ok);
+  const failed = report.phases.failed();
   const bundle = await collectDiagnostics({
     workDir: resolve(config.workDir ?? defaultWorkDir()),
     outDir: join(process.env.RUNNER_TEMP ?? tmpdir(), "rpi-build-diagnostics"),
@@ -63,24 +67,24 @@ async function diagnose(config, report) {
     ...report.error ? { error: report.error } : {},
     ...failed ? { failedPhase: failed.name } : {}
   });
-  saveState("diagnosticsBundle", bundle);
+  state.save("diagnosticsBundle", bundle);
 }
 async function run() {
-  saveState("isPost", true);
+  state.save("isPost", true);
   onCancel();
   let report;
   let config;
   try {
     config = await loadConfig(readInputs());
-    saveState("diagnostics", config.diagnostics);
-    saveState("artifactName", artifactName(config));
+    state.save("diagnostics", config.diagnostics);
+    state.save("artifactName", artifactName(config));
     report = newReport(config.target, config.arch, config.suite);
-    const { outputs } = await runPipeline(config, report);
+    const { outputs } = await runPipeline(config, report, state);
     for (const [k, v] of Object.entries(outputs)) setOutput(k, v);
     report.outcome = "success";
-    saveState("outcome", "success");
+    state.save("outcome", "success");
   } catch (err) {
-    saveState("outcome", "failure");
+    state.save("outcome", "failure");
     if (report) {
       report.outcome = "failure";
       report.error = errorMessage(err);
@@ -97,7 +101,6 @@ async function run() {
       (err) => warning(`could not write the job summary: ${errorMessage(err)}`)
     );
 }
+
+// src/main.ts
 await run();
-export {
-  run
-};

@@ -2,49 +2,50 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-LTVEIULU.js";
+} from "./chunks/chunk-S7Y5CGXR.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-YVHF2AZS.js";
+} from "./chunks/chunk-7HO6K7UM.js";
 import {
+  LocalStore,
   cleanupAsRoot,
+  readState,
+  savePending,
+  selectStore
+} from "./chunks/chunk-C2WSVEDG.js";
+import "./chunks/chunk-4VGNKCY2.js";
+import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-XJETIR46.js";
-import {
-  ActionsArtifacts,
-  uploadFiles
-} from "./chunks/chunk-MRFVJSEO.js";
-import "./chunks/chunk-7ZX3QPPZ.js";
-import "./chunks/chunk-FL6OFBTR.js";
+} from "./chunks/chunk-SVEQDKNI.js";
 import "./chunks/chunk-6EFLWPV5.js";
-import "./chunks/chunk-MUO7QHWY.js";
-import "./chunks/chunk-WKCL3XOP.js";
+import "./chunks/chunk-SNFCNG7W.js";
 import {
-  savePending
-} from "./chunks/chunk-K5XG7ZFU.js";
-import {
-  LocalStore,
   acquireWorkLock,
   checkWorkLock,
   cleanupWorkDir,
-  isMarked,
-  readState,
-  selectStore
-} from "./chunks/chunk-LMUW2J3D.js";
-import "./chunks/chunk-HNKHE42U.js";
+  isMarked
+} from "./chunks/chunk-MTRKBIBO.js";
+import "./chunks/chunk-MM45DSBM.js";
+import "./chunks/chunk-T2JQXA4A.js";
+import "./chunks/chunk-J4TNNZG7.js";
 import {
   errorMessage,
   isRoot
-} from "./chunks/chunk-7IY5XED5.js";
+} from "./chunks/chunk-4Z53H52X.js";
+import {
+  ActionsArtifacts,
+  uploadFiles
+} from "./chunks/chunk-5ILGS3F5.js";
 import "./chunks/chunk-MWIMASZ6.js";
+import "./chunks/chunk-WKCL3XOP.js";
 import {
   info,
   warning
 } from "./chunks/chunk-JEISQDF3.js";
 
-// src/post.ts
+// src/entries/post.ts
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -66,7 +67,7 @@ async function ownWorkDir(dir) {
   }
 }
 async function saveCaches(state) {
-  const pending = [...state.pendingSaves ?? [], ...state.toolSaves ?? []];
+  const pending = state.pendingSaves ?? [];
   if (pending.length === 0) return;
   if (state.outcome !== "success") {
     info(
@@ -135,7 +136,6 @@ async function run() {
     warning(`rpi-build post step could not finish cleaning up: ${errorMessage(err)}`);
   }
 }
+
+// src/post.ts
 await run();
-export {
-  run
-};
