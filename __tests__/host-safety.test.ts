@@ -47,7 +47,6 @@ afterAll(() => {
     rmSync(base, { recursive: true, force: true });
 });
 
-
 /**
  * The CLI's environment: no Actions variables (unless given), a private HOME, and stubs of rm
  * and umount first on PATH that only leave a canary: if a check ever regressed, the build
