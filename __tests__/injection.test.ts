@@ -296,6 +296,8 @@ const ALLOWED: Record<string, string> = {
   'rootfs/system.ts: shell script text':
     'FIRSTBOOT_SCRIPT: a constant script run on the device at first boot; nothing is interpolated',
   'rootfs/chroot.ts: shell script text': 'policy-rc.d: the constant "exit 101"',
+  'boot/guest-tests.ts: shell script text':
+    'RUNNER_SCRIPT: the boot test runner, constant text; the user, time budget and script names are read from data files, scripts run by index',
 };
 
 const PATTERNS: [string, RegExp][] = [

@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-AU4OEQ63.js";
+} from "./chunks/chunk-WJT3SMIY.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -239,7 +239,7 @@ async function run(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-MJBMUIB4.js");
+      const { bootTestCommand } = await import("./chunks/command-SQSLO5C4.js");
       return bootTestCommand(image, config);
     }
     case "image":

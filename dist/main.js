@@ -6,7 +6,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-AU4OEQ63.js";
+} from "./chunks/chunk-WJT3SMIY.js";
 import {
   actionsState,
   newReport

@@ -1,7 +1,7 @@
 // The pure pieces of the boot test's guest side: the runner's text and unit, the debugfs
 // requests, the console markers folded into results, and how checks and scripts are judged.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,9 @@ import {
   debugfsRequests,
   judgeChecks,
   parseMarker,
-  runnerScript,
+  GUEST_DIR,
+  RUNNER_SCRIPT,
+  runnerData,
   scriptFacts,
   scriptFailure,
   scriptNames,
@@ -157,17 +159,49 @@ describe('what goes into the scratch copy', () => {
     ]);
   });
 
-  it('the runner is valid bash, and a username cannot leave its quotes', () => {
+  it('the runner is constant, valid bash; the user, budget and names come from data files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rpi-runner-'));
-    const text = runnerScript(scriptNames(['a.sh', 'b.sh']), {
-      timeoutSeconds: 60,
+    writeFileSync(join(dir, 'run'), RUNNER_SCRIPT);
+    execFileSync('bash', ['-n', join(dir, 'run')]);
+    expect(RUNNER_SCRIPT).toContain(`here=${GUEST_DIR}\n`);
+    expect(RUNNER_SCRIPT).not.toMatch(/\$\{(?!PIPESTATUS\[0\]\}|t#ssh_host_\})/);
+    const data = runnerData(scriptNames(['a.sh', 'b.sh']), {
+      timeoutSeconds: 60.7,
       username: "x'; reboot; '",
     });
-    writeFileSync(join(dir, 'run'), text);
-    execFileSync('bash', ['-n', join(dir, 'run')]);
-    expect(text).toContain(`u='x'\\''; reboot; '\\'''`);
-    expect(text).toContain("run 'a.sh' /var/lib/rpi-build-test/01\nrun 'b.sh' /var/lib/rpi-build-test/02\n");
-    expect(text).toContain('deadline=$(($(date +%s) + 60))');
+    expect(data).toEqual({ user: "x'; reboot; '\n", timeout: '60\n', names: 'a.sh\nb.sh\n' });
+  });
+
+  it('the runner reads its data files and runs each script by index, output behind markers', () => {
+    // The runner itself, its guest folder swapped for a scratch one and systemctl stubbed.
+    const dir = mkdtempSync(join(tmpdir(), 'rpi-runner-run-'));
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    for (const tool of ['systemctl', 'findmnt', 'lsblk'])
+      writeFileSync(join(bin, tool), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const data = runnerData(['ok.sh', 'bad.sh'], { timeoutSeconds: 30, username: 'nobody-here' });
+    for (const [f, t] of Object.entries(data)) writeFileSync(join(dir, f), t);
+    writeFileSync(join(dir, '01'), '#!/bin/sh\necho hi from one\n', { mode: 0o755 });
+    writeFileSync(join(dir, '02'), 'echo two; exit 3\n', { mode: 0o755 });
+    writeFileSync(join(dir, 'run'), RUNNER_SCRIPT.replace(`here=${GUEST_DIR}`, `here=${dir}`));
+    const out = spawnSync('bash', [join(dir, 'run')], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    }).stdout;
+    const run = new GuestRun(['ok.sh', 'bad.sh']);
+    const said: string[] = [];
+    for (const l of out.split('\n')) {
+      const m = parseMarker(l);
+      const o = m && run.feed(m);
+      if (o) said.push(`[${o.script}] ${o.text}`);
+    }
+    expect(run.done).toBe(true);
+    expect(run.checks.user).toMatchObject({ name: 'nobody-here', missing: true });
+    expect(run.scripts.map((s) => [s.name, s.status, s.exitCode])).toEqual([
+      ['ok.sh', 'passed', 0],
+      ['bad.sh', 'failed', 3],
+    ]);
+    expect(said).toEqual(['[ok.sh] hi from one', '[bad.sh] two']);
   });
 
   it('the unit runs after multi-user.target without holding the boot, its lines on the console', () => {
@@ -182,6 +216,7 @@ describe('what goes into the scratch copy', () => {
     expect(r).toContain('write 02 /var/lib/rpi-build-test/02');
     expect(r).toContain('write run /var/lib/rpi-build-test/run');
     expect(r.at(-1)).toBe(`symlink ${WANTS_LINK} /etc/systemd/system/rpi-build-test.service`);
+    expect(r).toContain('write names /var/lib/rpi-build-test/names');
     for (const line of r) expect(line).toMatch(/^[a-z_]+( [A-Za-z0-9/._-]+)+$/);
   });
 });

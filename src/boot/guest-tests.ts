@@ -27,6 +27,7 @@ export const GUEST_DIR = '/var/lib/rpi-build-test';
 export const UNIT_NAME = 'rpi-build-test.service';
 export const UNIT_PATH = `/etc/systemd/system/${UNIT_NAME}`;
 export const WANTS_LINK = `/etc/systemd/system/multi-user.target.wants/${UNIT_NAME}`;
+/** The runner's marker (RUNNER_SCRIPT's say() prints it). */
 const MARK = 'rpi-build-test:';
 
 // Type=exec, not oneshot: a oneshot unit's start job holds the boot in "starting" until it ends,
@@ -57,81 +58,96 @@ export function scriptNames(paths: string[]): string[] {
   });
 }
 
-/** Single-quotes a word for the shell (the runner is generated text; names never break out). */
-const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-
 /** The guest-side file name of script i: fixed by index, so no user text names a path. */
 export const guestScript = (i: number): string => `${GUEST_DIR}/${String(i + 1).padStart(2, '0')}`;
 
 /**
  * The runner: the built-in checks, then each script in order with the time left of the budget,
  * every line of its output on the console behind a marker, then power off. bash for PIPESTATUS.
+ * Constant text: what differs per run (the user to check, the time budget, the scripts' names)
+ * is read from data files beside it (runnerData), so nothing is ever interpolated into a shell
+ * script. Script i is the file 01, 02, … in its folder.
  */
-export function runnerScript(
+export const RUNNER_SCRIPT = [
+  '#!/bin/bash',
+  "# rpi-build boot test runner: exists only in the boot test's scratch copy of the image.",
+  'set -u',
+  'here=/var/lib/rpi-build-test',
+  'say() { printf \'rpi-build-test: %s\\n\' "$*"; }',
+  'say start',
+  '# The system as a whole: running (or degraded, with the failed units named).',
+  'say "check system $(timeout 300 systemctl is-system-running --wait 2>/dev/null || true)"',
+  'failed=',
+  'while read -r unit _; do failed="$failed $unit"; done < <(systemctl --failed --plain --no-legend 2>/dev/null)',
+  'say "check failed-units$failed"',
+  '# The root filesystem against its partition and the disk (bytes).',
+  'dev=$(findmnt -n -o SOURCE /)',
+  'part=$(basename "$dev")',
+  'disk=$(lsblk -no PKNAME "$dev" | head -n 1)',
+  'start=$(cat "/sys/class/block/$part/start" 2>/dev/null || echo 0)',
+  'size=$(cat "/sys/class/block/$part/size" 2>/dev/null || echo 0)',
+  'total=$(cat "/sys/class/block/$disk/size" 2>/dev/null || echo 0)',
+  'say "check root fs=$(df -B1 --output=size / | tail -n 1 | tr -d \' \') part=$((size * 512)) end=$(((start + size) * 512)) disk=$((total * 512))"',
+  '# The first user (its name is the first line of the file user).',
+  'IFS= read -r u < "$here/user"',
+  'if getent passwd "$u" >/dev/null; then',
+  '  home=$(getent passwd "$u" | cut -d: -f6)',
+  '  keys=0',
+  '  [ -f "$home/.ssh/authorized_keys" ] && keys=$(grep -c . "$home/.ssh/authorized_keys")',
+  '  say "check user name=$u groups=$(id -nG "$u" | tr \' \' ,) password=$(passwd -S "$u" | cut -d\' \' -f2) keys=$keys"',
+  'else',
+  '  say "check user name=$u missing"',
+  'fi',
+  '# SSH host keys (made on first boot; the image ships none).',
+  'keys=',
+  'for f in /etc/ssh/ssh_host_*_key; do',
+  '  [ -s "$f" ] || continue',
+  '  t=$(basename "$f" _key)',
+  '  keys="$keys ${t#ssh_host_}"',
+  'done',
+  '[ -x /usr/sbin/sshd ] && sshd=yes || sshd=no',
+  'say "check ssh-host-keys sshd=$sshd$keys"',
+  '',
+  'IFS= read -r budget < "$here/timeout"',
+  'deadline=$(($(date +%s) + budget))',
+  'run() {',
+  '  local name=$1 file=$2 left begin rc',
+  '  left=$((deadline - $(date +%s)))',
+  '  if [ "$left" -le 0 ]; then say "skip $name"; return; fi',
+  '  say "begin $name"',
+  '  begin=$(date +%s)',
+  '  # A file without #! runs under sh, as it would when given to sh by hand.',
+  '  if [ "$(head -c 2 "$file")" = \'#!\' ]; then set -- "$file"; else set -- /bin/sh "$file"; fi',
+  '  (cd /root && timeout --kill-after=5 "$left" "$@" </dev/null 2>&1) |',
+  '    while IFS= read -r line || [ -n "$line" ]; do say "| $line"; done',
+  '  rc=${PIPESTATUS[0]}',
+  '  if [ "$rc" -ge 124 ] && [ $(($(date +%s) - begin)) -ge "$left" ]; then',
+  '    say "timeout $name seconds=$(($(date +%s) - begin))"',
+  '  else',
+  '    say "end $name exit=$rc seconds=$(($(date +%s) - begin))"',
+  '  fi',
+  '}',
+  "# The scripts' names, one per line; script i is the file 01, 02, ...",
+  'i=0',
+  'while IFS= read -r name; do',
+  '  i=$((i + 1))',
+  '  run "$name" "$here/$(printf %02d "$i")"',
+  'done < "$here/names"',
+  'say done',
+  'systemctl poweroff --no-block',
+  '',
+].join('\n');
+
+/** The runner's data files: the user to check, the seconds the scripts may take, their names. */
+export function runnerData(
   names: string[],
   opts: Pick<GuestTestOptions, 'timeoutSeconds' | 'username'>,
-): string {
-  const runs = names.map((n, i) => `run ${q(n)} ${guestScript(i)}`).join('\n');
-  return `#!/bin/bash
-# rpi-build boot test runner: exists only in the boot test's scratch copy of the image.
-set -u
-say() { printf '${MARK} %s\\n' "$*"; }
-say start
-# The system as a whole: running (or degraded, with the failed units named).
-say "check system $(timeout 300 systemctl is-system-running --wait 2>/dev/null || true)"
-failed=
-while read -r unit _; do failed="$failed $unit"; done < <(systemctl --failed --plain --no-legend 2>/dev/null)
-say "check failed-units$failed"
-# The root filesystem against its partition and the disk (bytes).
-dev=$(findmnt -n -o SOURCE /)
-part=$(basename "$dev")
-disk=$(lsblk -no PKNAME "$dev" | head -n 1)
-start=$(cat "/sys/class/block/$part/start" 2>/dev/null || echo 0)
-size=$(cat "/sys/class/block/$part/size" 2>/dev/null || echo 0)
-total=$(cat "/sys/class/block/$disk/size" 2>/dev/null || echo 0)
-say "check root fs=$(df -B1 --output=size / | tail -n 1 | tr -d ' ') part=$((size * 512)) end=$(((start + size) * 512)) disk=$((total * 512))"
-# The first user.
-u=${q(opts.username)}
-if getent passwd "$u" >/dev/null; then
-  home=$(getent passwd "$u" | cut -d: -f6)
-  keys=0
-  [ -f "$home/.ssh/authorized_keys" ] && keys=$(grep -c . "$home/.ssh/authorized_keys")
-  say "check user name=$u groups=$(id -nG "$u" | tr ' ' ,) password=$(passwd -S "$u" | cut -d' ' -f2) keys=$keys"
-else
-  say "check user name=$u missing"
-fi
-# SSH host keys (made on first boot; the image ships none).
-keys=
-for f in /etc/ssh/ssh_host_*_key; do
-  [ -s "$f" ] || continue
-  t=\${f#/etc/ssh/ssh_host_}
-  keys="$keys \${t%_key}"
-done
-[ -x /usr/sbin/sshd ] && sshd=yes || sshd=no
-say "check ssh-host-keys sshd=$sshd$keys"
-
-deadline=$(($(date +%s) + ${Math.trunc(opts.timeoutSeconds)}))
-run() {
-  local name=$1 file=$2 left begin rc
-  left=$((deadline - $(date +%s)))
-  if [ "$left" -le 0 ]; then say "skip $name"; return; fi
-  say "begin $name"
-  begin=$(date +%s)
-  # A file without #! runs under sh, as it would when given to sh by hand.
-  if [ "$(head -c 2 "$file")" = '#!' ]; then set -- "$file"; else set -- /bin/sh "$file"; fi
-  (cd /root && timeout --kill-after=5 "$left" "$@" </dev/null 2>&1) |
-    while IFS= read -r line || [ -n "$line" ]; do say "| $line"; done
-  rc=\${PIPESTATUS[0]}
-  if [ "$rc" -ge 124 ] && [ $(($(date +%s) - begin)) -ge "$left" ]; then
-    say "timeout $name seconds=$(($(date +%s) - begin))"
-  else
-    say "end $name exit=$rc seconds=$(($(date +%s) - begin))"
-  fi
-}
-${runs}
-say done
-systemctl poweroff --no-block
-`;
+): Record<'user' | 'timeout' | 'names', string> {
+  return {
+    user: `${opts.username}\n`,
+    timeout: `${Math.trunc(opts.timeoutSeconds)}\n`,
+    names: names.map((n) => `${n}\n`).join(''),
+  };
 }
 
 /** debugfs requests that add the runner, the scripts and the unit (its wants link too). Sources are names in debugfs's cwd. */
@@ -145,6 +161,7 @@ export function debugfsRequests(count: number): string[] {
   return [
     `mkdir ${GUEST_DIR}`,
     ...file('run', `${GUEST_DIR}/run`, '0100755'),
+    ...(['user', 'timeout', 'names'] as const).flatMap((d) => file(d, `${GUEST_DIR}/${d}`, '0100644')),
     ...Array.from({ length: count }, (_, i) =>
       file(basename(guestScript(i)), guestScript(i), '0100755'),
     ).flat(),
@@ -166,7 +183,8 @@ export async function installGuestTests(
 ): Promise<string[]> {
   const names = scriptNames(opts.scripts);
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'run'), runnerScript(names, opts));
+  await writeFile(join(dir, 'run'), RUNNER_SCRIPT);
+  for (const [file, text] of Object.entries(runnerData(names, opts))) await writeFile(join(dir, file), text);
   await writeFile(join(dir, 'unit'), UNIT_TEXT);
   for (const [i, script] of opts.scripts.entries())
     await copyFile(script, join(dir, basename(guestScript(i))));
@@ -196,7 +214,8 @@ export interface GuestChecks {
   system?: string;
   failedUnits?: string[];
   root?: { fs: number; part: number; end: number; disk: number };
-  user?: { name: string; missing: boolean; groups: string[]; password: string; keys: number };
+  /** `passwd -S`'s state letter for the user: P (set), L (locked), NP (none). */
+  user?: { name: string; missing: boolean; groups: string[]; pwState: string; keys: number };
   sshHostKeys?: { sshd: boolean; types: string[] };
 }
 
@@ -297,7 +316,7 @@ export class GuestRun {
         name: field('name'),
         missing: / missing$/.test(v),
         groups: field('groups').split(',').filter(Boolean),
-        password: field('password'),
+        pwState: field('password'),
         keys: Number(field('keys') || 0),
       };
     } else if (name === 'ssh-host-keys') {
@@ -340,17 +359,15 @@ export function judgeChecks(
       if (opts.account) problems.push(`the first user ${u.name} does not exist`);
     } else {
       const sudo = u.groups.includes('sudo');
-      const password = PASSWORD_STATE[u.password] ?? `password state ${u.password}`;
+      const pw = PASSWORD_STATE[u.pwState] ?? `password state ${u.pwState}`;
       facts['boot-check: user'] =
-        `${u.name}: ${sudo ? 'in sudo' : 'not in sudo'}, ${password}, ${u.keys} authorized key${u.keys === 1 ? '' : 's'}`;
+        `${u.name}: ${sudo ? 'in sudo' : 'not in sudo'}, ${pw}, ${u.keys} authorized key${u.keys === 1 ? '' : 's'}`;
       if (opts.account) {
         const wantPassword = opts.account.includes('password');
         const wantKeys = opts.account.includes('ssh-key');
         if (!sudo) problems.push(`the first user ${u.name} is not in the sudo group`);
-        if (wantPassword !== (u.password === 'P'))
-          problems.push(
-            `the first user ${u.name} has ${password}, but the build set account ${opts.account}`,
-          );
+        if (wantPassword !== (u.pwState === 'P'))
+          problems.push(`the first user ${u.name} has ${pw}, but the build set account ${opts.account}`);
         if (wantKeys !== u.keys > 0)
           problems.push(
             `the first user ${u.name} has ${u.keys} authorized keys, but the build set account ${opts.account}`,
