@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-WJT3SMIY.js";
+} from "./chunks/chunk-VSUC4CVZ.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";

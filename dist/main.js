@@ -6,7 +6,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-WJT3SMIY.js";
+} from "./chunks/chunk-VSUC4CVZ.js";
 import {
   actionsState,
   newReport

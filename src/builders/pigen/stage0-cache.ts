@@ -21,12 +21,12 @@ export interface Stage0Keys {
 }
 
 /** Every file below dir as [relative path, content], sorted: what the stage does. */
-async function filesBelow(dir: string, base = dir): Promise<[string, Buffer][]> {
+async function filesWithContents(dir: string, base = dir): Promise<[string, Buffer][]> {
   const out: [string, Buffer][] = [];
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesBelow(p, base)));
+    if (e.isDirectory()) out.push(...(await filesWithContents(p, base)));
     else if (e.isFile()) out.push([relative(base, p), await readFile(p)]);
   }
   return out;
@@ -60,7 +60,8 @@ export async function stage0Keys(
     ['scripts', join(tree, 'scripts')],
   ];
   for (const [label, dir] of parts)
-    for (const [rel, content] of await filesBelow(dir)) h.update(`\0${label}/${rel}\0`).update(content);
+    for (const [rel, content] of await filesWithContents(dir))
+      h.update(`\0${label}/${rel}\0`).update(content);
   const buildSh = await readFile(join(tree, 'build.sh')).catch(() => Buffer.alloc(0));
   h.update('\0build.sh\0').update(buildSh);
   const restorePrefix = `rpi-build-pigen-stage0-${STAGE0_RECIPE}-${arch}-${config.suite}-${h.digest('hex').slice(0, 16)}-`;
