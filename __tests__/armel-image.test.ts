@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nextPowerOfTwo, withoutPowerManagement } from '../src/boot/qemu.js';
+import { nextPowerOfTwo, withoutPowerManagement } from '../src/boot/machines.js';
 import { fatList, fatRead, partitions } from './support/image-inspect.js';
 import { itNeeds } from './support/needs.js';
 import { ROOT } from './support/runner.js';
@@ -44,14 +44,16 @@ describe('the Pi Zero machine for armel boot tests', () => {
     'rpi-build image --arch armel builds a Pi Zero/1 image that boots to a login prompt on raspi0; the image is not written by the boot',
     () => {
       const cwd = scratch('image-armel');
-      const r = spawnSync('node', [CLI, 'image', '--arch', 'armel', '--out', 'out'], {
+      // bookworm: this host's mirror serves trixie-updates' and trixie-security's armel indices
+      // at sizes their InRelease does not list, so apt refuses them (see README).
+      const r = spawnSync('node', [CLI, 'image', '--arch', 'armel', '--suite', 'bookworm', '--out', 'out'], {
         cwd,
         encoding: 'utf8',
         timeout: 30 * MIN,
         env: { ...process.env, GITHUB_ACTIONS: '', XDG_CACHE_HOME: join(cwd, 'cache') },
       });
       expect(r.status, r.stderr.slice(-3000)).toBe(0);
-      expect(r.stderr).toMatch(/Boot test under qemu-system-arm \(Pi Zero\)/);
+      expect(r.stderr).toContain('Boot test on raspi0 (Pi Zero)');
       expect(r.stderr).toMatch(
         /Boot test passed in \d+ s: "raspberrypi login:"; rpi-build-firstboot: root filesystem \d+ MiB -> \d+ MiB/,
       );

@@ -125,7 +125,8 @@ function checkResolverAndSources(
   manifest: string,
   arch: string,
   mirror: string,
-  security = true,
+  security: boolean,
+  suite: string,
 ) {
   expect(debugfs(image, root, 'stat /etc/resolv.conf')).toMatch(
     /Fast link dest: "\.\.\/run\/systemd\/resolve\/stub-resolv\.conf"/,
@@ -134,25 +135,49 @@ function checkResolverAndSources(
   expect(debugfs(image, root, 'ls /etc/systemd/system/sysinit.target.wants')).toMatch(
     /systemd-resolved\.service/,
   );
-  const sources = readFileSync(
-    dumpFromExt4(image, root, '/etc/apt/sources.list', `${image}.sources`),
-    'utf8',
-  );
-  expect(sources).toBe(
-    `deb ${mirror}/debian bookworm main non-free-firmware\n` +
-      `deb ${mirror}/debian bookworm-updates main non-free-firmware\n` +
-      (security ? `deb ${mirror}/debian-security bookworm-security main non-free-firmware\n` : ''),
-  );
+  if (suite === 'bookworm') {
+    const sources = readFileSync(
+      dumpFromExt4(image, root, '/etc/apt/sources.list', `${image}.sources`),
+      'utf8',
+    );
+    expect(sources).toBe(
+      `deb ${mirror}/debian bookworm main non-free-firmware\n` +
+        `deb ${mirror}/debian bookworm-updates main non-free-firmware\n` +
+        (security ? `deb ${mirror}/debian-security bookworm-security main non-free-firmware\n` : ''),
+    );
+  } else {
+    // trixie: deb822, as Debian's installer writes it; no one-line sources.list.
+    expect(debugfs(image, root, 'stat /etc/apt/sources.list')).toMatch(/File not found/);
+    const sources = readFileSync(
+      dumpFromExt4(image, root, '/etc/apt/sources.list.d/debian.sources', `${image}.sources`),
+      'utf8',
+    );
+    const stanza = (uri: string, suites: string) =>
+      `Types: deb\nURIs: ${uri}\nSuites: ${suites}\nComponents: main non-free-firmware\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n`;
+    expect(sources).toBe(
+      stanza(`${mirror}/debian`, `${suite} ${suite}-updates`) +
+        (security ? `\n${stanza(`${mirror}/debian-security`, `${suite}-security`)}` : ''),
+    );
+  }
   if (!security) return;
-  const { fromSecurity, candidates } = securityVersions(manifest, 'bookworm', arch);
-  // bookworm nearly always has some (libc6, openssl, the kernel …); where none exists there is nothing to show.
+  const { fromSecurity, candidates } = securityVersions(manifest, suite, arch);
+  // A stable release nearly always has some (libc6, openssl, the kernel …); where none exists there is nothing to show.
   if (candidates.length)
     expect(fromSecurity, `security-only versions: ${candidates.join(', ')}`).not.toEqual([]);
 }
 
-function checkImage(out: string, arch: 'arm64' | 'armhf', mirror = 'http://deb.debian.org', security = true) {
+/** The default suite; the armhf case builds the previous release, so both are built and booted here. */
+const SUITE = 'trixie';
+
+function checkImage(
+  out: string,
+  arch: 'arm64' | 'armhf',
+  mirror = 'http://deb.debian.org',
+  security = true,
+  suite = SUITE,
+) {
   const files = readdirSync(out).sort();
-  const base = `rpi-build-bookworm-${arch}`;
+  const base = `rpi-build-${suite}-${arch}`;
   expect(files).toEqual([
     'SHA256SUMS',
     `${base}.boot.log`,
@@ -191,8 +216,16 @@ function checkImage(out: string, arch: 'arm64' | 'armhf', mirror = 'http://deb.d
   expect(manifest).toMatch(
     new RegExp(`^linux-image-${arch === 'arm64' ? 'arm64' : 'armmp'}\\t\\S+\\t${arch}$`, 'm'),
   );
-  expect(readFileSync(join(out, `${base}.boot.log`), 'utf8')).toMatch(/raspberrypi login:/);
-  checkResolverAndSources(image, root.start, manifest, arch, mirror, security);
+  const bootLog = readFileSync(join(out, `${base}.boot.log`), 'utf8');
+  expect(bootLog).toMatch(/raspberrypi login:/);
+  // Booted on the Pi board (the default boot-machine): its device tree, its root on the SD card
+  // through the SD host, whose DMA the scratch device tree leaves out (QEMU's gap).
+  expect(bootLog).toMatch(
+    arch === 'arm64' ? /Machine model: Raspberry Pi 3 Model B\b/ : /Machine model: Raspberry Pi 2 Model B\b/,
+  );
+  expect(bootLog).toMatch(/EXT4-fs \(mmcblk0p2\): mounted/);
+  expect(bootLog).toMatch(/sdhost-bcm2835 \S+: unable to initialise DMA channel\. Falling back to PIO/);
+  checkResolverAndSources(image, root.start, manifest, arch, mirror, security, suite);
   return { image, root: root.start };
 }
 
@@ -232,13 +265,14 @@ describe('rpi-build image', () => {
       const out = join(runner.workspace, 'images');
       const main = await runner.main({ inputs: { 'out-dir': out }, env: actionEnv(), timeoutMs: 30 * MIN });
       expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
-      expect(main.stdout).toContain('::group::Root filesystem: Debian bookworm arm64');
+      expect(main.stdout).toContain('::group::Root filesystem: Debian trixie arm64');
       expect(main.stdout).toMatch(/rootfs cache miss: rpi-build-rootfs-/);
+      expect(main.stdout).toContain('::group::Boot test on raspi3b (Pi 3B)');
       expect(main.stdout).toMatch(
         /Boot test passed in \d+ s: "raspberrypi login:"; rpi-build-firstboot: root filesystem \d+ MiB -> \d+ MiB/,
       );
       const image = main.outputs['image-path']!;
-      expect(image).toBe(join(out, 'rpi-build-bookworm-arm64.img.xz'));
+      expect(image).toBe(join(out, 'rpi-build-trixie-arm64.img.xz'));
       expect(main.outputs['image-sha256']).toBe(sha256(image));
       expect(Number(main.outputs['image-size'])).toBe(statSync(image).size);
       expect(main.outputs['cache-hit']).toBe('false');
@@ -274,12 +308,12 @@ describe('rpi-build image', () => {
       expect(existsSync(join(work, 'rootfs'))).toBe(false);
 
       // The files went up as one artifact, named for this matrix leg; its bytes are the image's.
-      expect(main.outputs['artifact-name']).toBe('rpi-build-bookworm-arm64');
+      expect(main.outputs['artifact-name']).toBe('rpi-build-trixie-arm64');
       expect(main.outputs['artifact-url']).toBe(
         `http://gh.localhost/${svc!.env.GITHUB_REPOSITORY}/actions/runs/${svc!.env.GITHUB_RUN_ID}/artifacts/${main.outputs['artifact-id']}`,
       );
       expect(main.summary).toContain(`| Artifact | ${main.outputs['artifact-url']} |`);
-      const artifact = svc!.artifacts().find((a) => a.name === 'rpi-build-bookworm-arm64');
+      const artifact = svc!.artifacts().find((a) => a.name === 'rpi-build-trixie-arm64');
       expect(artifact?.finalized).toBe(true);
       const downloadDir = scratch('artifact-download');
       const down = await runNode(
@@ -289,12 +323,12 @@ describe('rpi-build image', () => {
       );
       expect(down.exitCode, down.stderr).toBe(0);
       expect(readdirSync(downloadDir).sort()).toEqual(readdirSync(out).sort());
-      expect(sha256(join(downloadDir, 'rpi-build-bookworm-arm64.img.xz'))).toBe(main.outputs['image-sha256']);
+      expect(sha256(join(downloadDir, 'rpi-build-trixie-arm64.img.xz'))).toBe(main.outputs['image-sha256']);
 
       // SOURCE_DATE_EPOCH: what the build wrote carries the epoch, not the build's time.
       first.mtimes = writtenMtimes(image);
       expect(first.mtimes).toEqual(Object.fromEntries(WRITTEN.map((f) => [f, EPOCH])));
-      first.manifest = readFileSync(join(out, 'rpi-build-bookworm-arm64.manifest'), 'utf8');
+      first.manifest = readFileSync(join(out, 'rpi-build-trixie-arm64.manifest'), 'utf8');
       first.key = saved[0]!.key;
       first.restorePrefix = first.key.replace(/[^-]+$/, '');
       first.tarball = join(scratch('saved-rootfs'), 'rootfs.tar.zst');
@@ -325,9 +359,9 @@ describe('rpi-build image', () => {
       const work = join(runner.temp, 'rpi-build');
       expect(sha256(join(work, 'cache', 'rootfs.tar.zst'))).toBe(sha256(first.tarball));
       expect(readFileSync(join(work, 'logs', 'rootfs.log'), 'utf8')).not.toMatch(/^\$ mmdebstrap /m);
-      expect(
-        readFileSync(join(runner.workspace, 'images', 'rpi-build-bookworm-arm64.manifest'), 'utf8'),
-      ).toBe(first.manifest);
+      expect(readFileSync(join(runner.workspace, 'images', 'rpi-build-trixie-arm64.manifest'), 'utf8')).toBe(
+        first.manifest,
+      );
       expect(main.summary).toMatch(/^\| rootfs \| hit \| `rpi-build-rootfs-/m);
       // The same configuration from the same archive state: the same package manifest (above)
       // and, with SOURCE_DATE_EPOCH, the same timestamps on what the build wrote.
@@ -341,7 +375,7 @@ describe('rpi-build image', () => {
       const ofRun2 = () =>
         svc!
           .artifacts()
-          .filter((a) => a.name === 'rpi-build-bookworm-arm64' && a.workflowRunBackendId === run2);
+          .filter((a) => a.name === 'rpi-build-trixie-arm64' && a.workflowRunBackendId === run2);
       const before = ofRun2();
       expect(before.map((a) => a.finalized)).toEqual([true]); // attempt 1's artifact
       const rerun = await runner.main({
@@ -350,7 +384,7 @@ describe('rpi-build image', () => {
         timeoutMs: 30 * MIN,
       });
       expect(rerun.exitCode, rerun.stdout.slice(-3000)).toBe(0);
-      expect(rerun.stdout).toContain('replacing the artifact rpi-build-bookworm-arm64 of an earlier attempt');
+      expect(rerun.stdout).toContain('replacing the artifact rpi-build-trixie-arm64 of an earlier attempt');
       const now = ofRun2();
       expect(now.map((a) => a.id)).toEqual([Number(rerun.outputs['artifact-id'])]);
       expect(now[0]!.id).not.toBe(before[0]!.id);
@@ -396,8 +430,8 @@ describe('rpi-build image', () => {
       const post = await runner.post({ env: actionEnv('run-3') });
       expect(post.exitCode).toBe(0);
       expect(readdirSync(join(cacheHome, 'rpi-build'))).toEqual([`${first.key}.cache`]); // nothing new saved
-      expect(post.stdout).toMatch(/diagnostics uploaded as rpi-build-bookworm-arm64-diagnostics/);
-      const art = svc!.artifacts().find((a) => a.name === 'rpi-build-bookworm-arm64-diagnostics');
+      expect(post.stdout).toMatch(/diagnostics uploaded as rpi-build-trixie-arm64-diagnostics/);
+      const art = svc!.artifacts().find((a) => a.name === 'rpi-build-trixie-arm64-diagnostics');
       const dl = scratch('diag-download');
       const down = await runNode(
         `const { DefaultArtifactClient } = await import('@actions/artifact');
@@ -447,7 +481,7 @@ describe('rpi-build image', () => {
       const post = await runner.post({ env: actionEnv('run-4') });
       expect(post.exitCode).toBe(0);
       expect(post.stdout).toMatch(/nothing remains mounted/);
-      expect(post.stdout).toMatch(/diagnostics uploaded as rpi-build-bookworm-arm64-diagnostics/);
+      expect(post.stdout).toMatch(/diagnostics uploaded as rpi-build-trixie-arm64-diagnostics/);
       const work = join(runner.temp, 'rpi-build');
       expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(work);
       const del = userDeletes(user, [runner.workspace, runner.temp]);
@@ -519,18 +553,16 @@ describe('rpi-build image', () => {
       expect(r.stdout).toMatch(/^account=locked$/m);
       const { image, root } = checkImage(join(cwd, 'out'), 'arm64');
       expectNoHostPath(image, cwd);
-      expect(readFileSync(join(cwd, 'out', 'rpi-build-bookworm-arm64.manifest'), 'utf8')).toBe(
-        first.manifest,
-      );
+      expect(readFileSync(join(cwd, 'out', 'rpi-build-trixie-arm64.manifest'), 'utf8')).toBe(first.manifest);
       const shadow = dumpFromExt4(image, root, '/etc/shadow', join(cwd, 'shadow'));
       expect(readFileSync(shadow, 'utf8')).toMatch(/^pi:!/m);
       // The first boot grew the root into the larger disk the boot test gave it.
       const grown = /root filesystem (\d+) MiB -> (\d+) MiB/.exec(
-        readFileSync(join(cwd, 'out', 'rpi-build-bookworm-arm64.boot.log'), 'utf8'),
+        readFileSync(join(cwd, 'out', 'rpi-build-trixie-arm64.boot.log'), 'utf8'),
       );
       expect(Number(grown![2]) - Number(grown![1])).toBeGreaterThan(900);
 
-      const again = cli(cwd, ARM64_CACHE, 'boot-test', join(cwd, 'out', 'rpi-build-bookworm-arm64.img.xz'));
+      const again = cli(cwd, ARM64_CACHE, 'boot-test', join(cwd, 'out', 'rpi-build-trixie-arm64.img.xz'));
       expect(again.stderr).toMatch(/PASSED after \d+ s: raspberrypi login:/);
       expect(again.status).toBe(0);
     },
@@ -608,6 +640,9 @@ describe('rpi-build image', () => {
         'none',
         '--arch',
         'armhf',
+        // The previous release, booted on the Pi 2 board (the arm64 cases build the default, trixie).
+        '--suite',
+        'bookworm',
         '--out',
         'out',
         '--hostname',
@@ -631,7 +666,7 @@ describe('rpi-build image', () => {
       expect(cacheEntries(cache)).toHaveLength(1); // a successful CLI build saves its root
       expect(r.stderr).not.toContain('correct horse battery');
       expect(r.stdout).toMatch(/^account=password\+ssh-key$/m);
-      const { image, root } = checkImage(join(cwd, 'out'), 'armhf', mirror.plainUrl, false);
+      const { image, root } = checkImage(join(cwd, 'out'), 'armhf', mirror.plainUrl, false, 'bookworm');
       expectNoHostPath(image, cwd);
       // Neither the login (as written, or as apt's Basic header) nor the password, in any byte.
       const b64 = Buffer.from(`ci:${token}`).toString('base64');

@@ -111,7 +111,7 @@ describe('pi-gen config file', () => {
     for (const [name] of vars) expect(PIGEN_README_VARIABLES).toContain(name);
     expect(Object.fromEntries(vars)).toMatchObject({
       IMG_NAME: 'rpi-build',
-      RELEASE: 'bookworm',
+      RELEASE: 'trixie',
       DEPLOY_COMPRESSION: 'xz',
       LOCALE_DEFAULT: 'en_US.UTF-8',
       TIMEZONE_DEFAULT: 'Etc/UTC',

@@ -66,7 +66,7 @@ describe('as an ordinary user', () => {
       // work folder as root; the fake mirror then stops it with a clear error.
       expect(r.stderr).toContain('==> Root filesystem');
       expect(r.stderr).toMatch(
-        /file:\/\/\/nonexistent\/debian\/dists\/bookworm\/ has no InRelease or Release file/,
+        /file:\/\/\/nonexistent\/debian\/dists\/trixie\/ has no InRelease or Release file/,
       );
       // Made as root by the sudo child, then handed back to the user who ran the build.
       expect(statSync(join(cwd, '.work')).uid).toBe(

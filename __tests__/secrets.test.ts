@@ -326,16 +326,16 @@ describe('a real build against a mirror that wants a login', () => {
         const main = await running.done.finally(() => clearInterval(sampler));
         expect([...leaks], 'a command line held a secret').toEqual([]);
         // The sampler did see mmdebstrap, with the archives' URLs (without credentials) as its mirrors.
-        expect(mmdebstrap).toContain(`deb ${mirror.plainUrl}/debian bookworm main non-free-firmware`);
-        expect(mmdebstrap).toContain(`deb ${mirror.plainUrl}/debian-security bookworm-security main`);
+        expect(mmdebstrap).toContain(`deb ${mirror.plainUrl}/debian trixie main non-free-firmware`);
+        expect(mmdebstrap).toContain(`deb ${mirror.plainUrl}/debian-security trixie-security main`);
         expect(main.exitCode, main.stdout.slice(-3000)).toBe(1);
 
         // It got as far as apt inside mmdebstrap, which logged in to all three archives.
         const apt = mirror.requests.filter((r) => /Debian APT/.test(r.agent));
         for (const p of [
-          '/debian/dists/bookworm/InRelease',
-          '/debian/dists/bookworm-updates/InRelease',
-          '/debian-security/dists/bookworm-security/InRelease',
+          '/debian/dists/trixie/InRelease',
+          '/debian/dists/trixie-updates/InRelease',
+          '/debian-security/dists/trixie-security/InRelease',
         ])
           expect(
             apt.some((r) => r.path === p && r.authorized),
@@ -360,7 +360,7 @@ describe('a real build against a mirror that wants a login', () => {
         expect(grepFiles(work, needles)).toEqual([]);
         expect(existsSync(join(work, 'hooks', 'apt-auth.conf'))).toBe(false);
         const sources = readFileSync(join(work, 'rootfs', 'etc', 'apt', 'sources.list'), 'utf8');
-        expect(sources).toContain(`deb ${mirror.plainUrl}/debian-security bookworm-security main`);
+        expect(sources).toContain(`deb ${mirror.plainUrl}/debian-security trixie-security main`);
 
         // main's diagnostics bundle.
         const bundle = JSON.parse(main.state.diagnosticsBundle!) as string;

@@ -20,7 +20,7 @@ function build(name: string): Run & { work: string } {
 
 const cold = build('cold');
 const warm = build('warm');
-printSideBySide('Default image build (Debian bookworm arm64, xz), wall time by phase:', cold, warm);
+printSideBySide('Default image build (Debian trixie arm64, xz), wall time by phase:', cold, warm);
 console.log('(boot-test and compress run side by side; total includes host checks and checksums)');
 
 // Where the cold root filesystem phase went: mmdebstrap's stages, then the slowest emulated steps.

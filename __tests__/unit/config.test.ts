@@ -15,13 +15,13 @@ function file(name: string, text: string): string {
 }
 
 describe('BuildConfig', () => {
-  it('the embedded default is an arm64 bookworm Debian image', async () => {
+  it('the embedded default is an arm64 trixie Debian image (Debian stable since August 2025)', async () => {
     const c = await loadConfig({ overrides: {} });
     expect(c).toMatchObject({
       target: 'image',
       builder: 'debian',
       arch: ['arm64'],
-      suite: 'bookworm',
+      suite: 'trixie',
       compression: 'xz',
       bootTest: true,
     });
@@ -29,9 +29,12 @@ describe('BuildConfig', () => {
   });
 
   it('later sources win: default < YAML file < inputs', async () => {
-    const f = file('a.yml', 'suite: trixie\nhostname: from-file\npackages: [vim, curl]\nboot-test: false\n');
+    const f = file(
+      'a.yml',
+      'suite: bookworm\nhostname: from-file\npackages: [vim, curl]\nboot-test: false\n',
+    );
     const c = await loadConfig({ file: f, overrides: { hostname: 'from-input' } });
-    expect(c.suite).toBe('trixie');
+    expect(c.suite).toBe('bookworm');
     expect(c.hostname).toBe('from-input');
     expect(c.packages).toEqual(['vim', 'curl']);
     expect(c.bootTest).toBe(false);

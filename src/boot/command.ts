@@ -8,6 +8,7 @@ import type { BuildConfig } from '../config/schema.js';
 import { exec } from '../runtime/exec.js';
 import { InputError } from '../runtime/errors.js';
 import { logger } from '../runtime/log.js';
+import { machineLabel } from './machines.js';
 import { bootTest } from './qemu.js';
 
 const DECOMPRESS: Record<string, [string, string[]]> = {
@@ -37,12 +38,16 @@ export async function bootTestCommand(image: string, config: BuildConfig): Promi
       );
     }
     const consoleLog = join(process.cwd(), `${basename(raw, '.img')}.boot.log`);
-    const r = await logger().group(`Boot test (${arch})`, () =>
-      // Any image: the first user's state is reported, not compared with a build's.
-      bootTest(raw, arch, work, consoleLog, config.bootTimeout, {
-        scripts: config.testScript,
-        timeoutSeconds: config.testTimeout,
-        username: config.username,
+    const r = await logger().group(`Boot test (${arch}) on ${machineLabel(arch, config.bootMachine)}`, () =>
+      bootTest({
+        image: raw,
+        arch,
+        machine: config.bootMachine,
+        workDir: work,
+        consoleLog,
+        timeoutSeconds: config.bootTimeout,
+        // Any image: the first user's state is reported, not compared with a build's.
+        guest: { scripts: config.testScript, timeoutSeconds: config.testTimeout, username: config.username },
       }),
     );
     const line = `${r.passed ? 'PASSED' : 'FAILED'} after ${r.seconds.toFixed(0)} s: ${r.detail} (console log: ${consoleLog})`;

@@ -1,10 +1,8 @@
-// The boot smoke test: boot the image under QEMU with the image's own kernel and initrd
-// (read from its FAT partition, as named in its config.txt), a scratch copy of the image as the
-// disk (the artifact is never written) with the built-in checks and the user's test scripts in
-// its root (guest-tests.ts), and pass when they do (or, if they never run, on a login prompt). arm64 and armhf
-// boot Debian's generic kernels on the "virt" machine; armel's kernel (linux-image-rpi) knows
-// only the Pi's own BCM2835, so it boots on QEMU's Pi Zero ("raspi0") with the image's
-// Pi Zero device tree and the image as its SD card.
+// The boot test: boot the image under QEMU with the image's own kernel and initrd (read from
+// its FAT partition, as named in its config.txt), a scratch copy of the image as the disk (the
+// artifact is never written) with the built-in checks and the user's test scripts in its root
+// (guest-tests.ts), and pass when they do (or, if they never run, on a login prompt). The
+// machine (the emulated Pi board for the arch, or virt) and its arguments: machines.ts.
 import { mkdir, open, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Arch } from '../config/schema.js';
@@ -23,6 +21,14 @@ import {
   type GuestTestOptions,
   type ScriptResult,
 } from './guest-tests.js';
+import {
+  PI_BOARD,
+  machineArgs,
+  machineLabel,
+  nextPowerOfTwo,
+  patchedPiDtb,
+  type BootMachine,
+} from './machines.js';
 
 export interface BootTestResult {
   passed: boolean;
@@ -37,6 +43,8 @@ export interface BootTestResult {
   /** What the checks found worth a look that does not fail the boot (failed units). */
   warnings: string[];
   scripts: ScriptResult[];
+  /** Seconds from QEMU's start to the login prompt, when one was seen. */
+  loginSeconds?: number;
 }
 
 /** The boot disk grows by this much, as a card bigger than the image would, to prove the root grows. */
@@ -86,78 +94,6 @@ export function bootFilesFromConfig(configTxt: string): { kernel: string; initra
   return initramfs ? { kernel, initramfs } : { kernel };
 }
 
-/** The Pi Zero's device tree, as the image ships it, for QEMU's raspi0 machine. */
-export const RASPI0_DTB = 'bcm2835-rpi-zero.dtb';
-
-/**
- * QEMU 7.2's raspi machines do not model the BCM2835 power-management block, and Linux's
- * bcm2835-pm driver oopses probing it (init dies, the kernel panics). For the boot test only,
- * its compatible strings are overwritten in place with ones no driver knows, same length, so
- * the device tree stays valid and the image's own file is untouched.
- */
-export function withoutPowerManagement(dtb: Buffer): Buffer {
-  const out = Buffer.from(dtb);
-  for (const name of ['brcm,bcm2835-pm\0', 'brcm,bcm2835-pm-wdt\0']) {
-    const from = Buffer.from(name, 'latin1');
-    const to = Buffer.from(name.replace('brcm,bcm2835-pm', 'rpi-build,no-pm'), 'latin1');
-    for (let at = out.indexOf(from); at >= 0; at = out.indexOf(from, at + to.length)) to.copy(out, at);
-  }
-  return out;
-}
-
-/** An SD card's size must be a power of two for QEMU's raspi machines. */
-export const nextPowerOfTwo = (n: number): number => 2 ** Math.ceil(Math.log2(n));
-
-function raspi0Args(kernel: string, initrd: string | undefined, dtb: string, disk: string): string[] {
-  return [
-    '-M',
-    'raspi0',
-    '-nographic',
-    '-monitor',
-    'none',
-    '-no-reboot',
-    '-kernel',
-    kernel,
-    ...(initrd ? ['-initrd', initrd] : []),
-    '-dtb',
-    dtb,
-    '-append',
-    'console=ttyAMA0,115200 root=LABEL=RASPIROOT rw rootwait panic=-1 net.ifnames=0',
-    '-drive',
-    disk,
-  ];
-}
-
-function qemuArgs(arch: Arch, kernel: string, initrd: string | undefined, disk: string): string[] {
-  const common = [
-    '-M',
-    // Debian's armmp kernel has no LPAE: keep virt's PCI window below 4 GiB or it finds no disk.
-    arch === 'arm64' ? 'virt' : 'virt,highmem=off',
-    '-m',
-    '1024',
-    '-smp',
-    '2',
-    '-accel',
-    'tcg,thread=multi',
-    '-nographic',
-    '-monitor',
-    'none',
-    '-no-reboot',
-    '-kernel',
-    kernel,
-    ...(initrd ? ['-initrd', initrd] : []),
-    '-append',
-    'console=ttyAMA0 root=LABEL=RASPIROOT rw rootwait panic=-1 net.ifnames=0',
-    '-drive',
-    disk,
-    '-device',
-    'virtio-blk-pci,drive=disk',
-    '-nic',
-    'none',
-  ];
-  return arch === 'arm64' ? ['-cpu', 'cortex-a72', ...common] : ['-cpu', 'cortex-a15', ...common];
-}
-
 /** Once the login prompt is up, the runner's first marker must follow within this (seconds). */
 const RUNNER_GRACE = 180;
 /** The built-in checks wait for the system to settle (systemctl is-system-running --wait) at most this long. */
@@ -170,16 +106,21 @@ const CHECKS_BUDGET = 300;
  * when the runner never speaks (an image whose systemd does not start it), a login prompt still
  * passes a boot without scripts, as before.
  */
-export async function bootTest(
-  image: string,
-  arch: Arch,
-  workDir: string,
-  consoleLog: string,
-  timeoutSeconds: number,
-  guest: GuestTestOptions,
-): Promise<BootTestResult> {
+export interface BootTestRequest {
+  image: string;
+  arch: Arch;
+  machine: BootMachine;
+  workDir: string;
+  consoleLog: string;
+  /** Seconds to wait for the login prompt (or the runner's first word). */
+  timeoutSeconds: number;
+  guest: GuestTestOptions;
+}
+
+export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
+  const { image, arch, machine, workDir, consoleLog, timeoutSeconds, guest } = req;
   const qemu = ARCH_INFO[arch].qemuSystem;
-  // `rpi-build boot-test` alone on a host: QEMU, mtools and debugfs (a build installed them already).
+  // `rpi-build boot-test IMAGE` alone on a host: QEMU, mtools and debugfs (a build installed them already).
   await ensureHostPackages(['boot']);
   const dir = join(workDir, 'boot-test');
   await rm(dir, { recursive: true, force: true });
@@ -193,11 +134,22 @@ export async function bootTest(
   const files = bootFilesFromConfig(await readFile(join(dir, 'config.txt'), 'utf8'));
   await readFromFat(image, fat.start, files.kernel, join(dir, 'kernel'));
   if (files.initramfs) await readFromFat(image, fat.start, files.initramfs, join(dir, 'initrd'));
-  const raspi = arch === 'armel';
-  const dtb = join(dir, RASPI0_DTB);
-  if (raspi) {
-    await readFromFat(image, fat.start, RASPI0_DTB, dtb);
-    await writeFile(dtb, withoutPowerManagement(await readFile(dtb)));
+  const pi = machine === 'pi';
+  let dtb: string | undefined;
+  let cmdline: string | undefined;
+  if (pi) {
+    // What the firmware reads on that board: its device tree (QEMU's gaps patched in this copy)
+    // and cmdline.txt.
+    const board = PI_BOARD[arch];
+    dtb = join(dir, board.dtb);
+    await readFromFat(image, fat.start, board.dtb, dtb).catch((err: Error) => {
+      throw new Error(
+        `the image's boot partition has no ${board.dtb}, the device tree of QEMU's ${board.machine} (${err.message.split('\n')[0]}); boot it with boot-machine virt instead`,
+      );
+    });
+    await writeFile(dtb, patchedPiDtb(await readFile(dtb)));
+    await readFromFat(image, fat.start, 'cmdline.txt', join(dir, 'cmdline.txt'));
+    cmdline = (await readFile(join(dir, 'cmdline.txt'), 'utf8')).replace(/\s+/g, ' ').trim();
   }
 
   // The scratch copy: sparse (or a reflink), grown as a bigger card would be (for the Pi,
@@ -205,12 +157,16 @@ export async function bootTest(
   const copy = join(dir, 'disk.img');
   await exec('cp', ['--sparse=always', '--reflink=auto', '--', resolve(image), copy]);
   const grown = (await stat(image)).size + EXTRA_DISK;
-  await truncate(copy, raspi ? nextPowerOfTwo(grown) : grown);
+  await truncate(copy, pi ? nextPowerOfTwo(grown) : grown);
   const names = await installGuestTests(copy, root.start, join(dir, 'guest'), guest);
-  const disk = raspi ? `if=sd,file=${copy},format=raw` : `if=none,id=disk,file=${copy},format=raw`;
 
-  const kernel = join(dir, 'kernel');
-  const initrd = files.initramfs ? join(dir, 'initrd') : undefined;
+  const args = machineArgs(arch, machine, {
+    kernel: join(dir, 'kernel'),
+    ...(files.initramfs ? { initrd: join(dir, 'initrd') } : {}),
+    ...(dtb ? { dtb } : {}),
+    ...(cmdline !== undefined ? { cmdline } : {}),
+    disk: copy,
+  });
   const started = Date.now();
   const out = createWriteStream(consoleLog);
   // A console log that cannot be written must not end the process (unhandled 'error').
@@ -238,45 +194,41 @@ export async function bootTest(
       end();
     }
   }, 1000);
-  const r = await exec(
-    qemu,
-    raspi ? raspi0Args(kernel, initrd, dtb, disk) : qemuArgs(arch, kernel, initrd, disk),
-    {
-      allowFailure: true,
-      timeoutMs: (timeoutSeconds + CHECKS_BUDGET + (names.length ? guest.timeoutSeconds : 0) + 60) * 1000,
-      signal: stop.signal,
-      onData: (text) => {
-        out.write(text);
-        if (stop.signal.aborted) return;
-        seen = (seen + text).slice(-4096);
-        // Only a whole line counts: the console arrives in pieces.
-        firstboot ??= /rpi-build-firstboot: root filesystem \d+ MiB -> \d+ MiB/.exec(seen)?.[0];
-        const prompt = /(\S+ login:)(?: |$)/m.exec(seen);
-        if (prompt && !login) {
-          login = prompt[1]!;
-          loginAt = Date.now();
-        }
-        panic ??= /Kernel panic - not syncing: .*/.exec(seen)?.[0];
-        // Stop QEMU once we know; the disk is a scratch copy, so nothing is lost.
-        if (panic) end();
-      },
-      onLine: (line) => {
-        const m = parseMarker(line);
-        if (!m) return logger().progress(`boot: ${line.slice(0, 120)}`);
-        const said = run.feed(m);
-        if (said) logger().info(`[${said.script}] ${said.text}`);
-        else if (m.kind === 'begin') logger().info(`Test script ${m.name}: running`);
-        else if (m.kind === 'end' || m.kind === 'timeout') {
-          const res = run.scripts.find((s) => s.name === m.name);
-          if (res)
-            logger().info(
-              `Test script ${m.name}: ${scriptFacts([res], guest.timeoutSeconds)[`test: ${m.name}`]}`,
-            );
-        }
-        if (run.done) end();
-      },
+  const r = await exec(qemu, args, {
+    allowFailure: true,
+    timeoutMs: (timeoutSeconds + CHECKS_BUDGET + (names.length ? guest.timeoutSeconds : 0) + 60) * 1000,
+    signal: stop.signal,
+    onData: (text) => {
+      out.write(text);
+      if (stop.signal.aborted) return;
+      seen = (seen + text).slice(-4096);
+      // Only a whole line counts: the console arrives in pieces.
+      firstboot ??= /rpi-build-firstboot: root filesystem \d+ MiB -> \d+ MiB/.exec(seen)?.[0];
+      const prompt = /(\S+ login:)(?: |$)/m.exec(seen);
+      if (prompt && !login) {
+        login = prompt[1]!;
+        loginAt = Date.now();
+      }
+      panic ??= /Kernel panic - not syncing: .*/.exec(seen)?.[0];
+      // Stop QEMU once we know; the disk is a scratch copy, so nothing is lost.
+      if (panic) end();
     },
-  );
+    onLine: (line) => {
+      const m = parseMarker(line);
+      if (!m) return logger().progress(`boot: ${line.slice(0, 120)}`);
+      const said = run.feed(m);
+      if (said) logger().info(`[${said.script}] ${said.text}`);
+      else if (m.kind === 'begin') logger().info(`Test script ${m.name}: running`);
+      else if (m.kind === 'end' || m.kind === 'timeout') {
+        const res = run.scripts.find((s) => s.name === m.name);
+        if (res)
+          logger().info(
+            `Test script ${m.name}: ${scriptFacts([res], guest.timeoutSeconds)[`test: ${m.name}`]}`,
+          );
+      }
+      if (run.done) end();
+    },
+  });
   clearTimeout(bootTimer);
   clearInterval(graceTimer);
   out.end();
@@ -284,7 +236,13 @@ export async function bootTest(
   const seconds = (Date.now() - started) / 1000;
 
   const judged = judgeChecks(run.checks, guest);
-  const facts = { ...judged.facts, ...scriptFacts(run.scripts, guest.timeoutSeconds) };
+  const loginSeconds = login ? (loginAt - started) / 1000 : undefined;
+  const facts = {
+    // Where it booted and how long the login prompt took (the figure boot time is judged by).
+    'boot-check: machine': `${machineLabel(arch, machine)}${loginSeconds === undefined ? ', no login prompt' : `, login prompt after ${loginSeconds.toFixed(0)} s`}`,
+    ...judged.facts,
+    ...scriptFacts(run.scripts, guest.timeoutSeconds),
+  };
   const warnings = [...judged.warnings];
   let passed = false;
   let detail: string;
@@ -318,6 +276,7 @@ export async function bootTest(
     facts,
     warnings,
     scripts: run.scripts,
+    ...(loginSeconds === undefined ? {} : { loginSeconds }),
     ...(firstboot ? { firstboot } : {}),
   };
 }

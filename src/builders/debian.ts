@@ -6,6 +6,7 @@ import { assembleImage } from '../image/assemble.js';
 import { writeBmap } from '../image/bmap.js';
 import { compressImage } from '../image/compress.js';
 import { readManifest, writeManifest } from '../image/manifest.js';
+import { machineLabel } from '../boot/machines.js';
 import { bootTest } from '../boot/qemu.js';
 import { baseWithCache } from '../rootfs/cached-base.js';
 import { customizeRootfs } from '../rootfs/customize.js';
@@ -85,27 +86,31 @@ async function buildDebianImage({ config, workDir, phases, caches, facts }: Buil
   // beside it; a failed boot discards the compressed file with everything else.
   const bootLog = join(dirs.stage, `${base}.boot.log`);
   const booting = config.bootTest
-    ? phases.run(
-        'boot-test',
-        `Boot test under ${arch === 'arm64' ? 'qemu-system-aarch64' : arch === 'armel' ? 'qemu-system-arm (Pi Zero)' : 'qemu-system-arm'}`,
-        async () => {
-          const r = await bootTest(image, arch, workDir, bootLog, config.bootTimeout, {
+    ? phases.run('boot-test', `Boot test on ${machineLabel(arch, config.bootMachine)}`, async () => {
+        const r = await bootTest({
+          image,
+          arch,
+          machine: config.bootMachine,
+          workDir,
+          consoleLog: bootLog,
+          timeoutSeconds: config.bootTimeout,
+          guest: {
             scripts: config.testScript,
             timeoutSeconds: config.testTimeout,
             username: config.username,
             account: custom.account,
-          });
-          Object.assign(facts, r.facts); // each test script's and built-in check's line, failed or not
-          if (!r.passed)
-            throw new Error(
-              `Boot test failed after ${r.seconds.toFixed(0)} s: ${r.detail}. Console log: ${bootLog}`,
-            );
-          logger().info(
-            `Boot test passed in ${r.seconds.toFixed(0)} s: "${r.detail}"${r.firstboot ? `; ${r.firstboot}` : ''}`,
+          },
+        });
+        Object.assign(facts, r.facts); // each test script's and built-in check's line, failed or not
+        if (!r.passed)
+          throw new Error(
+            `Boot test failed after ${r.seconds.toFixed(0)} s: ${r.detail}. Console log: ${bootLog}`,
           );
-          return r;
-        },
-      )
+        logger().info(
+          `Boot test passed in ${r.seconds.toFixed(0)} s: "${r.detail}"${r.firstboot ? `; ${r.firstboot}` : ''}`,
+        );
+        return r;
+      })
     : Promise.resolve(undefined);
   const compressing = phases.run('compress', `Compress (${config.compression})`, () =>
     withDiskSpace(workDir, 'compression', () => compressImage(image, config.compression, log('compress'))),

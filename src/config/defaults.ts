@@ -1,4 +1,4 @@
-// The embedded default: with no configuration at all, an arm64 bookworm image. Each value is
+// The embedded default: with no configuration at all, an arm64 trixie image. Each value is
 // the `default` of its entry in the option table; options without one stay unset.
 import { OPTIONS } from './options.js';
 import type { RawConfig } from './schema.js';

@@ -8,6 +8,7 @@ import { InputError } from '../runtime/errors.js';
 import { checkCacheDirPath, checkWorkDirPath } from '../runtime/work-folder.js';
 import { DEFAULTS } from './defaults.js';
 import { applyBoard, checkKernelPaths } from './kernel.js';
+import { machineProblem } from '../boot/machines.js';
 import { checkPiGen } from './pigen.js';
 import { OPTION_KEYS } from './options.js';
 import { readPasswordFile, registerSecrets, secretsOfRaw } from './secrets.js';
@@ -178,6 +179,15 @@ function readPasswordInto(merged: RawConfig): void {
   merged.password = secret; // masked by the caller, like every secret
 }
 
+function checkBootMachine(config: BuildConfig): void {
+  if (config.target !== 'image' || !config.bootTest) return;
+  for (const arch of config.arch) {
+    const problem = machineProblem(arch, config.bootMachine);
+    if (problem)
+      throw new InputError('boot-machine', problem, 'Set boot-machine: pi (the default) for armel.');
+  }
+}
+
 export async function loadConfig(sources: ConfigSources): Promise<BuildConfig> {
   checkKeys(sources.overrides, 'input');
   const roots = sources.roots?.length ? sources.roots : undefined;
@@ -201,6 +211,7 @@ export async function loadConfig(sources: ConfigSources): Promise<BuildConfig> {
   checkTimezone(config.timezone);
   await checkFiles(config);
   applyBoard(config, 'arch' in fromFile || 'arch' in sources.overrides);
+  checkBootMachine(config);
   if (roots && config.target === 'kernel' && config.kernelPath !== undefined)
     checkInside('kernel-path', config.kernelPath, roots);
   await checkKernelPaths(config);

@@ -35,6 +35,7 @@ export const BUILDERS = ['debian', 'pi-gen'] as const;
 export const SUITES = ['bookworm', 'trixie'] as const;
 export const COMPRESSIONS = ['xz', 'zstd', 'gzip', 'none'] as const;
 export const DIAGNOSTICS = ['on-failure', 'always', 'never'] as const;
+export const BOOT_MACHINES = ['pi', 'virt'] as const;
 export const BOARD_NAMES = ['pi1', 'pi2', 'pi4', 'pi4-64', 'pi5'] as const;
 
 const HOSTNAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
@@ -77,7 +78,7 @@ const TABLE = [
     key: 'suite',
     kind: 'string',
     values: SUITES,
-    default: 'bookworm',
+    default: 'trixie',
     description: 'Debian release of the image.',
   },
   {
@@ -229,6 +230,14 @@ const TABLE = [
     kind: 'bool',
     default: true,
     description: 'Boot the image under QEMU and wait for a login prompt.',
+  },
+  {
+    key: 'boot-machine',
+    kind: 'string',
+    values: BOOT_MACHINES,
+    default: 'pi',
+    description:
+      "QEMU machine of the boot test: pi boots the emulated Pi board for the arch (arm64 raspi3b, armhf raspi2b, armel raspi0) from the image's own FAT partition as the firmware does; virt boots QEMU's generic machine with a virtio disk (for a kernel without the board's drivers).",
   },
   {
     key: 'boot-timeout',

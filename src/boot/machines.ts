@@ -1,0 +1,196 @@
+// Which QEMU machine the boot test uses and how it is started. `pi` (the default) boots the
+// emulated Pi board for the image's arch the way the firmware does: kernel, initramfs and
+// device tree from the image's FAT, the command line from its cmdline.txt, the image as the SD
+// card, the console on the serial port cmdline.txt names. `virt` boots QEMU's generic machine
+// with a virtio disk (for a kernel without the board's drivers). QEMU's gaps are patched in the
+// scratch copy of the device tree only; each patch below says which gap.
+import type { BOOT_MACHINES } from '../config/options.js';
+import type { Arch } from '../config/schema.js';
+
+export type BootMachine = (typeof BOOT_MACHINES)[number];
+
+export interface PiBoard {
+  /** QEMU's machine name. */
+  machine: string;
+  /** The device tree the firmware would pick for that board, as Debian's kernels ship it. */
+  dtb: string;
+  /** The board, for logs and the summary. */
+  label: string;
+}
+
+/** The emulated Pi for each arch: the newest board QEMU 7.2 models that runs the arch's kernel. */
+export const PI_BOARD: Record<Arch, PiBoard> = {
+  arm64: { machine: 'raspi3b', dtb: 'bcm2837-rpi-3-b.dtb', label: 'Pi 3B' },
+  armhf: { machine: 'raspi2b', dtb: 'bcm2836-rpi-2-b.dtb', label: 'Pi 2B' },
+  armel: { machine: 'raspi0', dtb: 'bcm2835-rpi-zero.dtb', label: 'Pi Zero' },
+};
+
+/** What the boot test calls the machine in logs and the summary: "raspi3b (Pi 3B)", "virt". */
+export function machineLabel(arch: Arch, machine: BootMachine): string {
+  return machine === 'pi' ? `${PI_BOARD[arch].machine} (${PI_BOARD[arch].label})` : 'virt';
+}
+
+/**
+ * armel's kernel (linux-image-rpi) knows only the BCM2835: it has no virtio and no generic
+ * machine support, so it cannot boot on virt. Checked at config load, before any work.
+ */
+export function machineProblem(arch: Arch, machine: BootMachine): string | undefined {
+  if (machine === 'virt' && arch === 'armel')
+    return "armel's kernel (linux-image-rpi) has no virtio drivers and cannot boot on virt; use boot-machine pi (QEMU's raspi0)";
+  return undefined;
+}
+
+/** An SD card's size must be a power of two for QEMU's raspi machines. */
+export const nextPowerOfTwo = (n: number): number => 2 ** Math.ceil(Math.log2(n));
+
+/**
+ * QEMU 7.2's raspi machines do not model the BCM2835 power-management block, and Linux's
+ * bcm2835-pm driver oopses probing it (init dies, the kernel panics). Its compatible strings
+ * are overwritten in place with ones no driver knows, same length, so the tree stays valid.
+ */
+export function withoutPowerManagement(dtb: Buffer): Buffer {
+  const out = Buffer.from(dtb);
+  for (const name of ['brcm,bcm2835-pm\0', 'brcm,bcm2835-pm-wdt\0']) {
+    const from = Buffer.from(name, 'latin1');
+    const to = Buffer.from(name.replace('brcm,bcm2835-pm', 'rpi-build,no-pm'), 'latin1');
+    for (let at = out.indexOf(from); at >= 0; at = out.indexOf(from, at + to.length)) to.copy(out, at);
+  }
+  return out;
+}
+
+const FDT_MAGIC = 0xd00dfeed;
+const FDT_BEGIN_NODE = 1;
+const FDT_END_NODE = 2;
+const FDT_PROP = 3;
+const FDT_NOP = 4;
+const FDT_END = 9;
+const align4 = (n: number): number => (n + 3) & ~3;
+
+/**
+ * Deletes properties of the nodes with the given name by overwriting each with FDT_NOP tokens,
+ * as libfdt's fdt_nop_property does: the blob keeps its size and every offset stays valid.
+ * Returns the copy and how many properties were removed.
+ */
+export function nopProperties(
+  dtb: Buffer,
+  node: string,
+  props: readonly string[],
+): { dtb: Buffer; removed: number } {
+  const out = Buffer.from(dtb);
+  if (out.length < 40 || out.readUInt32BE(0) !== FDT_MAGIC)
+    throw new Error('not a flattened device tree (bad magic)');
+  const strings = out.readUInt32BE(12);
+  const propName = (off: number): string =>
+    out.toString('latin1', strings + off, out.indexOf(0, strings + off));
+  const path: string[] = [];
+  let removed = 0;
+  for (let p = out.readUInt32BE(8); ;) {
+    const token = out.readUInt32BE(p);
+    if (token === FDT_BEGIN_NODE) {
+      const end = out.indexOf(0, p + 4);
+      path.push(out.toString('latin1', p + 4, end));
+      p = align4(end + 1);
+    } else if (token === FDT_END_NODE) {
+      path.pop();
+      p += 4;
+    } else if (token === FDT_PROP) {
+      const next = align4(p + 12 + out.readUInt32BE(p + 4));
+      if (path.at(-1) === node && props.includes(propName(out.readUInt32BE(p + 8)))) {
+        for (let q = p; q < next; q += 4) out.writeUInt32BE(FDT_NOP, q);
+        removed++;
+      }
+      p = next;
+    } else if (token === FDT_NOP) p += 4;
+    else if (token === FDT_END) break;
+    else throw new Error(`device tree: unknown token ${token} at offset ${p}`);
+  }
+  return { dtb: out, removed };
+}
+
+/** The SD host controller ("sdhost") of the BCM283x, where the card sits once Linux muxes it. */
+export const SDHOST_NODE = 'mmc@7e202000';
+
+/**
+ * QEMU's BCM2835 DMA engine runs a whole control-block chain at once and ignores the
+ * peripheral's DREQ, and its sdhost has none: a timed-out multi-block transfer's DMA still
+ * completes, and Linux's bcm2835 driver then dereferences a finished request (the oops in
+ * bcm2835_finish_data from bcm2835_dma_complete_work; the boot stops at journald). Without
+ * `dmas`/`dma-names` the driver uses PIO, which QEMU models fully. A real Pi is not affected.
+ */
+export function withoutSdhostDma(dtb: Buffer): Buffer {
+  return nopProperties(dtb, SDHOST_NODE, ['dmas', 'dma-names']).dtb;
+}
+
+/** The device tree the boot test gives QEMU's Pi board: the image's, with QEMU's gaps patched. */
+export const patchedPiDtb = (dtb: Buffer): Buffer => withoutSdhostDma(withoutPowerManagement(dtb));
+
+/**
+ * On QEMU's raspi machines serial port 0 is the PL011 (ttyAMA*) and port 1 the mini UART
+ * (ttyS*, the Pi 3's console). The last console= of the command line is the one Linux's
+ * login prompt is on; that port goes to stdout.
+ */
+export function piSerialArgs(cmdline: string): string[] {
+  const consoles = [...cmdline.matchAll(/(?:^|\s)console=(tty[A-Za-z]+)\d*/g)].map((m) => m[1]!);
+  const last = consoles.filter((c) => c !== 'tty').pop();
+  return last === 'ttyS' ? ['-serial', 'null', '-serial', 'stdio'] : ['-serial', 'stdio'];
+}
+
+export interface BootFiles {
+  kernel: string;
+  initrd?: string;
+  /** The Pi board's device tree (patched), for `pi`. */
+  dtb?: string;
+  /** cmdline.txt as the image holds it, for `pi`. */
+  cmdline?: string;
+  /** The scratch disk image. */
+  disk: string;
+}
+
+const QUIET = ['-display', 'none', '-monitor', 'none', '-no-reboot'];
+
+/** QEMU's arguments (after the program name) for the machine. */
+export function machineArgs(arch: Arch, machine: BootMachine, f: BootFiles): string[] {
+  const boot = ['-kernel', f.kernel, ...(f.initrd ? ['-initrd', f.initrd] : [])];
+  if (machine === 'pi') {
+    if (!f.dtb || f.cmdline === undefined)
+      throw new Error('the Pi board needs the device tree and cmdline.txt');
+    return [
+      '-M',
+      PI_BOARD[arch].machine,
+      ...QUIET,
+      ...piSerialArgs(f.cmdline),
+      ...boot,
+      '-dtb',
+      f.dtb,
+      '-append',
+      f.cmdline,
+      '-drive',
+      `if=sd,format=raw,file=${f.disk}`,
+    ];
+  }
+  return [
+    '-M',
+    // Debian's armmp kernel has no LPAE: keep virt's PCI window below 4 GiB or it finds no disk.
+    arch === 'arm64' ? 'virt' : 'virt,highmem=off',
+    '-cpu',
+    arch === 'arm64' ? 'cortex-a72' : 'cortex-a15',
+    '-m',
+    '1024',
+    '-smp',
+    '2',
+    '-accel',
+    'tcg,thread=multi',
+    ...QUIET,
+    '-serial',
+    'stdio',
+    ...boot,
+    '-append',
+    'console=ttyAMA0 root=LABEL=RASPIROOT rw rootwait panic=-1 net.ifnames=0',
+    '-drive',
+    `if=none,id=disk,file=${f.disk},format=raw`,
+    '-device',
+    'virtio-blk-pci,drive=disk',
+    '-nic',
+    'none',
+  ];
+}
