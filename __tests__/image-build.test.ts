@@ -343,19 +343,22 @@ describe('rpi-build image', () => {
 
   itNeeds(
     [...HOSTED],
-    'a second action run on another runner (other folders) restores the rootfs from the Actions cache, byte for byte, skips mmdebstrap and boots',
+    'a second action run on another runner (other folders) restores the rootfs from the Actions cache, byte for byte, skips mmdebstrap and boots on virt',
     async () => {
       expect(first.key, 'runs after the cold action build').not.toBe('');
       // Another runner: its folders are elsewhere and deeper, as on a self-hosted fleet.
       const runner = new Runner(join(scratch('runner-b'), 'actions-runner', '_work'), user);
       const main = await runner.main({
-        inputs: { 'out-dir': join(runner.workspace, 'images') },
+        // boot-machine virt: the input reaches the boot test, and trixie boots on virt too.
+        inputs: { 'out-dir': join(runner.workspace, 'images'), 'boot-machine': 'virt' },
         env: actionEnv('run-2'),
         timeoutMs: 30 * MIN,
       });
       expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
       expect(main.outputs['cache-hit']).toBe('true');
       expect(main.stdout).toContain(`rootfs cache hit: ${first.key}`);
+      expect(main.stdout).toContain('::group::Boot test on virt');
+      expect(main.stdout).toMatch(/^boot-check: machine: virt, login prompt after \d+ s$/m);
       const work = join(runner.temp, 'rpi-build');
       expect(sha256(join(work, 'cache', 'rootfs.tar.zst'))).toBe(sha256(first.tarball));
       expect(readFileSync(join(work, 'logs', 'rootfs.log'), 'utf8')).not.toMatch(/^\$ mmdebstrap /m);
@@ -562,7 +565,14 @@ describe('rpi-build image', () => {
       );
       expect(Number(grown![2]) - Number(grown![1])).toBeGreaterThan(900);
 
-      const again = cli(cwd, ARM64_CACHE, 'boot-test', join(cwd, 'out', 'rpi-build-trixie-arm64.img.xz'));
+      const again = cli(
+        cwd,
+        ARM64_CACHE,
+        'boot-test',
+        join(cwd, 'out', 'rpi-build-trixie-arm64.img.xz'),
+        '--boot-machine',
+        'virt',
+      );
       expect(again.stderr).toMatch(/PASSED after \d+ s: raspberrypi login:/);
       expect(again.status).toBe(0);
     },

@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-VSUC4CVZ.js";
+} from "./chunks/chunk-YICD47DT.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -16,7 +16,7 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-C2WSVEDG.js";
+} from "./chunks/chunk-7EN5W7GN.js";
 import "./chunks/chunk-6M5LK2BN.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
@@ -26,8 +26,8 @@ import {
   defaultText,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-SVEQDKNI.js";
-import "./chunks/chunk-6EFLWPV5.js";
+} from "./chunks/chunk-QHDV4ASY.js";
+import "./chunks/chunk-OGAXHYHK.js";
 import {
   PARTS,
   ensureHostPackages,
@@ -239,7 +239,7 @@ async function run(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-SQSLO5C4.js");
+      const { bootTestCommand } = await import("./chunks/command-FZ5S2NM3.js");
       return bootTestCommand(image, config);
     }
     case "image":

@@ -2,22 +2,22 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-S7Y5CGXR.js";
+} from "./chunks/chunk-QJ24QIRK.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-VSUC4CVZ.js";
+} from "./chunks/chunk-YICD47DT.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-C2WSVEDG.js";
+} from "./chunks/chunk-7EN5W7GN.js";
 import "./chunks/chunk-6M5LK2BN.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-SVEQDKNI.js";
-import "./chunks/chunk-6EFLWPV5.js";
+} from "./chunks/chunk-QHDV4ASY.js";
+import "./chunks/chunk-OGAXHYHK.js";
 import "./chunks/chunk-SNFCNG7W.js";
 import {
   defaultWorkDir

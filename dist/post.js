@@ -2,7 +2,7 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-S7Y5CGXR.js";
+} from "./chunks/chunk-QJ24QIRK.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -12,14 +12,14 @@ import {
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-C2WSVEDG.js";
+} from "./chunks/chunk-7EN5W7GN.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-SVEQDKNI.js";
-import "./chunks/chunk-6EFLWPV5.js";
+} from "./chunks/chunk-QHDV4ASY.js";
+import "./chunks/chunk-OGAXHYHK.js";
 import "./chunks/chunk-SNFCNG7W.js";
 import {
   acquireWorkLock,
