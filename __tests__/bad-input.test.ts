@@ -287,6 +287,18 @@ const CASES: Case[] = [
     hint: 'Accepted values: bookworm, trixie',
   },
   {
+    what: 'unknown boot machine',
+    source: { flags: ['--boot-machine', 'raspi3b'] },
+    input: 'boot-machine',
+    hint: 'Accepted values: pi, virt',
+  },
+  {
+    what: 'virt for armel, whose kernel has no virtio',
+    source: { inputs: { arch: 'armel', 'boot-machine': 'virt' } },
+    input: 'boot-machine',
+    hint: 'Set boot-machine: pi (the default) for armel.',
+  },
+  {
     what: 'unknown target',
     source: { inputs: { target: 'firmware' } },
     input: 'target',
