@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-YICD47DT.js";
+} from "./chunks/chunk-5IX4GME2.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -239,7 +239,7 @@ async function run(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-FZ5S2NM3.js");
+      const { bootTestCommand } = await import("./chunks/command-XFXJK6PJ.js");
       return bootTestCommand(image, config);
     }
     case "image":

@@ -6,7 +6,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-YICD47DT.js";
+} from "./chunks/chunk-5IX4GME2.js";
 import {
   actionsState,
   newReport
