@@ -188,7 +188,33 @@ describe('rpi-build kernel (action)', () => {
 
   itNeeds(
     [...NEEDS],
-    'a cache service answering 500 costs the caches, not the build: it compiles without them and saves nothing',
+    'boot-test on a kernel that cannot run an initramfs (tinyconfig has no CONFIG_BLK_DEV_INITRD) fails naming the option; nothing is published or saved',
+    async () => {
+      const runner = prepare();
+      const out = join(runner.workspace, 'kernel-unbootable');
+      const e = env('run-15');
+      const before = svc!.caches().length;
+      const main = await runner.main({
+        inputs: { ...inputs(out), 'boot-test': 'true', 'boot-machine': 'virt' },
+        env: e,
+        timeoutMs: 30 * MIN,
+      });
+      expect(main.exitCode).toBe(1);
+      expect(main.stdout).toMatch(
+        /::error::Kernel boot test failed after \d+ s: the kernel did not run the initramfs's \/init \(Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block\(\d+,\d+\)\): build it with CONFIG_BLK_DEV_INITRD=y/,
+      );
+      expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+      expect(main.summary).toMatch(/boot-test/);
+      const post = await runner.post({ env: e });
+      expect(post.exitCode).toBe(0);
+      expect(svc!.caches().length).toBe(before);
+    },
+    30 * MIN,
+  );
+
+  itNeeds(
+    [...NEEDS],
+    'a cache service answering 500 costs the caches, not the build: it compiles without them and saves nothing; the kernel it made (with initramfs support) boots and runs /init',
     async () => {
       const runner = prepare();
       const out = join(runner.workspace, 'kernel');
@@ -197,8 +223,25 @@ describe('rpi-build kernel (action)', () => {
       const before = svc!.caches().length;
       svc!.setFault('cache', 500);
       try {
-        const main = await runner.main({ inputs: inputs(out), env: e, timeoutMs: 30 * MIN });
+        // A cold compile anyway: this one adds initramfs support and asks for the kernel boot test.
+        const main = await runner.main({
+          inputs: {
+            ...inputs(out),
+            'kernel-config': 'kernel-ci.config\nCONFIG_LOCALVERSION_AUTO=n\nCONFIG_BLK_DEV_INITRD=y',
+            'boot-test': 'true',
+            'boot-machine': 'virt',
+          },
+          env: e,
+          timeoutMs: 30 * MIN,
+        });
         expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
+        expect(main.outputs['boot-test']).toMatch(/^passed in \d+ s$/);
+        expect(main.stdout).toMatch(
+          /Kernel boot test passed in \d+ s: \/init ran on virt: "rpi-build-kernel-boot: init is running"/,
+        );
+        expect(readFileSync(join(out, 'boot-test.log'), 'utf8')).toContain(
+          'rpi-build-kernel-boot: init is running',
+        );
         expect(main.stdout).toMatch(/Failed to restore: /);
         expect(main.stdout).toMatch(/unpacking \d+ package\(s\)/);
         expect(main.stdout).toMatch(/ccache cache miss/);

@@ -14,15 +14,22 @@ export interface PiBoard {
   machine: string;
   /** The device tree the firmware would pick for that board, as Debian's kernels ship it. */
   dtb: string;
+  /** The same board's device tree under the Raspberry Pi kernel's name (its downstream tree). */
+  forkDtb: string;
   /** The board, for logs and the summary. */
   label: string;
 }
 
 /** The emulated Pi for each arch: the newest board QEMU 7.2 models that runs the arch's kernel. */
 export const PI_BOARD: Record<Arch, PiBoard> = {
-  arm64: { machine: 'raspi3b', dtb: 'bcm2837-rpi-3-b.dtb', label: 'Pi 3B' },
-  armhf: { machine: 'raspi2b', dtb: 'bcm2836-rpi-2-b.dtb', label: 'Pi 2B' },
-  armel: { machine: 'raspi0', dtb: 'bcm2835-rpi-zero.dtb', label: 'Pi Zero' },
+  arm64: { machine: 'raspi3b', dtb: 'bcm2837-rpi-3-b.dtb', forkDtb: 'bcm2710-rpi-3-b.dtb', label: 'Pi 3B' },
+  armhf: { machine: 'raspi2b', dtb: 'bcm2836-rpi-2-b.dtb', forkDtb: 'bcm2709-rpi-2-b.dtb', label: 'Pi 2B' },
+  armel: {
+    machine: 'raspi0',
+    dtb: 'bcm2835-rpi-zero.dtb',
+    forkDtb: 'bcm2708-rpi-zero.dtb',
+    label: 'Pi Zero',
+  },
 };
 
 /** What the boot test calls the machine in logs and the summary: "raspi3b (Pi 3B)", "virt". */
@@ -31,12 +38,12 @@ export function machineLabel(arch: Arch, machine: BootMachine): string {
 }
 
 /**
- * armel's kernel (linux-image-rpi) knows only the BCM2835: it has no virtio and no generic
- * machine support, so it cannot boot on virt. Checked at config load, before any work.
+ * armel is the Pi Zero/1's ARMv6: virt needs an ARMv7 or later CPU, and Debian's
+ * linux-image-rpi knows only the BCM2835 (no virtio). Checked at config load, before any work.
  */
 export function machineProblem(arch: Arch, machine: BootMachine): string | undefined {
   if (machine === 'virt' && arch === 'armel')
-    return "armel's kernel (linux-image-rpi) has no virtio drivers and cannot boot on virt; use boot-machine pi (QEMU's raspi0)";
+    return "armel (ARMv6, the Pi Zero/1) cannot boot on virt: virt needs an ARMv7 or later CPU, and Debian's linux-image-rpi has no virtio drivers; use boot-machine pi (QEMU's raspi0)";
   return undefined;
 }
 
@@ -140,11 +147,14 @@ export interface BootFiles {
   initrd?: string;
   /** The Pi board's device tree (patched), for `pi`. */
   dtb?: string;
-  /** cmdline.txt as the image holds it, for `pi`. */
+  /** The kernel command line: cmdline.txt as the image holds it (`pi`), or virt's own when absent. */
   cmdline?: string;
-  /** The scratch disk image. */
-  disk: string;
+  /** The scratch disk image; absent for a kernel booted with only an initramfs. */
+  disk?: string;
 }
+
+/** virt's command line for an image: the root by label on the virtio disk. */
+const VIRT_IMAGE_CMDLINE = 'console=ttyAMA0 root=LABEL=RASPIROOT rw rootwait panic=-1 net.ifnames=0';
 
 const QUIET = ['-display', 'none', '-monitor', 'none', '-no-reboot'];
 
@@ -164,8 +174,7 @@ export function machineArgs(arch: Arch, machine: BootMachine, f: BootFiles): str
       f.dtb,
       '-append',
       f.cmdline,
-      '-drive',
-      `if=sd,format=raw,file=${f.disk}`,
+      ...(f.disk ? ['-drive', `if=sd,format=raw,file=${f.disk}`] : []),
     ];
   }
   return [
@@ -185,11 +194,10 @@ export function machineArgs(arch: Arch, machine: BootMachine, f: BootFiles): str
     'stdio',
     ...boot,
     '-append',
-    'console=ttyAMA0 root=LABEL=RASPIROOT rw rootwait panic=-1 net.ifnames=0',
-    '-drive',
-    `if=none,id=disk,file=${f.disk},format=raw`,
-    '-device',
-    'virtio-blk-pci,drive=disk',
+    f.cmdline ?? VIRT_IMAGE_CMDLINE,
+    ...(f.disk
+      ? ['-drive', `if=none,id=disk,file=${f.disk},format=raw`, '-device', 'virtio-blk-pci,drive=disk']
+      : []),
     '-nic',
     'none',
   ];

@@ -9,10 +9,28 @@ import { installKernel } from '../kernel/install.js';
 import { kmake, type MakeContext } from '../kernel/make.js';
 import { BOARDS, boardFor } from '../kernel/presets.js';
 import { prepareSource } from '../kernel/source.js';
+import { bootKernel, type KernelBootResult } from '../boot/kernel-boot.js';
+import { PI_BOARD, machineLabel } from '../boot/machines.js';
+import type { Arch } from '../config/schema.js';
+import { InputError } from '../runtime/errors.js';
 import { exec } from '../runtime/exec.js';
 import { logger } from '../runtime/log.js';
 import { resolveToolchain } from '../tools/toolchain.js';
 import type { BuildContext, Builder, Product } from './context.js';
+
+/** The device tree of QEMU's Pi board for the arch, under the upstream or the Raspberry Pi kernel's name. */
+async function boardDtb(bootDir: string, arch: Arch): Promise<string> {
+  const board = PI_BOARD[arch];
+  const names = await readdir(bootDir);
+  const found = [board.dtb, board.forkDtb].find((n) => names.includes(n));
+  if (!found)
+    throw new InputError(
+      'boot-machine',
+      `the kernel build made neither ${board.dtb} nor ${board.forkDtb}, the device tree of QEMU's ${board.machine}`,
+      "Build the board's device trees (the Pi presets do), or set boot-machine virt.",
+    );
+  return join(bootDir, found);
+}
 
 /** A cross-compiled kernel laid out for the boot partition; the pipeline publishes it. */
 export const kernelBuilder: Builder = {
@@ -109,6 +127,33 @@ async function buildKernel({ config, workDir, phases, caches, facts }: BuildCont
     installKernel(ctx, preset, release, dirs.stage, withModules),
   );
   const files = [...installed.files];
+  // Asked for (boot-test: true): the kernel must start and run /init before anything is published.
+  let booted: KernelBootResult | undefined;
+  if (config.bootTest) {
+    const consoleLog = join(dirs.stage, 'boot-test.log');
+    booted = await phases.run(
+      'boot-test',
+      `Boot test: the kernel on ${machineLabel(config.arch[0]!, config.bootMachine)}`,
+      async () => {
+        const r = await bootKernel({
+          kernel: join(installed.bootDir, preset.firmwareName),
+          arch: config.arch[0]!,
+          machine: config.bootMachine,
+          ...(config.bootMachine === 'pi' ? { dtb: await boardDtb(installed.bootDir, config.arch[0]!) } : {}),
+          workDir,
+          consoleLog,
+          timeoutSeconds: config.bootTimeout,
+        });
+        if (!r.passed)
+          throw new Error(
+            `Kernel boot test failed after ${r.seconds.toFixed(0)} s: ${r.detail}. Console log: ${consoleLog}`,
+          );
+        log.info(`Kernel boot test passed in ${r.seconds.toFixed(0)} s: ${r.detail}`);
+        return r;
+      },
+    );
+    files.push(consoleLog);
+  }
   if (config.kernelDebs) {
     await phases.run('debs', 'Debian packages (make bindeb-pkg)', async () => {
       await kmake(ctx, ['bindeb-pkg', `KDEB_PKGVERSION=${release}-1`], { progress: 'bindeb-pkg' });
@@ -137,6 +182,7 @@ async function buildKernel({ config, workDir, phases, caches, facts }: BuildCont
     outputs: {
       'kernel-release': release,
       'cache-hit': String(ccacheRestored?.report.status === 'hit'),
+      'boot-test': booted ? `passed in ${booted.seconds.toFixed(0)} s` : 'skipped',
     },
   };
 }

@@ -180,7 +180,7 @@ function readPasswordInto(merged: RawConfig): void {
 }
 
 function checkBootMachine(config: BuildConfig): void {
-  if (config.target !== 'image' || !config.bootTest) return;
+  if (config.target === 'qemu' || !config.bootTest) return;
   for (const arch of config.arch) {
     const problem = machineProblem(arch, config.bootMachine);
     if (problem)
@@ -211,6 +211,9 @@ export async function loadConfig(sources: ConfigSources): Promise<BuildConfig> {
   checkTimezone(config.timezone);
   await checkFiles(config);
   applyBoard(config, 'arch' in fromFile || 'arch' in sources.overrides);
+  // A kernel is boot-tested only when asked: boot-test's default (true) is the image's.
+  if (config.target === 'kernel' && !('boot-test' in fromFile || 'boot-test' in sources.overrides))
+    config.bootTest = false;
   checkBootMachine(config);
   if (roots && config.target === 'kernel' && config.kernelPath !== undefined)
     checkInside('kernel-path', config.kernelPath, roots);

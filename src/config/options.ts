@@ -229,7 +229,8 @@ const TABLE = [
     key: 'boot-test',
     kind: 'bool',
     default: true,
-    description: 'Boot the image under QEMU and wait for a login prompt.',
+    description:
+      'Boot the image under QEMU and wait for a login prompt. For target kernel, off unless set: true boots the built kernel with a tiny initramfs and passes when its /init runs.',
   },
   {
     key: 'boot-machine',
