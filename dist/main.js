@@ -2,23 +2,23 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-QJ24QIRK.js";
+} from "./chunks/chunk-EMIZLLK6.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-5IX4GME2.js";
+} from "./chunks/chunk-HBJSIGXS.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-7EN5W7GN.js";
+} from "./chunks/chunk-U2UFW2S3.js";
 import "./chunks/chunk-6M5LK2BN.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-QHDV4ASY.js";
-import "./chunks/chunk-OGAXHYHK.js";
+} from "./chunks/chunk-F6Y4EXQP.js";
 import "./chunks/chunk-SNFCNG7W.js";
+import "./chunks/chunk-RXO3APVT.js";
 import {
   defaultWorkDir
 } from "./chunks/chunk-OEGYP27K.js";

@@ -2,7 +2,7 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-QJ24QIRK.js";
+} from "./chunks/chunk-EMIZLLK6.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -12,15 +12,15 @@ import {
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-7EN5W7GN.js";
+} from "./chunks/chunk-U2UFW2S3.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-QHDV4ASY.js";
-import "./chunks/chunk-OGAXHYHK.js";
+} from "./chunks/chunk-F6Y4EXQP.js";
 import "./chunks/chunk-SNFCNG7W.js";
+import "./chunks/chunk-RXO3APVT.js";
 import {
   acquireWorkLock,
   checkWorkLock,
