@@ -1,11 +1,10 @@
 // builder: debian — the embedded default. A Raspberry Pi SD-card image from Debian's own
 // archive (raspi-firmware plus Debian's kernel), assembled without loop devices, boot-tested.
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { assembleImage } from '../image/assemble.js';
 import { writeBmap } from '../image/bmap.js';
-import { compressImage, threadsBesideBoot } from '../image/compress.js';
+import { compressImage } from '../image/compress.js';
 import { readManifest, writeManifest } from '../image/manifest.js';
 import { machineLabel } from '../boot/machines.js';
 import { bootTest } from '../boot/qemu.js';
@@ -114,14 +113,7 @@ async function buildDebianImage({ config, workDir, phases, caches, facts }: Buil
       })
     : Promise.resolve(undefined);
   const compressing = phases.run('compress', `Compress (${config.compression})`, () =>
-    withDiskSpace(workDir, 'compression', () =>
-      compressImage(
-        image,
-        config.compression,
-        log('compress'),
-        config.bootTest ? threadsBesideBoot(availableParallelism()) : 0,
-      ),
-    ),
+    withDiskSpace(workDir, 'compression', () => compressImage(image, config.compression, log('compress'))),
   );
   const [boot, compressed] = await Promise.all([booting, compressing]);
   if (compressed !== image) await rm(image);

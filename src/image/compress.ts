@@ -1,6 +1,5 @@
-// Compresses the image with the chosen tool, on every core or on the cores a boot test beside it
-// leaves. The image is sparse and mostly zeros, so fast levels lose little. Figures:
-// bench/compress.mjs.
+// Compresses the image with the chosen tool, using every core. The image is sparse and
+// mostly zeros, so fast levels lose little. Figures: bench/compress.mjs.
 import { stat } from 'node:fs/promises';
 import { which } from '../host/tools.js';
 import { exec } from '../runtime/exec.js';
@@ -25,26 +24,10 @@ async function command(how: Exclude<Compression, 'none'>): Promise<[string, stri
   return COMMANDS[how];
 }
 
-/**
- * Threads for compression beside a boot test: QEMU's emulated cores are the slower phase, so
- * compression takes all cores but one (at least one) and finishes within the boot instead of
- * slowing it. 0: every core (xz's and zstd's -T0).
- */
-export const threadsBesideBoot = (cores: number): number => Math.max(1, cores - 1);
-
-/**
- * Writes `<image><ext>` beside the image and returns its path; `none` returns the image itself.
- * `threads` (xz and zstd): how many; 0 or absent, one per core.
- */
-export async function compressImage(
-  image: string,
-  how: Compression,
-  logFile?: string,
-  threads = 0,
-): Promise<string> {
+/** Writes `<image><ext>` beside the image and returns its path; `none` returns the image itself. */
+export async function compressImage(image: string, how: Compression, logFile?: string): Promise<string> {
   if (how === 'none') return image;
-  const [cmd, base] = await command(how);
-  const args = base.map((a) => (a === '-T0' ? `-T${threads}` : a));
+  const [cmd, args] = await command(how);
   const out = `${image}${EXTENSIONS[how]}`;
   await exec(cmd, [...args, image], {
     ...(logFile ? { logFile } : {}),
