@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-HBJSIGXS.js";
+} from "./chunks/chunk-3WFS6JIJ.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";

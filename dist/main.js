@@ -6,7 +6,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-HBJSIGXS.js";
+} from "./chunks/chunk-3WFS6JIJ.js";
 import {
   actionsState,
   newReport
