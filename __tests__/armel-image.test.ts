@@ -1,9 +1,12 @@
 // armel (Pi Zero/1): Debian's linux-image-rpi knows only the BCM2835, so the boot test runs
 // it on QEMU's Pi Zero machine (raspi0) with the image's own device tree and the image as
 // its SD card. One real build and boot through the CLI, plus the device-tree patch and the
-// SD size rule it needs.
+// SD size rule it needs. Its root filesystem cache is kept under the temp folder between runs
+// (as boot-tests.test.ts does): the cold path is the arm64 and armhf builds' own, and a cold
+// armel root costs CI ten minutes. The first run on a machine is cold.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nextPowerOfTwo, withoutPowerManagement } from '../src/boot/machines.js';
@@ -14,6 +17,8 @@ import { scratchDirs } from './support/scratch.js';
 
 const CLI = join(ROOT, 'dist', 'cli.js');
 const MIN = 60_000;
+/** Kept between runs (its rpi-build/ folder holds the root filesystem cache). */
+const CACHE_HOME = process.env.RPI_BUILD_TEST_CACHE_ARMEL ?? join(tmpdir(), 'rpi-build-armel-test-cache');
 const { scratch, removeAll } = scratchDirs();
 afterAll(removeAll);
 
@@ -50,7 +55,7 @@ describe('the Pi Zero machine for armel boot tests', () => {
         cwd,
         encoding: 'utf8',
         timeout: 30 * MIN,
-        env: { ...process.env, GITHUB_ACTIONS: '', XDG_CACHE_HOME: join(cwd, 'cache') },
+        env: { ...process.env, GITHUB_ACTIONS: '', XDG_CACHE_HOME: CACHE_HOME },
       });
       expect(r.status, r.stderr.slice(-3000)).toBe(0);
       expect(r.stderr).toContain('Boot test on raspi0 (Pi Zero)');
