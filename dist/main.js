@@ -6,7 +6,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-3WFS6JIJ.js";
+} from "./chunks/chunk-L3RYPEYR.js";
 import {
   actionsState,
   newReport

@@ -94,6 +94,13 @@ export function bootFilesFromConfig(configTxt: string): { kernel: string; initra
   return initramfs ? { kernel, initramfs } : { kernel };
 }
 
+/**
+ * QEMU's Pi boards emulate four cores on what the host spares: udev can take longer than
+ * systemd's 90 s to show the FAT's label, and the boot then stops in emergency mode (seen on
+ * raspi2b). Appended to cmdline.txt for the boot test only; a real board is not that slow.
+ */
+const SLOW_BOARD = 'systemd.default_device_timeout_sec=900 systemd.default_timeout_start_sec=900';
+
 /** Once the login prompt is up, the runner's first marker must follow within this (seconds). */
 const RUNNER_GRACE = 180;
 /** The built-in checks wait for the system to settle (systemctl is-system-running --wait) at most this long. */
@@ -149,7 +156,7 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
     });
     await writeFile(dtb, patchedPiDtb(await readFile(dtb)));
     await readFromFat(image, fat.start, 'cmdline.txt', join(dir, 'cmdline.txt'));
-    cmdline = (await readFile(join(dir, 'cmdline.txt'), 'utf8')).replace(/\s+/g, ' ').trim();
+    cmdline = `${(await readFile(join(dir, 'cmdline.txt'), 'utf8')).replace(/\s+/g, ' ').trim()} ${SLOW_BOARD}`;
   }
 
   // The scratch copy: sparse (or a reflink), grown as a bigger card would be (for the Pi,
