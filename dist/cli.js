@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-L3RYPEYR.js";
+} from "./chunks/chunk-GBFLPV4P.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -239,7 +239,7 @@ async function run(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-3JEFXRVN.js");
+      const { bootTestCommand } = await import("./chunks/command-O2CWPSPK.js");
       return bootTestCommand(image, config);
     }
     case "image":

@@ -6,7 +6,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-L3RYPEYR.js";
+} from "./chunks/chunk-GBFLPV4P.js";
 import {
   actionsState,
   newReport

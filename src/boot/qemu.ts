@@ -43,8 +43,6 @@ export interface BootTestResult {
   /** What the checks found worth a look that does not fail the boot (failed units). */
   warnings: string[];
   scripts: ScriptResult[];
-  /** Seconds from QEMU's start to the login prompt, when one was seen. */
-  loginSeconds?: number;
 }
 
 /** The boot disk grows by this much, as a card bigger than the image would, to prove the root grows. */
@@ -106,13 +104,6 @@ const RUNNER_GRACE = 180;
 /** The built-in checks wait for the system to settle (systemctl is-system-running --wait) at most this long. */
 const CHECKS_BUDGET = 300;
 
-/**
- * Boots a scratch copy of the image (sparse, one GiB larger, as a bigger card would be; the
- * artifact is never written) with the built-in checks and the user's test scripts added to its
- * root (guest-tests.ts). Passes when the checks find nothing wrong and every script exits 0;
- * when the runner never speaks (an image whose systemd does not start it), a login prompt still
- * passes a boot without scripts, as before.
- */
 export interface BootTestRequest {
   image: string;
   arch: Arch;
@@ -124,6 +115,13 @@ export interface BootTestRequest {
   guest: GuestTestOptions;
 }
 
+/**
+ * Boots a scratch copy of the image (sparse, one GiB larger, as a bigger card would be; the
+ * artifact is never written) with the built-in checks and the user's test scripts added to its
+ * root (guest-tests.ts). Passes when the checks find nothing wrong and every script exits 0;
+ * when the runner never speaks (an image whose systemd does not start it), a login prompt still
+ * passes a boot without scripts, as before.
+ */
 export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
   const { image, arch, machine, workDir, consoleLog, timeoutSeconds, guest } = req;
   const qemu = ARCH_INFO[arch].qemuSystem;
@@ -283,7 +281,6 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
     facts,
     warnings,
     scripts: run.scripts,
-    ...(loginSeconds === undefined ? {} : { loginSeconds }),
     ...(firstboot ? { firstboot } : {}),
   };
 }
