@@ -1,7 +1,8 @@
 // target kernel end to end, as the action runs it: Debian's linux-source tarball as
 // kernel-path, arm64 tinyconfig plus a fragment, the cross gcc unpacked into the tool cache,
-// ccache through the Actions cache (the results-service stand-in over Azurite). Three runs:
-// cold, warm (toolchain and ccache restored), and a cache service answering 500.
+// ccache through the Actions cache (the results-service stand-in over Azurite). One cold
+// compile (its cache restores answered 500: the build goes on, the post step saves), then
+// runs through ccache: warm (its saves answered 500), read-only, and a kernel that cannot boot.
 import { execFileSync } from 'node:child_process';
 import {
   existsSync,
@@ -46,11 +47,12 @@ const ccacheHits = (stdout: string) => Number(/ccache: (\d+) hits, (\d+) misses/
 describe('rpi-build kernel (action)', () => {
   let svc: ResultsService | undefined;
   const runnerDir = scratch('kernel-runner');
-  const inputs = (out: string) => ({
+  /** With initramfs support (the kernel boot test runs a tiny /init); tinyconfig has none. */
+  const inputs = (out: string, initrd = true) => ({
     target: 'kernel',
     'kernel-path': 'linux-source.tar.xz',
     defconfig: 'tinyconfig',
-    'kernel-config': 'kernel-ci.config\nCONFIG_LOCALVERSION_AUTO=n',
+    'kernel-config': `kernel-ci.config\nCONFIG_LOCALVERSION_AUTO=n${initrd ? '\nCONFIG_BLK_DEV_INITRD=y' : ''}`,
     localversion: '-ci',
     'out-dir': out,
   });
@@ -80,13 +82,29 @@ describe('rpi-build kernel (action)', () => {
 
   itNeeds(
     [...NEEDS],
-    'cold: cross gcc from the packages into the tool cache, ccache miss, outputs laid out for the boot partition',
+    'cold, with the cache service answering 500 to restores: cross gcc from the packages into the tool cache, ccache miss, the kernel boots its /init, outputs laid out for the boot partition; post saves both caches',
     async () => {
       const runner = prepare();
       const out = join(runner.workspace, 'kernel');
       const e = env('run-11');
-      const main = await runner.main({ inputs: inputs(out), env: e, timeoutMs: 30 * MIN });
+      // A failing cache service costs the caches, never the build.
+      svc!.setFault('cache', 500, { method: 'GetCacheEntryDownloadURL' });
+      const main = await runner
+        .main({
+          inputs: { ...inputs(out), 'boot-test': 'true', 'boot-machine': 'virt' },
+          env: e,
+          timeoutMs: 30 * MIN,
+        })
+        .finally(() => svc!.setFault('cache', null));
       expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
+      expect(main.stdout).toMatch(/Failed to restore: /);
+      expect(main.outputs['boot-test']).toMatch(/^passed in \d+ s$/);
+      expect(main.stdout).toMatch(
+        /Kernel boot test passed in \d+ s: \/init ran on virt: "rpi-build-kernel-boot: init is running"/,
+      );
+      expect(readFileSync(join(out, 'boot-test.log'), 'utf8')).toContain(
+        'rpi-build-kernel-boot: init is running',
+      );
       expect(main.stdout).toMatch(/unpacking \d+ package\(s\) of aarch64-linux-gnu-gcc/);
       expect(main.stdout).toMatch(/ccache cache miss: ccache-v1-arm64-tinyconfig-/);
       expect(main.stdout).not.toContain('QEMU emulation');
@@ -101,6 +119,7 @@ describe('rpi-build kernel (action)', () => {
           'SHA256SUMS',
           'System.map-' + release,
           'boot',
+          'boot-test.log',
           'config-' + release,
           `modules-${release}.tar.gz`,
         ].sort(),
@@ -137,7 +156,7 @@ describe('rpi-build kernel (action)', () => {
 
   itNeeds(
     [...NEEDS],
-    'warm: toolchain restored from the Actions cache without apt, ccache restored and hit, same kernel',
+    'warm: toolchain restored from the Actions cache without apt, ccache restored and hit, same kernel; saves answered 500 only warn',
     async () => {
       const runner = prepare();
       const out = join(runner.workspace, 'kernel');
@@ -154,9 +173,13 @@ describe('rpi-build kernel (action)', () => {
       expect(main.outputs['cache-hit']).toBe('true');
       // Fixed build stamps: the warm build makes the same kernel, byte for byte.
       expect(readFileSync(join(out, 'boot', 'kernel8.img')).toString('base64')).toBe(firstImage);
-      const post = await runner.post({ env: e });
-      expect(post.exitCode).toBe(0);
-      expect(post.stdout).toMatch(/saved ccache cache ccache-v1-arm64-tinyconfig-x64-12-1/);
+      // The cache service now answers 500 to saves: a warning, and the job still passes.
+      const before = svc!.caches().length;
+      svc!.setFault('cache', 500, { method: 'CreateCacheEntry' });
+      const post = await runner.post({ env: e }).finally(() => svc!.setFault('cache', null));
+      expect(post.exitCode, post.stdout).toBe(0);
+      expect(post.stdout).toMatch(/Failed to save: |could not save the ccache cache/);
+      expect(svc!.caches().length).toBe(before);
     },
     30 * MIN,
   );
@@ -195,7 +218,7 @@ describe('rpi-build kernel (action)', () => {
       const e = env('run-15');
       const before = svc!.caches().length;
       const main = await runner.main({
-        inputs: { ...inputs(out), 'boot-test': 'true', 'boot-machine': 'virt' },
+        inputs: { ...inputs(out, false), 'boot-test': 'true', 'boot-machine': 'virt' },
         env: e,
         timeoutMs: 30 * MIN,
       });
@@ -208,51 +231,6 @@ describe('rpi-build kernel (action)', () => {
       expect(main.summary).toMatch(/boot-test/);
       const post = await runner.post({ env: e });
       expect(post.exitCode).toBe(0);
-      expect(svc!.caches().length).toBe(before);
-    },
-    30 * MIN,
-  );
-
-  itNeeds(
-    [...NEEDS],
-    'a cache service answering 500 costs the caches, not the build: it compiles without them and saves nothing; the kernel it made (with initramfs support) boots and runs /init',
-    async () => {
-      const runner = prepare();
-      const out = join(runner.workspace, 'kernel');
-      const toolCache = scratch('toolcache');
-      const e = env('run-13', toolCache);
-      const before = svc!.caches().length;
-      svc!.setFault('cache', 500);
-      try {
-        // A cold compile anyway: this one adds initramfs support and asks for the kernel boot test.
-        const main = await runner.main({
-          inputs: {
-            ...inputs(out),
-            'kernel-config': 'kernel-ci.config\nCONFIG_LOCALVERSION_AUTO=n\nCONFIG_BLK_DEV_INITRD=y',
-            'boot-test': 'true',
-            'boot-machine': 'virt',
-          },
-          env: e,
-          timeoutMs: 30 * MIN,
-        });
-        expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
-        expect(main.outputs['boot-test']).toMatch(/^passed in \d+ s$/);
-        expect(main.stdout).toMatch(
-          /Kernel boot test passed in \d+ s: \/init ran on virt: "rpi-build-kernel-boot: init is running"/,
-        );
-        expect(readFileSync(join(out, 'boot-test.log'), 'utf8')).toContain(
-          'rpi-build-kernel-boot: init is running',
-        );
-        expect(main.stdout).toMatch(/Failed to restore: /);
-        expect(main.stdout).toMatch(/unpacking \d+ package\(s\)/);
-        expect(main.stdout).toMatch(/ccache cache miss/);
-        expect(isArm64Image(join(out, 'boot', 'kernel8.img'))).toBe(true);
-        const post = await runner.post({ env: e });
-        expect(post.exitCode, post.stdout).toBe(0);
-        expect(post.stdout).toMatch(/Failed to save: |could not save the ccache cache/);
-      } finally {
-        svc!.setFault('cache', null);
-      }
       expect(svc!.caches().length).toBe(before);
     },
     30 * MIN,

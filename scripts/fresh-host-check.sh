@@ -10,6 +10,11 @@
 # Usage: scripts/fresh-host-check.sh            (the commit at HEAD)
 #   FRESH_REF=<commit>   another commit        FRESH_KEEP=1   keep the root (for a look inside)
 #   FRESH_BASE=<folder>  where the root goes (default /var/tmp; needs about 5 GiB)
+#   FRESH_UNTIL=<ERE>    stop the command (SIGTERM, as Ctrl-C or a cancelled job would) at its
+#                        first output line matching this, then pass when it has ended and left
+#                        nothing mounted in the checkout. CI's quick form: the first command's
+#                        start (npm ci, host packages, QEMU registered and proven, packages
+#                        configured under emulation) in minutes; without it, the whole build.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 COMMIT=$(git -C "$REPO" rev-parse "${FRESH_REF:-HEAD}")
@@ -110,15 +115,55 @@ CMD=$(awk '/^```sh/ { inblock = 1; next } inblock && /^```/ { exit } inblock && 
 echo "::: in the fresh root, as root, at commit ${COMMIT:0:12}: $CMD"
 env_in=(HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 TERM=dumb)
 [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && env_in+=("NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS")
+until=${FRESH_UNTIL:-}
+[ -n "$until" ] && echo "    (stopped at the first line matching: $until)"
 start=$(date +%s)
 set +e
-timeout --kill-after=30 45m chroot "$ROOT" /usr/bin/env -i "${env_in[@]}" \
-  /bin/bash -c 'cd /root/rpi-build && eval "$1"' bash "$CMD" 2>&1 |
-  while IFS= read -r line; do printf '[%4ds] %s\n' "$(($(date +%s) - start))" "$line"; done |
+# timeout forwards a SIGTERM it gets to the command's whole process group.
+(
+  echo "$BASHPID" >"$TOP/command.pid"
+  exec timeout --kill-after=30 45m chroot "$ROOT" /usr/bin/env -i "${env_in[@]}" \
+    /bin/bash -c 'cd /root/rpi-build && eval "$1"' bash "$CMD"
+) 2>&1 |
+  while IFS= read -r line; do
+    printf '[%4ds] %s\n' "$(($(date +%s) - start))" "$line"
+    if [ -n "$until" ] && [ ! -f "$TOP/until-seen" ] && [[ $line =~ $until ]]; then
+      touch "$TOP/until-seen"
+      kill -TERM "$(cat "$TOP/command.pid")" 2>/dev/null || true
+    fi
+  done |
   tee "$TOP/readme-command.log"
 code=${PIPESTATUS[0]}
 set -e
 total=$(($(date +%s) - start))
+
+if [ -n "$until" ]; then
+  [ -f "$TOP/until-seen" ] || {
+    echo "FAILED: the README's first command exited $code on a fresh root before printing a line matching: $until"
+    exit 1
+  }
+  # The shell went at once; rpi-build ends its children before it exits.
+  for _ in $(seq 120); do
+    inside=$(for pid in /proc/[0-9]*; do
+      link=$(readlink "$pid/root" 2>/dev/null) || continue
+      case $link in "$ROOT" | "$ROOT"/*) echo "${pid#/proc/}" ;; esac
+    done)
+    [ -z "$inside" ] && break
+    sleep 1
+  done
+  if [ -n "$inside" ]; then
+    echo "FAILED: 120 s after SIGTERM, processes still run in the fresh root:"
+    for pid in $inside; do tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null && echo; done
+    exit 1
+  fi
+  left=$(awk -v r="$ROOT/root/rpi-build/" 'index($5, r) == 1 { print $5 }' /proc/self/mountinfo)
+  if [ -n "$left" ]; then
+    echo "FAILED: stopped with SIGTERM, the command left mounts in the checkout: $left"
+    exit 1
+  fi
+  echo "PASSED: the README's first command on a fresh root reached \"$(grep -E -m1 -- "$until" "$TOP/readme-command.log" | sed -E 's/^\[ *[0-9]+s\] //')\" in $total s; stopped there, it ended its processes and left nothing mounted"
+  exit 0
+fi
 
 images=$(find "$ROOT/root/rpi-build/out" -maxdepth 1 -name '*.img.xz' 2>/dev/null || true)
 echo "::: timings (s): whole command $total"
