@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-GBFLPV4P.js";
+} from "./chunks/chunk-4U3QOZH4.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -16,7 +16,7 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-U2UFW2S3.js";
+} from "./chunks/chunk-T5MT3UTV.js";
 import "./chunks/chunk-6M5LK2BN.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
@@ -26,14 +26,14 @@ import {
   defaultText,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-F6Y4EXQP.js";
+} from "./chunks/chunk-JXB3P6JC.js";
 import {
   PARTS,
   ensureHostPackages,
   packagesOf
 } from "./chunks/chunk-VOCWRVZD.js";
 import "./chunks/chunk-SNFCNG7W.js";
-import "./chunks/chunk-RXO3APVT.js";
+import "./chunks/chunk-O26YM3PC.js";
 import {
   defaultWorkDir,
   handBack
@@ -239,7 +239,7 @@ async function run(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-O2CWPSPK.js");
+      const { bootTestCommand } = await import("./chunks/command-YRTCOJC6.js");
       return bootTestCommand(image, config);
     }
     case "image":

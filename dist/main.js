@@ -2,23 +2,23 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-EMIZLLK6.js";
+} from "./chunks/chunk-AG5B7EEP.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-GBFLPV4P.js";
+} from "./chunks/chunk-4U3QOZH4.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-U2UFW2S3.js";
+} from "./chunks/chunk-T5MT3UTV.js";
 import "./chunks/chunk-6M5LK2BN.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-F6Y4EXQP.js";
+} from "./chunks/chunk-JXB3P6JC.js";
 import "./chunks/chunk-SNFCNG7W.js";
-import "./chunks/chunk-RXO3APVT.js";
+import "./chunks/chunk-O26YM3PC.js";
 import {
   defaultWorkDir
 } from "./chunks/chunk-OEGYP27K.js";

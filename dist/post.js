@@ -2,7 +2,7 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-EMIZLLK6.js";
+} from "./chunks/chunk-AG5B7EEP.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -12,15 +12,15 @@ import {
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-U2UFW2S3.js";
+} from "./chunks/chunk-T5MT3UTV.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-F6Y4EXQP.js";
+} from "./chunks/chunk-JXB3P6JC.js";
 import "./chunks/chunk-SNFCNG7W.js";
-import "./chunks/chunk-RXO3APVT.js";
+import "./chunks/chunk-O26YM3PC.js";
 import {
   acquireWorkLock,
   checkWorkLock,

@@ -10,6 +10,8 @@ import {
   UNIT_TEXT,
   WANTS_LINK,
   debugfsRequests,
+  DEVICE_DROPIN_DIR,
+  DEVICE_DROPIN_TEXT,
   judgeChecks,
   parseMarker,
   GUEST_DIR,
@@ -218,6 +220,21 @@ describe('what goes into the scratch copy', () => {
     expect(r.at(-1)).toBe(`symlink ${WANTS_LINK} /etc/systemd/system/rpi-build-test.service`);
     expect(r).toContain('write names /var/lib/rpi-build-test/names');
     for (const line of r) expect(line).toMatch(/^[a-z_]+( [A-Za-z0-9/._-]+)+$/);
+    expect(r.join('\n')).not.toContain(DEVICE_DROPIN_DIR);
+  });
+
+  it("on a slow board every device job may run 900 s: a drop-in for all device units, root's, 0644", () => {
+    expect(DEVICE_DROPIN_TEXT).toBe('[Unit]\nJobRunningTimeoutSec=900\n');
+    const r = debugfsRequests(1, true);
+    const conf = `${DEVICE_DROPIN_DIR}/rpi-build-test.conf`;
+    expect(r.slice(-5)).toEqual([
+      `mkdir ${DEVICE_DROPIN_DIR}`,
+      `write device-timeout ${conf}`,
+      `sif ${conf} mode 0100644`,
+      `sif ${conf} uid 0`,
+      `sif ${conf} gid 0`,
+    ]);
+    expect(DEVICE_DROPIN_DIR).toBe('/etc/systemd/system/device.d');
   });
 });
 

@@ -13,6 +13,17 @@ describe('kernel boot verdict', () => {
     );
   });
 
+  it('no initramfs and no block layer (tinyconfig): no init at all; names CONFIG_BLK_DEV_INITRD', () => {
+    // How Linux 6.1 ends when it has neither an initramfs nor a block device to mount (the
+    // end-to-end case that booted such a kernel cost a second cold compile in CI; it is here now).
+    const text =
+      '[    0.142] Run /sbin/init as init process\n[    0.143] Run /etc/init as init process\n' +
+      '[    0.145] Kernel panic - not syncing: No working init found.  Try passing init= option to kernel. See Linux Documentation/admin-guide/init.rst for guidance.\n';
+    expect(kernelBootVerdict(text, 'arm64', 'virt', 60)).toMatch(
+      /^the kernel did not run the initramfs's \/init \(Kernel panic - not syncing: No working init found\..*\): build it with CONFIG_BLK_DEV_INITRD=y$/,
+    );
+  });
+
   it('no ELF support: /init cannot be executed; names CONFIG_BINFMT_ELF', () => {
     const text =
       '[    0.51] Run /init as init process\n[    0.52] Failed to execute /init (error -8)\n' +

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   PI_BOARD,
   SDHOST_NODE,
+  VCHIQ_NODE,
   machineArgs,
   machineProblem,
   nopProperties,
@@ -128,6 +129,16 @@ const piTree = (): Buffer =>
           },
           // Another controller with DMA (the SDHCI): its DMA stays.
           { name: 'mmc@7e300000', props: { dmas: cells(7, 11), 'dma-names': str('rx-tx') }, children: [] },
+          {
+            name: VCHIQ_NODE,
+            props: {
+              compatible: Buffer.from('brcm,bcm2836-vchiq\0brcm,bcm2835-vchiq\0', 'latin1'),
+              reg: cells(0x7e00b840, 0x3c),
+            },
+            children: [],
+          },
+          // The firmware's own mailbox (the next node): untouched.
+          { name: 'mailbox@7e00b880', props: { compatible: str('brcm,bcm2835-mbox') }, children: [] },
         ],
       },
     ],
@@ -148,10 +159,15 @@ describe('device-tree patches for QEMU raspi machines', () => {
     expect(propsByPath(dtb).get(`/soc/${SDHOST_NODE}`)).toContain('dmas'); // the input is not changed
   });
 
-  it('patches both gaps for the Pi board: no power-management driver matches, the sdhost has no DMA', () => {
-    const out = patchedPiDtb(piTree());
+  it('patches the gaps for the Pi board: no power-management or VCHIQ driver matches, the sdhost has no DMA', () => {
+    const dtb = piTree();
+    const out = patchedPiDtb(dtb);
+    expect(out.length).toBe(dtb.length);
     expect(out.toString('latin1')).not.toMatch(/brcm,bcm2835-pm\0/);
     expect(propsByPath(out).get(`/soc/${SDHOST_NODE}`)).toEqual(['compatible', 'status']);
+    expect(propsByPath(out).get(`/soc/${VCHIQ_NODE}`)).toEqual(['reg']);
+    expect(out.toString('latin1')).not.toMatch(/vchiq/);
+    expect(propsByPath(out).get('/soc/mailbox@7e00b880')).toEqual(['compatible']);
   });
 
   it('refuses what is not a device tree', () => {

@@ -95,9 +95,34 @@ export function bootFilesFromConfig(configTxt: string): { kernel: string; initra
 /**
  * QEMU's Pi boards emulate four cores on what the host spares: udev can take longer than
  * systemd's 90 s to show the FAT's label, and the boot then stops in emergency mode (seen on
- * raspi2b). Appended to cmdline.txt for the boot test only; a real board is not that slow.
+ * raspi2b). Appended to cmdline.txt for the boot test only (systemd 254 and later; older ones
+ * get the device drop-in guest-tests.ts adds); a real board is not that slow.
  */
 const SLOW_BOARD = 'systemd.default_device_timeout_sec=900 systemd.default_timeout_start_sec=900';
+
+/**
+ * systemd's emergency mode on the console, with what sent it there (the last timeout or failed
+ * dependency before it, colours stripped): the boot will not reach a login prompt, so the boot
+ * test stops at once instead of waiting out boot-timeout.
+ */
+export function emergencyMode(consoleText: string): string | undefined {
+  // The console's colour codes (ESC [ ... m), also those systemd's "…" cut in two.
+  // eslint-disable-next-line no-control-regex
+  const plain = consoleText.replace(/\x1b\[[0-9;?]*(…[0-9;]*)?[A-Za-z]/g, (_, cut?: string) =>
+    cut ? '…' : '',
+  );
+  const at = plain.search(/You are in emergency mode\./);
+  if (at < 0) return undefined;
+  const causes = [
+    ...plain
+      .slice(0, at)
+      .matchAll(
+        /(?:Timed out waiting for device|Dependency failed for|Failed to mount|Failed to start) [^\r\n]*/g,
+      ),
+  ].map((m) => m[0].trim());
+  const cause = causes.find((c) => c.startsWith('Timed out')) ?? causes[0];
+  return `the system stopped in emergency mode${cause ? ` (${cause})` : ''}`;
+}
 
 /** Once the login prompt is up, the runner's first marker must follow within this (seconds). */
 const RUNNER_GRACE = 180;
@@ -163,7 +188,7 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
   await exec('cp', ['--sparse=always', '--reflink=auto', '--', resolve(image), copy]);
   const grown = (await stat(image)).size + EXTRA_DISK;
   await truncate(copy, pi ? nextPowerOfTwo(grown) : grown);
-  const names = await installGuestTests(copy, root.start, join(dir, 'guest'), guest);
+  const names = await installGuestTests(copy, root.start, join(dir, 'guest'), guest, machine === 'pi');
 
   const args = machineArgs(arch, machine, {
     kernel: join(dir, 'kernel'),
@@ -184,6 +209,7 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
   let login: string | undefined;
   let loginAt = 0;
   let panic: string | undefined;
+  let emergency: string | undefined;
   let silent = false;
   const stop = new AbortController();
   const end = (): void => {
@@ -215,8 +241,9 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
         loginAt = Date.now();
       }
       panic ??= /Kernel panic - not syncing: .*/.exec(seen)?.[0];
+      emergency ??= emergencyMode(seen);
       // Stop QEMU once we know; the disk is a scratch copy, so nothing is lost.
-      if (panic) end();
+      if (panic || emergency) end();
     },
     onLine: (line) => {
       const m = parseMarker(line);
@@ -257,6 +284,7 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
     // The prompt stays the detail (what the summary and logs have always said); the checks add facts.
     detail = passed ? (login ?? 'the built-in checks passed (no login prompt seen)') : failure.join('; ');
   } else if (panic) detail = panic;
+  else if (emergency) detail = emergency;
   else if (run.current)
     detail = `test script ${run.current} was still running when the boot test ran out of time (test-timeout ${guest.timeoutSeconds} s, boot-timeout ${timeoutSeconds} s)`;
   else if (silent && !names.length) {
