@@ -97,7 +97,8 @@ export function checkResolverAndSources(
     );
   } else {
     // trixie: deb822, as Debian's installer writes it; no one-line sources.list.
-    expect(debugfs(image, root, 'stat /etc/apt/sources.list')).toMatch(/File not found/);
+    expect(debugfs(image, root, 'ls -l /etc/apt')).not.toMatch(/ sources\.list$/m);
+    expect(debugfs(image, root, 'ls -l /etc/apt')).toMatch(/ sources\.list\.d$/m);
     const sources = readFileSync(
       dumpFromExt4(image, root, '/etc/apt/sources.list.d/debian.sources', `${image}.sources`),
       'utf8',
