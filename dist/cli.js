@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-4U3QOZH4.js";
+} from "./chunks/chunk-54E65CDC.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -239,7 +239,7 @@ async function run(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-YRTCOJC6.js");
+      const { bootTestCommand } = await import("./chunks/command-GXWN3ZDY.js");
       return bootTestCommand(image, config);
     }
     case "image":

@@ -6,7 +6,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-4U3QOZH4.js";
+} from "./chunks/chunk-54E65CDC.js";
 import {
   actionsState,
   newReport

@@ -26,15 +26,21 @@ PREFIX=rpi-build-fresh-host-
   exit 2
 }
 
+# The processes whose root is the given folder or below it (a chroot into it).
+pids_in() {
+  local pid link
+  for pid in /proc/[0-9]*; do
+    link=$(readlink "$pid/root" 2>/dev/null) || continue
+    case $link in "$1" | "$1"/*) echo "${pid#/proc/}" ;; esac
+  done
+}
+
 # Undo one check folder: end what runs inside its root, unmount below it (deepest first,
 # lazily if busy), and only then delete it. Only folders this script made (the marker).
 undo() {
-  local top=$1 root=$1/root pid link mp left
+  local top=$1 root=$1/root pid mp left
   [ -f "$top/.fresh-host-check" ] || return 0
-  for pid in /proc/[0-9]*; do
-    link=$(readlink "$pid/root" 2>/dev/null) || continue
-    case $link in "$root" | "$root"/*) kill -KILL "${pid#/proc/}" 2>/dev/null || true ;; esac
-  done
+  for pid in $(pids_in "$root"); do kill -KILL "$pid" 2>/dev/null || true; done
   for _ in 1 2 3; do
     left=$(awk -v r="$root/" 'index($5, r) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
     [ -z "$left" ] && break
@@ -144,10 +150,7 @@ if [ -n "$until" ]; then
   }
   # The shell went at once; rpi-build ends its children before it exits.
   for _ in $(seq 120); do
-    inside=$(for pid in /proc/[0-9]*; do
-      link=$(readlink "$pid/root" 2>/dev/null) || continue
-      case $link in "$ROOT" | "$ROOT"/*) echo "${pid#/proc/}" ;; esac
-    done)
+    inside=$(pids_in "$ROOT")
     [ -z "$inside" ] && break
     sleep 1
   done

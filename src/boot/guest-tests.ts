@@ -204,7 +204,7 @@ export async function installGuestTests(
   await writeFile(join(dir, 'run'), RUNNER_SCRIPT);
   for (const [file, text] of Object.entries(runnerData(names, opts))) await writeFile(join(dir, file), text);
   await writeFile(join(dir, 'unit'), UNIT_TEXT);
-  await writeFile(join(dir, 'device-timeout'), DEVICE_DROPIN_TEXT);
+  if (slowBoard) await writeFile(join(dir, 'device-timeout'), DEVICE_DROPIN_TEXT);
   for (const [i, script] of opts.scripts.entries())
     await copyFile(script, join(dir, basename(guestScript(i))));
   await writeFile(join(dir, 'requests'), `${debugfsRequests(opts.scripts.length, slowBoard).join('\n')}\n`);

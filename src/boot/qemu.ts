@@ -106,13 +106,14 @@ const SLOW_BOARD = 'systemd.default_device_timeout_sec=900 systemd.default_timeo
  * test stops at once instead of waiting out boot-timeout.
  */
 export function emergencyMode(consoleText: string): string | undefined {
+  // Called for every piece of console output: the plain-text line first, the stripping only then.
+  if (!consoleText.includes('You are in emergency mode.')) return undefined;
   // The console's colour codes (ESC [ ... m), also those systemd's "…" cut in two.
   // eslint-disable-next-line no-control-regex
   const plain = consoleText.replace(/\x1b\[[0-9;?]*(…[0-9;]*)?[A-Za-z]/g, (_, cut?: string) =>
     cut ? '…' : '',
   );
-  const at = plain.search(/You are in emergency mode\./);
-  if (at < 0) return undefined;
+  const at = plain.indexOf('You are in emergency mode.');
   const causes = [
     ...plain
       .slice(0, at)
