@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-54E65CDC.js";
+} from "./chunks/chunk-QAQFBY6I.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -16,7 +16,7 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-T5MT3UTV.js";
+} from "./chunks/chunk-Y3XACMKQ.js";
 import "./chunks/chunk-6M5LK2BN.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
@@ -26,7 +26,7 @@ import {
   defaultText,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-JXB3P6JC.js";
+} from "./chunks/chunk-EJILRTMS.js";
 import {
   PARTS,
   ensureHostPackages,

@@ -2,21 +2,21 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-AG5B7EEP.js";
+} from "./chunks/chunk-QDYC43WC.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-54E65CDC.js";
+} from "./chunks/chunk-QAQFBY6I.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-T5MT3UTV.js";
+} from "./chunks/chunk-Y3XACMKQ.js";
 import "./chunks/chunk-6M5LK2BN.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-JXB3P6JC.js";
+} from "./chunks/chunk-EJILRTMS.js";
 import "./chunks/chunk-SNFCNG7W.js";
 import "./chunks/chunk-O26YM3PC.js";
 import {

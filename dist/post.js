@@ -2,7 +2,7 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-AG5B7EEP.js";
+} from "./chunks/chunk-QDYC43WC.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -12,13 +12,13 @@ import {
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-T5MT3UTV.js";
+} from "./chunks/chunk-Y3XACMKQ.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-JXB3P6JC.js";
+} from "./chunks/chunk-EJILRTMS.js";
 import "./chunks/chunk-SNFCNG7W.js";
 import "./chunks/chunk-O26YM3PC.js";
 import {

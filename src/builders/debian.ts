@@ -43,6 +43,7 @@ async function buildDebianImage({ config, workDir, phases, caches, facts }: Buil
     securityMirror: config.securityMirror,
     components: ['main', 'non-free-firmware'],
     packages: rootfsPackages(arch, config.packages),
+    nativeTools: config.nativeTools,
   };
   const rootfsCache = await phases.run('rootfs', `Root filesystem: Debian ${config.suite} ${arch}`, () =>
     baseWithCache(spec, caches, {

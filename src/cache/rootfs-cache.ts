@@ -33,6 +33,8 @@ export function rootfsKeys(spec: RootfsSpec, archiveState: string): RootfsKeys {
       archives: archives(spec).map((a) => `${a.uri} ${a.suite}`),
       components: [...spec.components].sort(),
       packages: [...spec.packages].sort(),
+      // Off is the escape hatch when the host's tools are suspected: never served a root they made.
+      ...(spec.nativeTools === false ? { nativeTools: false } : {}),
     }),
   ).slice(0, 16);
   const restorePrefix = `rpi-build-rootfs-${ROOTFS_RECIPE}-${spec.arch}-${spec.suite}-${config}-`;

@@ -166,6 +166,13 @@ const TABLE = [
     description: 'Extra Debian packages, separated by spaces, commas or newlines.',
   },
   {
+    key: 'native-tools',
+    kind: 'bool',
+    default: true,
+    description:
+      "While the root's packages are configured under emulation, the host's own shell and text tools (dash, bash, coreutils, sed, grep, findutils, diffutils, debianutils, mawk) run their maintainer scripts natively; the root's programs are back in place before anything else reads it. false runs everything under emulation (slower, a separate cache entry).",
+  },
+  {
     key: 'locale',
     kind: 'string',
     check: z.string().regex(LOCALE, 'must look like en_US.UTF-8 or C.UTF-8'),

@@ -10,6 +10,7 @@ import { inChroot } from './chroot.js';
 import { withChrootKeepingResolver } from './resolver.js';
 import { configureBoot, kernelVersion, makeInitramfs } from './boot-files.js';
 import { buildRootfs, type RootfsSpec } from './mmdebstrap.js';
+import { NativeTools } from './native-tools.js';
 import { profileText } from './dpkg-watch.js';
 import { withAptAuth, writeImageSources, type SourcesSpec } from './sources.js';
 
@@ -46,9 +47,28 @@ export async function refreshBase(
   root: string,
   arch: Arch,
   logFile: string,
-  sources?: SourcesSpec,
+  sources?: SourcesSpec & { nativeTools?: boolean },
 ): Promise<{ upgraded: number }> {
   const before = await kernelVersion(root);
+  let upgraded = 0;
+  // The upgrades' maintainer scripts, too, run with the host's shell and text tools.
+  const native = sources?.nativeTools === false ? undefined : new NativeTools(root, '', arch);
+  await native?.tryPutIn();
+  try {
+    upgraded = await upgradeInRoot(root, logFile, sources);
+  } finally {
+    await native?.takeOut();
+  }
+  await exec('find', [`${root}/var/lib/apt/lists`, '-maxdepth', '1', '-type', 'f', '-delete'], {
+    privileged: 'cleaning apt lists',
+    logFile,
+  });
+  if ((await kernelVersion(root)) !== before || upgraded > 0) await finishBase(root, arch, logFile);
+  return { upgraded };
+}
+
+/** apt-get update and dist-upgrade inside the root; returns how many packages were upgraded. */
+async function upgradeInRoot(root: string, logFile: string, sources?: SourcesSpec): Promise<number> {
   let upgraded = 0;
   await withChrootKeepingResolver(
     root,
@@ -85,10 +105,5 @@ export async function refreshBase(
       }),
     logFile,
   );
-  await exec('find', [`${root}/var/lib/apt/lists`, '-maxdepth', '1', '-type', 'f', '-delete'], {
-    privileged: 'cleaning apt lists',
-    logFile,
-  });
-  if ((await kernelVersion(root)) !== before || upgraded > 0) await finishBase(root, arch, logFile);
-  return { upgraded };
+  return upgraded;
 }

@@ -10,11 +10,14 @@ import { exec } from '../runtime/exec.js';
 import { logger } from '../runtime/log.js';
 import { withoutCredentials } from '../runtime/redact.js';
 import { DpkgWatch, type RootfsProfile } from './dpkg-watch.js';
+import { NativeTools } from './native-tools.js';
 import { authConf, mmdebstrapMirrors, type SourcesSpec } from './sources.js';
 
 export interface RootfsSpec extends SourcesSpec {
   arch: Arch;
   packages: string[];
+  /** false: every maintainer script under emulation, none by the host's tools (rootfs/native-tools.ts). */
+  nativeTools?: boolean;
 }
 
 /**
@@ -140,6 +143,8 @@ export async function buildRootfs(
     // Which package, how many of how many: read from dpkg's own log inside the root.
     const watch = new DpkgWatch(target, (what) => logger().progress(`rootfs: ${what}`));
     watch.start();
+    const native = spec.nativeTools === false ? undefined : new NativeTools(target, hooksDir, spec.arch);
+    const nativeHook = await native?.start();
     await exec(
       'mmdebstrap',
       [
@@ -153,6 +158,7 @@ export async function buildRootfs(
         // A stalled connection counts as a failed try instead of waiting minutes on it.
         '--aptopt=Acquire::http::Timeout "60"',
         `--essential-hook=${divert}`,
+        ...(nativeHook ? [`--essential-hook=${nativeHook}`] : []),
         ...hooks,
         spec.suite,
         target,
@@ -167,6 +173,8 @@ export async function buildRootfs(
       .finally(async () => {
         await removeAuth(hooksDir);
         await watch.stop();
+        // The root's own programs back before anything reads the root, built or not.
+        await native?.takeOut();
       });
     return watch.stop();
   }

@@ -1,0 +1,252 @@
+// The host's shell and text tools configure packages in a foreign root (rootfs/native-tools.ts).
+// The claim is that this changes no file: the same small root is built twice, once with the
+// host's programs standing in and once wholly under emulation, and the two trees are compared
+// entry by entry (path, type, mode, owner, size, link target, SHA-256 of the contents).
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { itNeeds } from './support/needs.js';
+import { captureLog } from './support/capture-log.js';
+import { buildRootfs, type RootfsSpec } from '../src/rootfs/mmdebstrap.js';
+import { NativeTools, pathInRoot } from '../src/rootfs/native-tools.js';
+import { tinyElf } from '../src/binfmt/elf.js';
+import { profileText } from '../src/rootfs/dpkg-watch.js';
+
+const MIN = 60_000;
+const scratch = mkdtempSync(join(tmpdir(), 'rpi-native-tools-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('pathInRoot resolves as a chroot would', () => {
+  it('follows relative and absolute links inside the root, never out of it', () => {
+    const root = join(scratch, 'links');
+    mkdirSync(join(root, 'usr', 'lib'), { recursive: true });
+    symlinkSync('usr/lib', join(root, 'lib'));
+    symlinkSync('/usr/lib', join(root, 'abs'));
+    symlinkSync('../../../../etc', join(root, 'usr', 'up'));
+    symlinkSync('loop2', join(root, 'loop1'));
+    symlinkSync('loop1', join(root, 'loop2'));
+    return (async () => {
+      expect(await pathInRoot(root, '/lib/x86_64-linux-gnu/libc.so.6')).toBe(
+        join(root, 'usr/lib/x86_64-linux-gnu/libc.so.6'),
+      );
+      // An absolute link means the root's /usr/lib, not the host's.
+      expect(await pathInRoot(root, '/abs/ld.so')).toBe(join(root, 'usr/lib/ld.so'));
+      // .. stops at the root, as it does in a chroot.
+      expect(await pathInRoot(root, '/usr/up/passwd')).toBe(join(root, 'etc/passwd'));
+      // The last component is not followed: the link itself is what is named.
+      expect(await pathInRoot(root, '/lib')).toBe(join(root, 'lib'));
+      await expect(pathInRoot(root, '/loop1/x')).rejects.toThrow(/too many symlinks/);
+    })();
+  });
+});
+
+/** A merged-/usr root holding tiny AArch64 programs where dash, coreutils and sed put theirs. */
+function fakeRoot(name: string): string {
+  const root = join(scratch, name);
+  for (const d of ['usr/bin', 'usr/lib/aarch64-linux-gnu', 'var/lib/dpkg/info', 'etc'])
+    mkdirSync(join(root, d), { recursive: true });
+  for (const l of ['bin', 'sbin', 'lib']) symlinkSync(`usr/${l}`, join(root, l));
+  const lists: Record<string, string[]> = {
+    dash: ['/usr/bin/dash'],
+    coreutils: ['/usr/bin/basename', '/usr/bin/true', '/usr/bin/uname'],
+    'sed:arm64': ['/usr/bin/sed'],
+  };
+  for (const [pkg, files] of Object.entries(lists)) {
+    writeFileSync(
+      join(root, 'var/lib/dpkg/info', `${pkg}.list`),
+      `/.\n/usr\n/usr/bin\n${files.join('\n')}\n`,
+    );
+    for (const f of files) writeFileSync(join(root, f), tinyElf('aarch64'), { mode: 0o755 });
+  }
+  symlinkSync('dash', join(root, 'usr/bin/sh'));
+  return root;
+}
+
+describe('the host programs go in and come out again', () => {
+  itNeeds(
+    ['root'],
+    'originals come back byte for byte, dpkg replacements stay, nothing of the host remains',
+    async () => {
+      const log = captureLog();
+      const root = fakeRoot('inout');
+      const before = tree(root);
+      const tools = new NativeTools(root, join(scratch, 'no-hooks'), 'arm64');
+      await tools.tryPutIn();
+      expect(log.filter((l) => l.startsWith('warning'))).toEqual([]);
+      // dash, basename, true and sed stood in; uname stays the root's (it reports the CPU).
+      expect(tools.count).toBe(4);
+      const host = (p: string) => readFileSync(p);
+      expect(host(join(root, 'usr/bin/sed')).equals(host(realpathSync('/bin/sed')))).toBe(true);
+      expect(host(join(root, 'usr/bin/uname')).equals(tinyElf('aarch64'))).toBe(true);
+      // The root's /bin/sh runs natively, with the host's libraries under the host's own paths.
+      const r = spawnSync(
+        'chroot',
+        [root, '/bin/sh', '-c', 'echo a/b.txt | sed s/a/x/; basename /a/b.c .c'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(r.stdout).toBe('x/b.txt\nb\n');
+      expect(readdirSync(join(root, 'usr/lib'))).toContain('x86_64-linux-gnu');
+      // dpkg unpacks a new sed meanwhile: its file is the one that stays.
+      rmSync(join(root, 'usr/bin/sed'));
+      writeFileSync(join(root, 'usr/bin/sed'), 'new sed', { mode: 0o755 });
+      await tools.takeOut();
+      const after = tree(root);
+      expect(after.get('usr/bin/sed')?.sha).toBe(createHash('sha256').update('new sed').digest('hex'));
+      after.delete('usr/bin/sed');
+      before.delete('usr/bin/sed');
+      // Everything else as it was: the same entries, modes, owners and bytes; no folder, library or original left over.
+      expect(differences(after, before)).toEqual([]);
+      expect(log.join('\n')).toContain('dpkg replaced 1 program');
+    },
+  );
+
+  itNeeds(
+    ['root'],
+    'a root that already holds a host library path is left wholly under emulation, with a warning',
+    async () => {
+      const log = captureLog();
+      const root = fakeRoot('clash');
+      const loader = spawnSync('sh', ['-c', "ldd /bin/dash | grep -o '/[^ ]*ld-linux[^ ]*'"], {
+        encoding: 'utf8',
+      }).stdout.trim();
+      const clash = await pathInRoot(root, loader);
+      mkdirSync(join(clash, '..'), { recursive: true });
+      writeFileSync(clash, "the root's own");
+      const before = tree(root);
+      const tools = new NativeTools(root, join(scratch, 'no-hooks'), 'arm64');
+      await tools.tryPutIn();
+      expect(tools.count).toBe(0);
+      expect(log.join('\n')).toMatch(/could not stand in .*exists in the root.*under emulation/);
+      expect(differences(tree(root), before)).toEqual([]);
+    },
+  );
+});
+
+interface Entry {
+  type: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  link?: string;
+  sha?: string;
+}
+
+/** Every entry below root, by path, without following links. */
+function tree(root: string): Map<string, Entry> {
+  const out = new Map<string, Entry>();
+  const walk = (rel: string): void => {
+    const p = join(root, rel);
+    const st = lstatSync(p);
+    const type = st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : st.isFile() ? 'f' : 'o';
+    const e: Entry = { type, mode: st.mode, uid: st.uid, gid: st.gid, size: type === 'd' ? 0 : st.size };
+    if (type === 'l') e.link = readlinkSync(p);
+    if (type === 'f') e.sha = createHash('sha256').update(readFileSync(p)).digest('hex');
+    out.set(rel || '/', e);
+    if (type === 'd') for (const n of readdirSync(p).sort()) walk(rel ? `${rel}/${n}` : n);
+  };
+  walk('');
+  return out;
+}
+
+/** Paths that differ between two trees, each with what differs. */
+function differences(a: Map<string, Entry>, b: Map<string, Entry>): string[] {
+  const diffs: string[] = [];
+  for (const [p, ea] of a) {
+    const eb = b.get(p);
+    if (!eb) diffs.push(`${p}: only with native tools`);
+    else if (JSON.stringify(ea) !== JSON.stringify(eb)) {
+      const what = (Object.keys(ea) as (keyof Entry)[]).filter((k) => ea[k] !== eb[k]);
+      diffs.push(`${p}: ${what.join(', ')} differ`);
+    }
+  }
+  for (const p of b.keys()) if (!a.has(p)) diffs.push(`${p}: only under emulation`);
+  return diffs;
+}
+
+/** Files whose contents record when or how long, not what: dpkg's and apt's logs. */
+const TIMESTAMPED = /^var\/log\/(?:dpkg\.log|alternatives\.log|apt\/(?:history|term)\.log)$/;
+
+const installed = (root: string): string =>
+  spawnSync('dpkg-query', [`--admindir=${root}/var/lib/dpkg`, '-W', '-f', '${Package} ${Version}\n'], {
+    encoding: 'utf8',
+  }).stdout;
+
+describe('native tools change no file of the root', () => {
+  itNeeds(
+    ['root', 'tool:mmdebstrap', 'tool:qemu-aarch64-static', 'tool:dpkg-query'],
+    'an arm64 trixie root with ca-certificates built with the host tools equals one built wholly under emulation',
+    async () => {
+      const log = captureLog({ groups: true });
+      const spec: RootfsSpec = {
+        arch: 'arm64',
+        suite: 'trixie',
+        mirror: 'http://deb.debian.org/debian',
+        components: ['main'],
+        // ca-certificates: hundreds of shell, sed, ln and openssl runs; openssh-client: debconf, alternatives.
+        packages: ['ca-certificates', 'openssh-client'],
+      };
+      // Same clock for both: mmdebstrap clamps what it writes to SOURCE_DATE_EPOCH.
+      const epoch = process.env.SOURCE_DATE_EPOCH;
+      process.env.SOURCE_DATE_EPOCH = '1767225600';
+      const build = async (name: string, nativeTools: boolean) => {
+        const dir = join(scratch, name);
+        rmSync(dir, { recursive: true, force: true });
+        mkdirSync(join(dir, 'hooks'), { recursive: true });
+        const t0 = Date.now();
+        const profile = await buildRootfs(
+          { ...spec, nativeTools },
+          join(dir, 'root'),
+          join(dir, 'hooks'),
+          join(dir, 'log'),
+        );
+        const seconds = (Date.now() - t0) / 1000;
+        console.log(`${name}: ${seconds.toFixed(0)} s\n${profile ? profileText(profile) : ''}`);
+        return { root: join(dir, 'root'), seconds };
+      };
+      try {
+        const native = await build('native', true);
+        const said = log.join('\n');
+        const count = Number(/(\d+) programs of .* run natively/.exec(said)?.[1] ?? 0);
+        // coreutils alone has about 100: the host's really stood in.
+        expect(count).toBeGreaterThan(80);
+        // Nothing of the host is left in the root: no x86-64 library folder, no loader, no originals aside.
+        expect(readdirSync(native.root)).not.toContain('lib64');
+        expect(readdirSync(native.root)).not.toContain('.rpi-build-native');
+        expect(readdirSync(join(native.root, 'usr', 'lib'))).not.toContain('x86_64-linux-gnu');
+
+        let emulated = await build('emulated', false);
+        // Debian pushes several times a day: a push between the builds is a new package set; once more then.
+        if (installed(emulated.root) !== installed(native.root)) emulated = await build('emulated', false);
+        expect(installed(emulated.root)).toBe(installed(native.root));
+
+        const diffs = differences(tree(native.root), tree(emulated.root)).filter(
+          (d) => !TIMESTAMPED.test(d.split(':')[0]!),
+        );
+        writeFileSync(join(scratch, 'differences.txt'), diffs.join('\n'));
+        expect(diffs).toEqual([]);
+        console.log(`native ${native.seconds.toFixed(0)} s, emulated ${emulated.seconds.toFixed(0)} s`);
+      } finally {
+        if (epoch === undefined) delete process.env.SOURCE_DATE_EPOCH;
+        else process.env.SOURCE_DATE_EPOCH = epoch;
+      }
+    },
+    30 * MIN,
+  );
+});
