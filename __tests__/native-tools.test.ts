@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -102,6 +103,12 @@ describe('the host programs go in and come out again', () => {
       );
       expect(r.stdout).toBe('x/b.txt\nb\n');
       expect(readdirSync(join(root, 'usr/lib'))).toContain('x86_64-linux-gnu');
+      // Still a merged /usr, as systemd's preinst checks it: every top-level library folder leads into /usr/lib….
+      for (const top of ['bin', 'sbin', 'lib', 'lib64', 'lib32', 'libx32']) {
+        const p = join(root, top);
+        if (existsSync(p)) expect(realpathSync(p)).toMatch(new RegExp(`^${root}/usr/(?:lib|${top})`));
+      }
+      expect(readdirSync(root)).toContain('lib64');
       // dpkg unpacks a new sed meanwhile: its file is the one that stays.
       rmSync(join(root, 'usr/bin/sed'));
       writeFileSync(join(root, 'usr/bin/sed'), 'new sed', { mode: 0o755 });
@@ -191,7 +198,7 @@ const installed = (root: string): string =>
 describe('native tools change no file of the root', () => {
   itNeeds(
     ['root', 'tool:mmdebstrap', 'tool:qemu-aarch64-static', 'tool:dpkg-query'],
-    'an arm64 trixie root with ca-certificates built with the host tools equals one built wholly under emulation',
+    'an arm64 trixie root with ca-certificates, openssh-client and systemd built with the host tools equals one built wholly under emulation',
     async () => {
       const log = captureLog({ groups: true });
       const spec: RootfsSpec = {
@@ -199,8 +206,9 @@ describe('native tools change no file of the root', () => {
         suite: 'trixie',
         mirror: 'http://deb.debian.org/debian',
         components: ['main'],
-        // ca-certificates: hundreds of shell, sed, ln and openssl runs; openssh-client: debconf, alternatives.
-        packages: ['ca-certificates', 'openssh-client'],
+        // ca-certificates: hundreds of shell, sed, ln and openssl runs; openssh-client: debconf, alternatives;
+        // systemd: its preinst checks the merged /usr the host's loader folder must keep.
+        packages: ['ca-certificates', 'openssh-client', 'systemd-sysv'],
       };
       // Same clock for both: mmdebstrap clamps what it writes to SOURCE_DATE_EPOCH.
       const epoch = process.env.SOURCE_DATE_EPOCH;

@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-QAQFBY6I.js";
+} from "./chunks/chunk-GIY4M2WQ.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";

@@ -6,7 +6,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-QAQFBY6I.js";
+} from "./chunks/chunk-GIY4M2WQ.js";
 import {
   actionsState,
   newReport

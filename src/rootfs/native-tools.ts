@@ -21,6 +21,7 @@ import {
   rm,
   rmdir,
   stat,
+  symlink,
   writeFile,
 } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -209,7 +210,10 @@ done
     // By where each lands in the root: /lib/… and /usr/lib/… are one folder in a merged-/usr root.
     const libraries = new Map<string, string>();
     for (const { libs } of programs.values())
-      for (const lib of libs) libraries.set(await pathInRoot(this.root, lib), lib);
+      for (const lib of libs) {
+        await this.mergedTop(lib);
+        libraries.set(await pathInRoot(this.root, lib), lib);
+      }
     for (const [dest, lib] of libraries) {
       if (await lstat(dest).catch(() => undefined))
         throw new Error(`${lib} exists in the root (the host's libraries would replace the root's)`);
@@ -240,6 +244,23 @@ done
     logger().info(
       `${programs.size} programs of ${NATIVE_PACKAGES.join(', ')} run natively while packages are configured (${libraries.size} host libraries beside them)`,
     );
+  }
+
+  /**
+   * A top-level folder the root lacks (the host's /lib64) becomes a link into /usr, as in a
+   * merged-/usr root: systemd's preinst refuses a root whose /lib64 is a real folder.
+   */
+  private async mergedTop(lib: string): Promise<void> {
+    const top = lib.split('/').filter(Boolean)[0]!;
+    const link = join(this.root, top);
+    if (top === 'usr' || (await lstat(link).catch(() => undefined))) return;
+    const inUsr = join(this.root, 'usr', top);
+    if (!(await lstat(inUsr).catch(() => undefined))) {
+      await mkdir(inUsr);
+      this.created.push(inUsr);
+    }
+    await symlink(`usr/${top}`, link);
+    this.created.push(link);
   }
 
   /** mkdir -p that records each folder it made, to remove exactly those. */
@@ -277,7 +298,10 @@ done
       }
     }
     this.placed.length = 0;
-    for (const d of this.created.reverse()) await rmdir(d);
+    for (const d of this.created.reverse()) {
+      if ((await lstat(d)).isSymbolicLink()) await rm(d);
+      else await rmdir(d);
+    }
     this.created.length = 0;
     if (replaced.length)
       logger().info(`dpkg replaced ${replaced.length} program(s) meanwhile; their new files stay`);
