@@ -65,6 +65,7 @@ function fakeRoot(name: string): string {
     dash: ['/usr/bin/dash'],
     coreutils: ['/usr/bin/basename', '/usr/bin/true', '/usr/bin/uname'],
     'sed:arm64': ['/usr/bin/sed'],
+    dpkg: ['/usr/bin/dpkg', '/usr/bin/dpkg-deb'],
   };
   for (const [pkg, files] of Object.entries(lists)) {
     writeFileSync(
@@ -88,11 +89,14 @@ describe('the host programs go in and come out again', () => {
       const tools = new NativeTools(root, join(scratch, 'no-hooks'), 'arm64');
       await tools.tryPutIn();
       expect(log.filter((l) => l.startsWith('warning'))).toEqual([]);
-      // dash, basename, true and sed stood in; uname stays the root's (it reports the CPU).
-      expect(tools.count).toBe(4);
+      // dash, basename, true, sed and dpkg-deb stood in; uname (it reports the CPU) and dpkg
+      // (its architecture) stay the root's.
+      expect(tools.count).toBe(5);
       const host = (p: string) => readFileSync(p);
       expect(host(join(root, 'usr/bin/sed')).equals(host(realpathSync('/bin/sed')))).toBe(true);
       expect(host(join(root, 'usr/bin/uname')).equals(tinyElf('aarch64'))).toBe(true);
+      expect(host(join(root, 'usr/bin/dpkg')).equals(tinyElf('aarch64'))).toBe(true);
+      expect(host(join(root, 'usr/bin/dpkg-deb')).equals(host(realpathSync('/usr/bin/dpkg-deb')))).toBe(true);
       // The root's /bin/sh runs natively, with the host's libraries under the host's own paths.
       const r = spawnSync(
         'chroot',

@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-GIY4M2WQ.js";
+} from "./chunks/chunk-6CFILF5G.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -16,7 +16,7 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-Y3XACMKQ.js";
+} from "./chunks/chunk-KSCSBZSR.js";
 import "./chunks/chunk-6M5LK2BN.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
@@ -26,7 +26,7 @@ import {
   defaultText,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-EJILRTMS.js";
+} from "./chunks/chunk-RFKYFFVO.js";
 import {
   PARTS,
   ensureHostPackages,

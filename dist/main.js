@@ -2,21 +2,21 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-QDYC43WC.js";
+} from "./chunks/chunk-2EIT4T7S.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-GIY4M2WQ.js";
+} from "./chunks/chunk-6CFILF5G.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-Y3XACMKQ.js";
+} from "./chunks/chunk-KSCSBZSR.js";
 import "./chunks/chunk-6M5LK2BN.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-EJILRTMS.js";
+} from "./chunks/chunk-RFKYFFVO.js";
 import "./chunks/chunk-SNFCNG7W.js";
 import "./chunks/chunk-O26YM3PC.js";
 import {

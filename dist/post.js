@@ -2,7 +2,7 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-QDYC43WC.js";
+} from "./chunks/chunk-2EIT4T7S.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -12,13 +12,13 @@ import {
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-Y3XACMKQ.js";
+} from "./chunks/chunk-KSCSBZSR.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-EJILRTMS.js";
+} from "./chunks/chunk-RFKYFFVO.js";
 import "./chunks/chunk-SNFCNG7W.js";
 import "./chunks/chunk-O26YM3PC.js";
 import {

@@ -170,7 +170,7 @@ const TABLE = [
     kind: 'bool',
     default: true,
     description:
-      "While the root's packages are configured under emulation, the host's own shell and text tools (dash, bash, coreutils, sed, grep, findutils, diffutils, debianutils, mawk) run their maintainer scripts natively; the root's programs are back in place before anything else reads it. false runs everything under emulation (slower, a separate cache entry).",
+      "While the root's packages are configured under emulation, the host's own shell and text tools (dash, bash, coreutils, sed, grep, findutils, diffutils, debianutils, mawk, dpkg-deb) run their maintainer scripts and unpack natively; the root's programs are back in place before anything else reads it. false runs everything under emulation (slower, a separate cache entry).",
   },
   {
     key: 'locale',

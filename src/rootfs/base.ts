@@ -11,6 +11,7 @@ import { withChrootKeepingResolver } from './resolver.js';
 import { configureBoot, kernelVersion, makeInitramfs } from './boot-files.js';
 import { buildRootfs, type RootfsSpec } from './mmdebstrap.js';
 import { NativeTools } from './native-tools.js';
+import { BASE_LOCALE, generateLocale } from './locale-gen.js';
 import { profileText } from './dpkg-watch.js';
 import { withAptAuth, writeImageSources, type SourcesSpec } from './sources.js';
 
@@ -36,7 +37,14 @@ export async function buildBase(
 
 async function finishBase(root: string, arch: Arch, logFile: string): Promise<void> {
   await configureBoot(root, arch);
-  await withChrootKeepingResolver(root, () => makeInitramfs(root, logFile), logFile);
+  await withChrootKeepingResolver(
+    root,
+    async () => {
+      await makeInitramfs(root, logFile);
+      await generateLocale(root, BASE_LOCALE, logFile);
+    },
+    logFile,
+  );
 }
 
 /**

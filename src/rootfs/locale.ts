@@ -1,25 +1,15 @@
 // Locale (generated in the chroot unless it is C) and time zone (a link into the image's zoneinfo).
-import { readFile, rm, stat, symlink } from 'node:fs/promises';
+import { rm, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildConfig } from '../config/schema.js';
 import { InputError } from '../runtime/errors.js';
-import { inChroot } from './chroot.js';
 import { writeRootFile } from './write.js';
+import { generateLocale } from './locale-gen.js';
 
 export async function configureLocale(root: string, config: BuildConfig, logFile: string): Promise<void> {
   await writeRootFile(root, 'etc/default/locale', `LANG=${config.locale}\n`);
   if (/^C(\.|$)/.test(config.locale)) return; // C.UTF-8 is built in
-  const supported = await readFile(join(root, 'usr', 'share', 'i18n', 'SUPPORTED'), 'utf8');
-  const line = supported.split('\n').find((l) => l.split(' ')[0] === config.locale);
-  if (!line) {
-    throw new InputError(
-      'locale',
-      `"${config.locale}" is not a locale Debian supports`,
-      'Use a name from /usr/share/i18n/SUPPORTED such as en_GB.UTF-8.',
-    );
-  }
-  await writeRootFile(root, 'etc/locale.gen', `${line}\n`);
-  await inChroot(root, ['locale-gen'], { logFile });
+  await generateLocale(root, config.locale, logFile);
 }
 
 export async function configureTimezone(root: string, config: BuildConfig): Promise<void> {

@@ -43,7 +43,15 @@ export const NATIVE_PACKAGES = [
   'diffutils',
   'debianutils',
   'mawk',
+  'dpkg',
 ];
+
+/**
+ * Of a package, only these programs: dpkg runs dpkg-deb to decompress each package it unpacks
+ * (a tar stream, the same on any CPU) and dpkg-split to check it; dpkg itself reports its
+ * architecture and stays the root's.
+ */
+const ONLY: Record<string, Set<string>> = { dpkg: new Set(['dpkg-deb', 'dpkg-split']) };
 
 /**
  * Programs of those packages that must stay the root's: uname and arch report the CPU (QEMU
@@ -103,7 +111,8 @@ async function packagePrograms(root: string, pkg: string, arch: string): Promise
     (await readFile(join(info, `${pkg}:${arch}.list`), 'utf8').catch(() => ''));
   return text
     .split('\n')
-    .filter((p) => PROGRAM_DIRS.some((d) => p.startsWith(d)) && !KEEP_EMULATED.has(posix.basename(p)));
+    .filter((p) => PROGRAM_DIRS.some((d) => p.startsWith(d)))
+    .filter((p) => !KEEP_EMULATED.has(posix.basename(p)) && (ONLY[pkg]?.has(posix.basename(p)) ?? true));
 }
 
 /** The host's shared libraries (and loader) a program needs, from ldd; undefined when ldd cannot tell. */
