@@ -17,6 +17,7 @@ const LONGEST_FIRST = [
   'image-armhf',
   'boot-tests',
   'armel-image',
+  'native-tools',
   'faults',
   'pigen',
 ];
