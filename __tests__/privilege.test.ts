@@ -1,10 +1,11 @@
 // rpi-build as GitHub-hosted runners run it: an ordinary user with passwordless sudo.
 // The build hands itself to `sudo node cli.js build`; a user with neither gets a clear error.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { createHostedUser, removeHostedUser } from './support/hosted-user.js';
 import { missing, itNeeds } from './support/needs.js';
 import { ROOT, Runner } from './support/runner.js';
 
@@ -12,12 +13,6 @@ const CLI = join(ROOT, 'dist', 'cli.js');
 const SUDO_USER = 'rpibuild-runner';
 const PLAIN_USER = 'rpibuild-nosudo';
 const NEEDS = ['root', 'tool:sudo', 'tool:runuser', 'tool:useradd'] as const;
-
-function ensureUser(name: string, sudo: boolean) {
-  if (spawnSync('id', [name]).status !== 0) execFileSync('useradd', ['--create-home', name]);
-  const rule = `/etc/sudoers.d/${name}`;
-  if (sudo) writeFileSync(rule, `${name} ALL=(ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
-}
 
 function asUser(user: string, cwd: string, ...args: string[]) {
   return spawnSync('runuser', ['-u', user, '--', process.execPath, CLI, ...args], {
@@ -31,8 +26,14 @@ function asUser(user: string, cwd: string, ...args: string[]) {
 describe('as an ordinary user', () => {
   beforeAll(() => {
     if (missing([...NEEDS])) return;
-    ensureUser(SUDO_USER, true);
-    ensureUser(PLAIN_USER, false);
+    createHostedUser(SUDO_USER);
+    createHostedUser(PLAIN_USER, { sudo: false });
+  });
+  // The users and the sudo rule must not outlive the file (they did: a passwordless-sudo account left behind).
+  afterAll(() => {
+    if (missing([...NEEDS])) return;
+    removeHostedUser(SUDO_USER);
+    removeHostedUser(PLAIN_USER);
   });
   const scratch = () => {
     const d = mkdtempSync(join(tmpdir(), 'rpi-user-'));
