@@ -1,7 +1,7 @@
 // The default image build, cold (empty cache) and warm (same config, cache filled by the cold
 // run), side by side by phase; a cold build with everything emulated (--native-tools false);
 // plain mmdebstrap of the same package set; then image assembly against a plain copy of the
-// same bytes. Run as root: node bench/run.mjs image [--quick: cold and warm only]
+// same bytes. Run as root: node bench/run.mjs image [--quick: without the emulated build and plain mmdebstrap]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';

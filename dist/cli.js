@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-6CFILF5G.js";
+} from "./chunks/chunk-3FONBCX6.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -16,8 +16,8 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-KSCSBZSR.js";
-import "./chunks/chunk-6M5LK2BN.js";
+} from "./chunks/chunk-VT35YUVG.js";
+import "./chunks/chunk-ODZKTNRF.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
   OPTIONS,
@@ -26,7 +26,7 @@ import {
   defaultText,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-RFKYFFVO.js";
+} from "./chunks/chunk-GACY34JQ.js";
 import {
   PARTS,
   ensureHostPackages,
@@ -37,7 +37,7 @@ import "./chunks/chunk-O26YM3PC.js";
 import {
   defaultWorkDir,
   handBack
-} from "./chunks/chunk-OEGYP27K.js";
+} from "./chunks/chunk-5E3JJMTQ.js";
 import {
   cleanupWorkDir,
   isMarked
@@ -47,7 +47,7 @@ import "./chunks/chunk-7YG3CPLG.js";
 import {
   knownSecrets,
   redact
-} from "./chunks/chunk-T2JQXA4A.js";
+} from "./chunks/chunk-IZFF22DI.js";
 import "./chunks/chunk-J4TNNZG7.js";
 import {
   InputError,

@@ -2,30 +2,30 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-2EIT4T7S.js";
+} from "./chunks/chunk-XYQQ4G3Q.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-6CFILF5G.js";
+} from "./chunks/chunk-3FONBCX6.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-KSCSBZSR.js";
-import "./chunks/chunk-6M5LK2BN.js";
+} from "./chunks/chunk-VT35YUVG.js";
+import "./chunks/chunk-ODZKTNRF.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-RFKYFFVO.js";
+} from "./chunks/chunk-GACY34JQ.js";
 import "./chunks/chunk-SNFCNG7W.js";
 import "./chunks/chunk-O26YM3PC.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-OEGYP27K.js";
+} from "./chunks/chunk-5E3JJMTQ.js";
 import "./chunks/chunk-MTRKBIBO.js";
 import "./chunks/chunk-MM45DSBM.js";
 import "./chunks/chunk-7YG3CPLG.js";
-import "./chunks/chunk-T2JQXA4A.js";
+import "./chunks/chunk-IZFF22DI.js";
 import "./chunks/chunk-J4TNNZG7.js";
 import {
   errorMessage,

@@ -2,7 +2,7 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-2EIT4T7S.js";
+} from "./chunks/chunk-XYQQ4G3Q.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -12,13 +12,13 @@ import {
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-KSCSBZSR.js";
+} from "./chunks/chunk-VT35YUVG.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-RFKYFFVO.js";
+} from "./chunks/chunk-GACY34JQ.js";
 import "./chunks/chunk-SNFCNG7W.js";
 import "./chunks/chunk-O26YM3PC.js";
 import {
@@ -28,7 +28,7 @@ import {
   isMarked
 } from "./chunks/chunk-MTRKBIBO.js";
 import "./chunks/chunk-MM45DSBM.js";
-import "./chunks/chunk-T2JQXA4A.js";
+import "./chunks/chunk-IZFF22DI.js";
 import "./chunks/chunk-J4TNNZG7.js";
 import {
   errorMessage,

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { moveFile } from '../runtime/files.js';
+import { exists, moveFile } from '../runtime/files.js';
 import { checkWhole } from './archive.js';
 import type { CacheHit, CacheStore } from './store.js';
 
@@ -21,12 +21,6 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 const fileName = (key: string): string => `${key.replace(/[^A-Za-z0-9._-]/g, '_')}.cache`;
-
-const exists = (p: string): Promise<boolean> =>
-  stat(p).then(
-    () => true,
-    () => false,
-  );
 
 export class LocalStore implements CacheStore {
   readonly kind = 'local' as const;

@@ -1,9 +1,10 @@
 // Generating a locale in the root, below both the cacheable base (which makes the default
 // one) and customize (which makes the configured one, or finds it made).
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULTS } from '../config/defaults.js';
 import { InputError } from '../runtime/errors.js';
+import { exists } from '../runtime/files.js';
 import { inChroot } from './chroot.js';
 import { writeRootFile } from './write.js';
 
@@ -32,9 +33,3 @@ export async function generateLocale(root: string, locale: string, logFile: stri
   await writeRootFile(root, 'etc/locale.gen', `${line}\n`);
   await inChroot(root, ['locale-gen'], { logFile });
 }
-
-const exists = (p: string): Promise<boolean> =>
-  stat(p).then(
-    () => true,
-    () => false,
-  );

@@ -61,6 +61,10 @@ const KEEP_EMULATED = new Set(['uname', 'arch', 'stdbuf']);
 
 const PROGRAM_DIRS = ['/bin/', '/sbin/', '/usr/bin/', '/usr/sbin/'];
 
+/** The hook's request and rpi-build's answer, files in the hooks folder (named in HOOK too). */
+const READY = 'native-tools.ready';
+const DONE = 'native-tools.done';
+
 /** The folder in the root where the originals wait (removed with everything else). */
 const ASIDE = '.rpi-build-native';
 
@@ -90,7 +94,7 @@ export async function pathInRoot(root: string, path: string): Promise<string> {
       continue;
     }
     const here = join(root, ...done, part);
-    const st = parts.length > 0 ? await lstat(here).catch(() => undefined) : undefined;
+    const st = parts.length > 0 ? await lstatOrNone(here) : undefined;
     if (st?.isSymbolicLink()) {
       if (++hops > 40) throw new Error(`too many symlinks resolving ${path} in ${root}`);
       const target = await readlink(here);
@@ -127,8 +131,10 @@ async function hostLibraries(program: string): Promise<string[] | undefined> {
   return libs;
 }
 
+const lstatOrNone = (path: string) => lstat(path).catch(() => undefined);
+
 async function stamp(path: string): Promise<string | undefined> {
-  const st = await lstat(path).catch(() => undefined);
+  const st = await lstatOrNone(path);
   return st && `${st.ino} ${st.ctimeMs} ${st.size}`;
 }
 
@@ -168,11 +174,10 @@ done
   /** Writes the hook (returned) and watches for its request while mmdebstrap runs. */
   async start(): Promise<string> {
     const hook = join(this.hooksDir, 'essential-native-tools.sh');
-    for (const f of ['native-tools.ready', 'native-tools.done'])
-      await rm(join(this.hooksDir, f), { force: true });
+    const ready = join(this.hooksDir, READY);
+    for (const f of [ready, join(this.hooksDir, DONE)]) await rm(f, { force: true });
     await writeFile(hook, NativeTools.HOOK);
     await chmod(hook, 0o755);
-    const ready = join(this.hooksDir, 'native-tools.ready');
     this.timer = setInterval(() => {
       if (this.pending || !existsSync(ready)) return;
       clearInterval(this.timer);
@@ -183,7 +188,7 @@ done
 
   private async answer(): Promise<void> {
     await this.tryPutIn();
-    await writeFile(join(this.hooksDir, 'native-tools.done'), '');
+    await writeFile(join(this.hooksDir, DONE), '');
   }
 
   /** putIn, or everything under emulation (with a warning) when the host's programs do not fit. */
@@ -207,7 +212,7 @@ done
     for (const pkg of NATIVE_PACKAGES) {
       for (const p of await packagePrograms(this.root, pkg, this.arch)) {
         const inRoot = await pathInRoot(this.root, p);
-        const st = await lstat(inRoot).catch(() => undefined);
+        const st = await lstatOrNone(inRoot);
         if (!st?.isFile() || programs.has(inRoot) || (await elfMachine(inRoot)) !== rootMachine) continue;
         const host = await realpath(p).catch(() => undefined);
         if (!host || !(await stat(host)).isFile() || (await elfMachine(host)) !== hostMachine) continue;
@@ -224,7 +229,7 @@ done
         libraries.set(await pathInRoot(this.root, lib), lib);
       }
     for (const [dest, lib] of libraries) {
-      if (await lstat(dest).catch(() => undefined))
+      if (await lstatOrNone(dest))
         throw new Error(`${lib} exists in the root (the host's libraries would replace the root's)`);
       await this.makeFolders(dest);
       await copyFile(await realpath(lib), dest);
@@ -262,9 +267,9 @@ done
   private async mergedTop(lib: string): Promise<void> {
     const top = lib.split('/').filter(Boolean)[0]!;
     const link = join(this.root, top);
-    if (top === 'usr' || (await lstat(link).catch(() => undefined))) return;
+    if (top === 'usr' || (await lstatOrNone(link))) return;
     const inUsr = join(this.root, 'usr', top);
-    if (!(await lstat(inUsr).catch(() => undefined))) {
+    if (!(await lstatOrNone(inUsr))) {
       await mkdir(inUsr);
       this.created.push(inUsr);
     }
@@ -276,7 +281,7 @@ done
   private async makeFolders(file: string): Promise<void> {
     const missing: string[] = [];
     for (let d = posix.dirname(file); d.startsWith(this.root) && d !== this.root; d = posix.dirname(d)) {
-      if (await lstat(d).catch(() => undefined)) break;
+      if (await lstatOrNone(d)) break;
       missing.unshift(d);
     }
     for (const d of missing) {

@@ -1,5 +1,5 @@
-// Moving a file that may cross filesystems (work folder, out folder, cache folder).
-import { cp, readdir, rename, rm } from 'node:fs/promises';
+// Moving a file that may cross filesystems (work folder, out folder, cache folder), and small file questions.
+import { cp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** rename(2) of a file or folder, falling back to copy-and-remove across filesystems. */
@@ -10,6 +10,13 @@ export async function moveFile(src: string, dest: string): Promise<void> {
     await rm(src, { recursive: true });
   });
 }
+
+/** Whether a path exists (following links). */
+export const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /** Every file below a folder (depth first, in readdir's order); none for a missing folder. */
 export async function filesBelow(dir: string): Promise<string[]> {
