@@ -27,7 +27,9 @@ const failed = (report.testResults ?? []).flatMap((f) =>
 );
 for (const { file, a } of failed) {
   console.log(`FAILED: ${file} > ${a.fullName} (${Math.round((a.duration ?? 0) / 1000)} s)`);
-  const message = plain((a.failureMessages ?? []).join('\n')).split('\n').slice(0, 12);
+  const message = plain((a.failureMessages ?? []).join('\n'))
+    .split('\n')
+    .slice(0, 12);
   for (const line of message) console.log(`    ${line.slice(0, 300)}`);
 }
 for (const f of broken)
