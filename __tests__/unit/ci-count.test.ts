@@ -41,6 +41,19 @@ describe('.ci/run closing line', () => {
     expect(lines.join('\n')).toMatch(/FAILED outside its tests: .*import\.test\.mjs/);
   }, 150_000);
 
+  it('names each failed test with the start of its message before the count (the log is read from its end)', () => {
+    const report = vitestReport({
+      'fails.test.mjs':
+        'import { it, expect } from "vitest";\nit("the cold build", () => expect("no image", "the image").toBe("an image"));\nit("ok", () => {});\n',
+    });
+    const lines = count(report);
+    expect(lines.at(-1)).toBe('1 passed, 1 failed');
+    const said = lines.join('\n');
+    expect(said).toMatch(/^FAILED: fails\.test\.mjs > the cold build \(\d+ s\)$/m);
+    expect(said).toMatch(/^ {4}AssertionError: the image: expected 'no image' to be 'an image'/m);
+    expect(said).not.toMatch(/\x1b\[/);
+  }, 150_000);
+
   it('adds failed checks, and a missing report (Vitest crashed) is a failure, never a stale pass', () => {
     const report = vitestReport({
       'good.test.mjs': 'import { it, expect } from "vitest";\nit("ok", () => expect(1).toBe(1));\n',
