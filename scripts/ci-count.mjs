@@ -19,7 +19,9 @@ try {
 const broken = (report.testResults ?? []).filter(
   (f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'),
 );
-const plain = (text) => text.replace(/\x1b\[[0-9;]*m/g, '');
+// Vitest colours its messages; the digest is plain text.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const plain = (text) => text.replace(ANSI, '');
 const failed = (report.testResults ?? []).flatMap((f) =>
   (f.assertionResults ?? [])
     .filter((a) => a.status === 'failed')
