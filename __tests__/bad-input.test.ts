@@ -13,6 +13,7 @@ import { loadConfig } from '../src/config/load.js';
 import { OPTIONS } from '../src/config/options.js';
 import { InputError } from '../src/runtime/errors.js';
 import { ROOT, Runner } from './support/runner.js';
+import { makeKernelBuilds } from './support/kernel-builds.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'rpi-bad-input-'));
 const WS = join(scratch, 'workspace'); // GITHUB_WORKSPACE
@@ -20,6 +21,7 @@ const TEMP = join(scratch, 'temp'); // RUNNER_TEMP
 mkdirSync(join(WS, 'overlay'), { recursive: true });
 mkdirSync(TEMP, { recursive: true });
 writeFileSync(join(WS, 'setup.sh'), '#!/bin/sh\ntrue\n');
+const kernels = makeKernelBuilds(WS);
 
 let files = 0;
 function yamlFile(text: string): string {
@@ -599,6 +601,54 @@ const CASES: Case[] = [
     source: { flags: ['--boot-test', '1'] },
     input: 'boot-test',
     hint: 'Use true or false',
+  },
+  {
+    what: 'kernel-dir that is not there',
+    source: { flags: ['--kernel-dir', join(WS, 'no-kernel')] },
+    input: 'kernel-dir',
+    hint: "Give the out folder of a kernel build (rpi-build kernel's out-dir",
+  },
+  {
+    what: 'kernel-dir that is a source tree, not a build',
+    source: { inputs: { 'kernel-dir': kernels.notABuild } },
+    input: 'kernel-dir',
+    hint: 'boot/kernel*.img, config-<release>, modules-<release>.tar.gz',
+  },
+  {
+    what: 'kernel-dir with an arm64 kernel for an armhf image',
+    source: { yaml: `arch: armhf\nkernel-dir: ${kernels.arm64}\n` },
+    input: 'kernel-dir',
+    hint: 'Use arch arm64, or build the kernel for armhf (board pi2 or pi4).',
+  },
+  {
+    what: 'kernel-dir whose kernel8.img is no kernel',
+    source: { flags: ['--kernel-dir', kernels.notAKernel] },
+    input: 'kernel-dir',
+    hint: 'boot/kernel*.img',
+  },
+  {
+    what: 'kernel-dir whose config builds modules but whose modules tarball is missing',
+    source: { flags: ['--kernel-dir', kernels.noModules] },
+    input: 'kernel-dir',
+    hint: 'with its modules tarball',
+  },
+  {
+    what: 'kernel-dir whose modules tarball reaches outside lib/modules/<release>',
+    source: { flags: ['--kernel-dir', kernels.strayModules] },
+    input: 'kernel-dir',
+    hint: 'only lib/modules/<release>/ inside',
+  },
+  {
+    what: 'kernel-dir with the pi-gen builder',
+    source: { inputs: { builder: 'pi-gen', 'kernel-dir': kernels.arm64 } },
+    input: 'kernel-dir',
+    hint: 'use it with target image and builder debian',
+  },
+  {
+    what: 'kernel-dir outside the workspace',
+    source: { inputs: { 'kernel-dir': '/usr/src' } },
+    input: 'kernel-dir',
+    hint: 'inside the repository checkout',
   },
   {
     what: 'config file that is not there',

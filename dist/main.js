@@ -2,23 +2,23 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-XYQQ4G3Q.js";
+} from "./chunks/chunk-Z5MJ5X64.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-3FONBCX6.js";
+} from "./chunks/chunk-3JQZTDKU.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-VT35YUVG.js";
+} from "./chunks/chunk-FSOS3ZHA.js";
 import "./chunks/chunk-ODZKTNRF.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-GACY34JQ.js";
-import "./chunks/chunk-SNFCNG7W.js";
-import "./chunks/chunk-O26YM3PC.js";
+} from "./chunks/chunk-WV5J5UMI.js";
+import "./chunks/chunk-Q3E43ISN.js";
+import "./chunks/chunk-BNXYXKJQ.js";
 import {
   defaultWorkDir
 } from "./chunks/chunk-5E3JJMTQ.js";

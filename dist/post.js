@@ -2,7 +2,7 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-XYQQ4G3Q.js";
+} from "./chunks/chunk-Z5MJ5X64.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -12,15 +12,15 @@ import {
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-VT35YUVG.js";
+} from "./chunks/chunk-FSOS3ZHA.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-GACY34JQ.js";
-import "./chunks/chunk-SNFCNG7W.js";
-import "./chunks/chunk-O26YM3PC.js";
+} from "./chunks/chunk-WV5J5UMI.js";
+import "./chunks/chunk-Q3E43ISN.js";
+import "./chunks/chunk-BNXYXKJQ.js";
 import {
   acquireWorkLock,
   checkWorkLock,

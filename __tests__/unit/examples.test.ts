@@ -116,9 +116,15 @@ async function checkWorkflow(name: string, content: string): Promise<{ problems:
       if (typeof uses !== 'string' || !(uses === './' || /^[\w.-]+\/rpi-build@/.test(uses))) continue;
       steps++;
       const where = `${name}: jobs.${jobId}.steps[${i}]`;
+      // What earlier steps of the job write: run scripts, and the folders artifacts are downloaded to.
       const earlierRuns = ((job.steps ?? []) as Record<string, Plain>[])
         .slice(0, i)
-        .map((st) => (typeof st.run === 'string' ? st.run : ''))
+        .map((st) => {
+          if (typeof st.run === 'string') return st.run;
+          const path = (st.with as Record<string, Plain> | undefined)?.path;
+          const download = typeof st.uses === 'string' && st.uses.startsWith('actions/download-artifact@');
+          return download && typeof path === 'string' ? `"${path}"` : '';
+        })
         .join('\n');
       const given = (step.with ?? {}) as Record<string, Plain>;
       for (const key of Object.keys(given)) {
@@ -152,7 +158,7 @@ async function checkWorkflow(name: string, content: string): Promise<{ problems:
         try {
           await loadConfig(file ? { file, overrides } : { overrides });
         } catch (err) {
-          // A path an earlier `run:` step of the job creates (a downloaded source tarball) is fine.
+          // A path an earlier step of the job creates (a downloaded source tarball or artifact) is fine.
           const missingPath = /^[\w-]+: "([^"]+)" does not exist/.exec((err as Error).message)?.[1];
           if (missingPath && earlierRuns.includes(missingPath)) continue;
           problems.push(`${where}${label}: ${(err as Error).message}`);

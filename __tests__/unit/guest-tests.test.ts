@@ -217,15 +217,14 @@ describe('what goes into the scratch copy', () => {
     expect(r).toContain('write 01 /var/lib/rpi-build-test/01');
     expect(r).toContain('write 02 /var/lib/rpi-build-test/02');
     expect(r).toContain('write run /var/lib/rpi-build-test/run');
-    expect(r.at(-1)).toBe(`symlink ${WANTS_LINK} /etc/systemd/system/rpi-build-test.service`);
+    expect(r).toContain(`symlink ${WANTS_LINK} /etc/systemd/system/rpi-build-test.service`);
     expect(r).toContain('write names /var/lib/rpi-build-test/names');
     for (const line of r) expect(line).toMatch(/^[a-z_]+( [A-Za-z0-9/._-]+)+$/);
-    expect(r.join('\n')).not.toContain(DEVICE_DROPIN_DIR);
   });
 
-  it("on a slow board every device job may run 900 s: a drop-in for all device units, root's, 0644", () => {
+  it("on every emulated machine each device job may run 900 s: a drop-in for all device units, root's, 0644", () => {
     expect(DEVICE_DROPIN_TEXT).toBe('[Unit]\nJobRunningTimeoutSec=900\n');
-    const r = debugfsRequests(1, true);
+    const r = debugfsRequests(1);
     const conf = `${DEVICE_DROPIN_DIR}/rpi-build-test.conf`;
     expect(r.slice(-5)).toEqual([
       `mkdir ${DEVICE_DROPIN_DIR}`,

@@ -208,6 +208,11 @@ describe('the Pi board machines', () => {
     const v = machineArgs('arm64', 'virt', files);
     expect(v).toEqual(expect.arrayContaining(['virt', 'virtio-blk-pci,drive=disk']));
     expect(v).not.toContain('-dtb');
+    // An image on virt: its own command line, with the same slack for a busy host as the Pi boards get.
+    const append = machineArgs('arm64', 'virt', { kernel: files.kernel, disk: files.disk });
+    expect(append[append.indexOf('-append') + 1]).toMatch(
+      /root=LABEL=RASPIROOT .*systemd\.default_device_timeout_sec=900 systemd\.default_timeout_start_sec=900$/,
+    );
   });
 
   it('refuses virt for armel, whose kernel has no virtio', () => {

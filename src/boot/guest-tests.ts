@@ -28,8 +28,9 @@ export const UNIT_NAME = 'rpi-build-test.service';
 export const UNIT_PATH = `/etc/systemd/system/${UNIT_NAME}`;
 export const WANTS_LINK = `/etc/systemd/system/multi-user.target.wants/${UNIT_NAME}`;
 /**
- * For QEMU's Pi boards, where udev can take longer than systemd's 90 s to show a partition's
- * label and the boot then stops in emergency mode: every device job may run 900 s. A drop-in
+ * For QEMU's emulated machines (the Pi boards and virt, all TCG), where udev can take longer
+ * than systemd's 90 s to show a partition's label on a busy host and the boot then stops in
+ * emergency mode: every device job may run 900 s. A drop-in
  * for all device units (systemd's unit-type drop-in folder), because systemd before 254
  * (bookworm's 252) has no systemd.default_device_timeout_sec=; scratch copy only.
  */
@@ -159,10 +160,10 @@ export function runnerData(
 }
 
 /**
- * debugfs requests that add the runner, the scripts and the unit (its wants link too), and for
- * a slow board the device drop-in. Sources are names in debugfs's cwd.
+ * debugfs requests that add the runner, the scripts and the unit (its wants link too), and the
+ * device drop-in. Sources are names in debugfs's cwd.
  */
-export function debugfsRequests(count: number, slowBoard = false): string[] {
+export function debugfsRequests(count: number): string[] {
   const file = (src: string, dest: string, mode: string): string[] => [
     `write ${src} ${dest}`,
     `sif ${dest} mode ${mode}`,
@@ -178,12 +179,8 @@ export function debugfsRequests(count: number, slowBoard = false): string[] {
     ).flat(),
     ...file('unit', UNIT_PATH, '0100644'),
     `symlink ${WANTS_LINK} ${UNIT_PATH}`,
-    ...(slowBoard
-      ? [
-          `mkdir ${DEVICE_DROPIN_DIR}`,
-          ...file('device-timeout', `${DEVICE_DROPIN_DIR}/rpi-build-test.conf`, '0100644'),
-        ]
-      : []),
+    `mkdir ${DEVICE_DROPIN_DIR}`,
+    ...file('device-timeout', `${DEVICE_DROPIN_DIR}/rpi-build-test.conf`, '0100644'),
   ];
 }
 
@@ -197,17 +194,16 @@ export async function installGuestTests(
   offset: number,
   dir: string,
   opts: GuestTestOptions,
-  slowBoard = false,
 ): Promise<string[]> {
   const names = scriptNames(opts.scripts);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'run'), RUNNER_SCRIPT);
   for (const [file, text] of Object.entries(runnerData(names, opts))) await writeFile(join(dir, file), text);
   await writeFile(join(dir, 'unit'), UNIT_TEXT);
-  if (slowBoard) await writeFile(join(dir, 'device-timeout'), DEVICE_DROPIN_TEXT);
+  await writeFile(join(dir, 'device-timeout'), DEVICE_DROPIN_TEXT);
   for (const [i, script] of opts.scripts.entries())
     await copyFile(script, join(dir, basename(guestScript(i))));
-  await writeFile(join(dir, 'requests'), `${debugfsRequests(opts.scripts.length, slowBoard).join('\n')}\n`);
+  await writeFile(join(dir, 'requests'), `${debugfsRequests(opts.scripts.length).join('\n')}\n`);
   const r = await exec('debugfs', ['-w', '-f', 'requests', `${image}?offset=${offset}`], {
     cwd: dir,
     allowFailure: true,

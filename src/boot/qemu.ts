@@ -22,6 +22,7 @@ import {
   type ScriptResult,
 } from './guest-tests.js';
 import {
+  EMULATED_SLACK,
   PI_BOARD,
   machineArgs,
   machineLabel,
@@ -91,14 +92,6 @@ export function bootFilesFromConfig(configTxt: string): { kernel: string; initra
   if (!kernel) throw new Error('config.txt names no kernel= line');
   return initramfs ? { kernel, initramfs } : { kernel };
 }
-
-/**
- * QEMU's Pi boards emulate four cores on what the host spares: udev can take longer than
- * systemd's 90 s to show the FAT's label, and the boot then stops in emergency mode (seen on
- * raspi2b). Appended to cmdline.txt for the boot test only (systemd 254 and later; older ones
- * get the device drop-in guest-tests.ts adds); a real board is not that slow.
- */
-const SLOW_BOARD = 'systemd.default_device_timeout_sec=900 systemd.default_timeout_start_sec=900';
 
 /**
  * systemd's emergency mode on the console, with what sent it there (the last timeout or failed
@@ -171,16 +164,20 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
   if (pi) {
     // What the firmware reads on that board: its device tree (QEMU's gaps patched in this copy)
     // and cmdline.txt.
+    // Debian's kernels name it as upstream does; a Raspberry Pi kernel (kernel-dir) by its fork's name.
     const board = PI_BOARD[arch];
-    dtb = join(dir, board.dtb);
-    await readFromFat(image, fat.start, board.dtb, dtb).catch((err: Error) => {
-      throw new Error(
-        `the image's boot partition has no ${board.dtb}, the device tree of QEMU's ${board.machine} (${err.message.split('\n')[0]}); boot it with boot-machine virt instead`,
-      );
-    });
+    const boardDtb = join(dir, 'board.dtb');
+    dtb = boardDtb;
+    await readFromFat(image, fat.start, board.dtb, boardDtb)
+      .catch(() => readFromFat(image, fat.start, board.forkDtb, boardDtb))
+      .catch((err: Error) => {
+        throw new Error(
+          `the image's boot partition has neither ${board.dtb} nor ${board.forkDtb}, the device tree of QEMU's ${board.machine} (${err.message.split('\n')[0]}); boot it with boot-machine virt instead`,
+        );
+      });
     await writeFile(dtb, patchedPiDtb(await readFile(dtb)));
     await readFromFat(image, fat.start, 'cmdline.txt', join(dir, 'cmdline.txt'));
-    cmdline = `${(await readFile(join(dir, 'cmdline.txt'), 'utf8')).replace(/\s+/g, ' ').trim()} ${SLOW_BOARD}`;
+    cmdline = `${(await readFile(join(dir, 'cmdline.txt'), 'utf8')).replace(/\s+/g, ' ').trim()} ${EMULATED_SLACK}`;
   }
 
   // The scratch copy: sparse (or a reflink), grown as a bigger card would be (for the Pi,
@@ -189,7 +186,7 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
   await exec('cp', ['--sparse=always', '--reflink=auto', '--', resolve(image), copy]);
   const grown = (await stat(image)).size + EXTRA_DISK;
   await truncate(copy, pi ? nextPowerOfTwo(grown) : grown);
-  const names = await installGuestTests(copy, root.start, join(dir, 'guest'), guest, machine === 'pi');
+  const names = await installGuestTests(copy, root.start, join(dir, 'guest'), guest);
 
   const args = machineArgs(arch, machine, {
     kernel: join(dir, 'kernel'),

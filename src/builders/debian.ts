@@ -62,6 +62,13 @@ async function buildDebianImage({ config, workDir, phases, caches, facts }: Buil
     logger().warn(`The account ${config.username} is locked: no password and no SSH key were given.`);
   }
   const manifest = await readManifest(dirs.rootfs);
+  const packageCount = manifest.length;
+  if (config.kernelDir !== undefined) {
+    // No package carries it: the manifest names it on a line of its own.
+    manifest.push({ name: 'kernel-dir', version: custom.kernelVersion, arch });
+    manifest.sort((a, b) => a.name.localeCompare(b.name));
+    facts.kernel = `${custom.kernelVersion} (kernel-dir)`;
+  }
   const manifestPath = join(dirs.stage, `${base}.manifest`);
   await writeManifest(manifestPath, manifest);
 
@@ -124,7 +131,7 @@ async function buildDebianImage({ config, workDir, phases, caches, facts }: Buil
     outputs: {
       'kernel-release': custom.kernelVersion,
       'root-size': String(assembled.layout.rootSize),
-      'package-count': String(manifest.length),
+      'package-count': String(packageCount),
       account: custom.account,
       'boot-test': boot ? `passed in ${boot.seconds.toFixed(0)} s` : 'skipped',
       'cache-hit': String(rootfsCache.status === 'hit'),

@@ -1,6 +1,7 @@
 // Checks for target kernel that need more than one value: the board against an explicit
 // arch, and the paths of the tree and of config fragments (before any work starts).
 import { stat } from 'node:fs/promises';
+import { readKernelBuild } from '../kernel/build-folder.js';
 import { BOARDS } from '../kernel/presets.js';
 import { InputError } from '../runtime/errors.js';
 import type { BuildConfig } from './schema.js';
@@ -41,4 +42,16 @@ export async function checkKernelPaths(config: BuildConfig): Promise<void> {
         'Give fragment files (lines like CONFIG_FOO=y) or the CONFIG_NAME=value lines themselves.',
       );
   }
+}
+
+/** kernel-dir: a kernel build for the image's arch, whole, read before any work. */
+export async function checkKernelDir(config: BuildConfig): Promise<void> {
+  if (config.kernelDir === undefined) return;
+  if (config.target !== 'image' || config.builder !== 'debian')
+    throw new InputError(
+      'kernel-dir',
+      `installs a kernel into the Debian image; it does nothing for ${config.target === 'image' ? `builder ${config.builder}` : `target ${config.target}`}`,
+      'Drop kernel-dir, or use it with target image and builder debian.',
+    );
+  await readKernelBuild(config.kernelDir, config.arch[0]!);
 }

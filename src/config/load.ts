@@ -7,7 +7,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { InputError } from '../runtime/errors.js';
 import { checkCacheDirPath, checkWorkDirPath } from '../runtime/work-folder.js';
 import { DEFAULTS } from './defaults.js';
-import { applyBoard, checkKernelPaths } from './kernel.js';
+import { applyBoard, checkKernelDir, checkKernelPaths } from './kernel.js';
 import { machineProblem } from '../boot/machines.js';
 import { checkPiGen } from './pigen.js';
 import { OPTION_KEYS } from './options.js';
@@ -218,6 +218,8 @@ export async function loadConfig(sources: ConfigSources): Promise<BuildConfig> {
   if (roots && config.target === 'kernel' && config.kernelPath !== undefined)
     checkInside('kernel-path', config.kernelPath, roots);
   await checkKernelPaths(config);
+  if (roots && config.kernelDir !== undefined) checkInside('kernel-dir', config.kernelDir, roots);
+  await checkKernelDir(config);
   if (roots && config.builder === 'pi-gen') {
     if (config.piGenPath !== undefined) checkInside('pi-gen-path', config.piGenPath, roots);
     if (config.piGenStagesDir !== undefined) checkInside('pi-gen-stages-dir', config.piGenStagesDir, roots);

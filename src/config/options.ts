@@ -196,6 +196,12 @@ const TABLE = [
       'Scripts run inside the (emulated) root filesystem, in order; a non-zero exit fails the build.',
   },
   {
+    key: 'kernel-dir',
+    kind: 'string',
+    description:
+      "target image (builder debian): the out folder of a kernel build (target kernel's kernel-path output, or its artifact downloaded), installed instead of Debian's kernel: vmlinuz-<release> with its device trees on the boot partition and named by config.txt's kernel= line, its overlays, its modules in /lib/modules/<release> (depmod run), an initramfs made for it.",
+  },
+  {
     key: 'image-name',
     kind: 'string',
     check: z

@@ -3,7 +3,9 @@
 // in the emulated chroot (useradd, locale-gen, systemctl, the single initramfs).
 // Each job has its module; this file is the order they run in.
 import type { BuildConfig } from '../config/schema.js';
+import { readKernelBuild } from '../kernel/build-folder.js';
 import { kernelVersion, makeInitramfs, restoreUpdateInitramfs } from './boot-files.js';
+import { installKernelBuild } from './custom-kernel.js';
 import { configureLocale, configureTimezone } from './locale.js';
 import { applyOverlay, runCustomizeScripts } from './overlay.js';
 import { clampTimestamps, sourceDateEpoch } from './reproducible.js';
@@ -22,14 +24,16 @@ export interface CustomizeResult {
 /**
  * The configuration-specific part, on top of the (possibly cached) base. update-initramfs
  * stays diverted until the end, so packages a customize script installs do not each run
- * mkinitramfs; when scripts ran, the initramfs is made once more.
+ * mkinitramfs; when scripts ran or kernel-dir replaced the kernel, the initramfs is made once
+ * more. kernel-dir's kernel goes in before the scripts, which may build modules for it.
  */
 export async function customizeRootfs(
   root: string,
   config: BuildConfig,
   logFile: string,
 ): Promise<CustomizeResult> {
-  const version = await kernelVersion(root);
+  const kernel =
+    config.kernelDir !== undefined ? await readKernelBuild(config.kernelDir, config.arch[0]!) : undefined;
   let account: Account = 'locked';
   // Scripts keep the host's resolver during the session; the image gets resolved's stub
   // (or what an overlay or a script put there) afterwards, and apt the archives' logins.
@@ -48,10 +52,9 @@ export async function customizeRootfs(
         await configureTimezone(root, config);
         account = await configureUser(root, config, logFile);
         if (config.overlay) await applyOverlay(root, config.overlay, logFile);
-        if (config.customize.length) {
-          await runCustomizeScripts(root, config.customize, logFile);
-          await makeInitramfs(root, logFile);
-        }
+        if (kernel) await installKernelBuild(root, kernel, logFile);
+        if (config.customize.length) await runCustomizeScripts(root, config.customize, logFile);
+        if (config.customize.length || kernel) await makeInitramfs(root, logFile);
         await restoreUpdateInitramfs(root, logFile);
       }),
     logFile,
@@ -60,5 +63,5 @@ export async function customizeRootfs(
   await scrub(root);
   const epoch = sourceDateEpoch();
   if (epoch !== undefined) await clampTimestamps(root, epoch, logFile);
-  return { kernelVersion: version, account };
+  return { kernelVersion: await kernelVersion(root), account };
 }
