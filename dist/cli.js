@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-3JQZTDKU.js";
+} from "./chunks/chunk-IYHUB5K4.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -16,7 +16,7 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-FSOS3ZHA.js";
+} from "./chunks/chunk-GRUBFO3N.js";
 import "./chunks/chunk-ODZKTNRF.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
@@ -26,14 +26,14 @@ import {
   defaultText,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-WV5J5UMI.js";
+} from "./chunks/chunk-C5LAYYQK.js";
 import {
   PARTS,
   ensureHostPackages,
   packagesOf
 } from "./chunks/chunk-VOCWRVZD.js";
 import "./chunks/chunk-Q3E43ISN.js";
-import "./chunks/chunk-BNXYXKJQ.js";
+import "./chunks/chunk-CL2P6OG3.js";
 import {
   defaultWorkDir,
   handBack
@@ -239,7 +239,7 @@ async function run(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-IHF3ABPJ.js");
+      const { bootTestCommand } = await import("./chunks/command-3J7SLCK2.js");
       return bootTestCommand(image, config);
     }
     case "image":

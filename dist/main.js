@@ -2,23 +2,23 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-Z5MJ5X64.js";
+} from "./chunks/chunk-4EKKRQZU.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-3JQZTDKU.js";
+} from "./chunks/chunk-IYHUB5K4.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-FSOS3ZHA.js";
+} from "./chunks/chunk-GRUBFO3N.js";
 import "./chunks/chunk-ODZKTNRF.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-WV5J5UMI.js";
+} from "./chunks/chunk-C5LAYYQK.js";
 import "./chunks/chunk-Q3E43ISN.js";
-import "./chunks/chunk-BNXYXKJQ.js";
+import "./chunks/chunk-CL2P6OG3.js";
 import {
   defaultWorkDir
 } from "./chunks/chunk-5E3JJMTQ.js";

@@ -2,7 +2,7 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-Z5MJ5X64.js";
+} from "./chunks/chunk-4EKKRQZU.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -12,15 +12,15 @@ import {
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-FSOS3ZHA.js";
+} from "./chunks/chunk-GRUBFO3N.js";
 import "./chunks/chunk-4VGNKCY2.js";
 import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-WV5J5UMI.js";
+} from "./chunks/chunk-C5LAYYQK.js";
 import "./chunks/chunk-Q3E43ISN.js";
-import "./chunks/chunk-BNXYXKJQ.js";
+import "./chunks/chunk-CL2P6OG3.js";
 import {
   acquireWorkLock,
   checkWorkLock,

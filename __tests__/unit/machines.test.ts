@@ -204,6 +204,10 @@ describe('the Pi board machines', () => {
     expect(a[a.indexOf('-drive') + 1]).toBe('if=sd,format=raw,file=/w/disk.img');
     expect(machineArgs('armhf', 'pi', files)[1]).toBe('raspi2b');
     expect(machineArgs('armel', 'pi', files)[1]).toBe('raspi0');
+    // raspi0's clock events are the BCM2835 system timer (exact-match compares): its guest clock
+    // follows the instructions it runs, so a host stall cannot step the counter past a compare.
+    expect(machineArgs('armel', 'pi', files).join(' ')).toContain('-M raspi0 -icount shift=auto');
+    expect(a).not.toContain('-icount');
     expect(PI_BOARD.armhf.dtb).toBe('bcm2836-rpi-2-b.dtb');
     const v = machineArgs('arm64', 'virt', files);
     expect(v).toEqual(expect.arrayContaining(['virt', 'virtio-blk-pci,drive=disk']));

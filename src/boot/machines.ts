@@ -18,7 +18,21 @@ export interface PiBoard {
   forkDtb: string;
   /** The board, for logs and the summary. */
   label: string;
+  /** QEMU arguments the board needs beyond the machine's defaults (see PI_ZERO_CLOCK). */
+  extra?: readonly string[];
 }
+
+/**
+ * The Pi Zero/1 has no ARM generic timer: Linux's clock events are the BCM2835 system timer,
+ * whose compare registers fire only on an exact match of its free-running counter. Linux writes
+ * "counter + delta" with delta as small as 15 us; under QEMU's default clock (the host's time)
+ * a vCPU waiting for QEMU's lock between that read and that write (another test's disk I/O on a
+ * busy host) lets the counter pass the compare, and the next tick comes when the 32-bit counter
+ * wraps, 71 minutes later: boots on a loaded CI host sat after "Booting Linux" for 25 minutes.
+ * With -icount the guest's clock advances with the instructions it runs, so the window is two
+ * instructions wide whatever the host does; raspi2b/3b use the generic timer and need none.
+ */
+const PI_ZERO_CLOCK = ['-icount', 'shift=auto'] as const;
 
 /** The emulated Pi for each arch: the newest board QEMU 7.2 models that runs the arch's kernel. */
 export const PI_BOARD: Record<Arch, PiBoard> = {
@@ -29,6 +43,7 @@ export const PI_BOARD: Record<Arch, PiBoard> = {
     dtb: 'bcm2835-rpi-zero.dtb',
     forkDtb: 'bcm2708-rpi-zero.dtb',
     label: 'Pi Zero',
+    extra: PI_ZERO_CLOCK,
   },
 };
 
@@ -190,6 +205,7 @@ export function machineArgs(arch: Arch, machine: BootMachine, f: BootFiles): str
     return [
       '-M',
       PI_BOARD[arch].machine,
+      ...(PI_BOARD[arch].extra ?? []),
       ...QUIET,
       ...piSerialArgs(f.cmdline),
       ...boot,
