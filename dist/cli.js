@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-IYHUB5K4.js";
+} from "./chunks/chunk-L6YZOMCB.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -16,9 +16,9 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-GRUBFO3N.js";
-import "./chunks/chunk-ODZKTNRF.js";
-import "./chunks/chunk-4VGNKCY2.js";
+} from "./chunks/chunk-F5OVL4CE.js";
+import "./chunks/chunk-R3QM3RG2.js";
+import "./chunks/chunk-DISEEZQ3.js";
 import {
   OPTIONS,
   OPTION_KEYS,
@@ -26,18 +26,18 @@ import {
   defaultText,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-C5LAYYQK.js";
+} from "./chunks/chunk-ISFUF7BM.js";
 import {
   PARTS,
   ensureHostPackages,
   packagesOf
 } from "./chunks/chunk-VOCWRVZD.js";
-import "./chunks/chunk-Q3E43ISN.js";
+import "./chunks/chunk-IIBNRCKF.js";
 import "./chunks/chunk-CL2P6OG3.js";
 import {
   defaultWorkDir,
   handBack
-} from "./chunks/chunk-5E3JJMTQ.js";
+} from "./chunks/chunk-PGOUPMDM.js";
 import {
   cleanupWorkDir,
   isMarked
@@ -47,7 +47,7 @@ import "./chunks/chunk-7YG3CPLG.js";
 import {
   knownSecrets,
   redact
-} from "./chunks/chunk-IZFF22DI.js";
+} from "./chunks/chunk-AVNSM2FE.js";
 import "./chunks/chunk-J4TNNZG7.js";
 import {
   InputError,

@@ -2,30 +2,30 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-4EKKRQZU.js";
+} from "./chunks/chunk-FF5HYHLY.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-IYHUB5K4.js";
+} from "./chunks/chunk-L6YZOMCB.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-GRUBFO3N.js";
-import "./chunks/chunk-ODZKTNRF.js";
-import "./chunks/chunk-4VGNKCY2.js";
+} from "./chunks/chunk-F5OVL4CE.js";
+import "./chunks/chunk-R3QM3RG2.js";
+import "./chunks/chunk-DISEEZQ3.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-C5LAYYQK.js";
-import "./chunks/chunk-Q3E43ISN.js";
+} from "./chunks/chunk-ISFUF7BM.js";
+import "./chunks/chunk-IIBNRCKF.js";
 import "./chunks/chunk-CL2P6OG3.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-5E3JJMTQ.js";
+} from "./chunks/chunk-PGOUPMDM.js";
 import "./chunks/chunk-MTRKBIBO.js";
 import "./chunks/chunk-MM45DSBM.js";
 import "./chunks/chunk-7YG3CPLG.js";
-import "./chunks/chunk-IZFF22DI.js";
+import "./chunks/chunk-AVNSM2FE.js";
 import "./chunks/chunk-J4TNNZG7.js";
 import {
   errorMessage,

@@ -2,7 +2,7 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-4EKKRQZU.js";
+} from "./chunks/chunk-FF5HYHLY.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-7HO6K7UM.js";
@@ -12,14 +12,14 @@ import {
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-GRUBFO3N.js";
-import "./chunks/chunk-4VGNKCY2.js";
+} from "./chunks/chunk-F5OVL4CE.js";
+import "./chunks/chunk-DISEEZQ3.js";
 import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-C5LAYYQK.js";
-import "./chunks/chunk-Q3E43ISN.js";
+} from "./chunks/chunk-ISFUF7BM.js";
+import "./chunks/chunk-IIBNRCKF.js";
 import "./chunks/chunk-CL2P6OG3.js";
 import {
   acquireWorkLock,
@@ -28,7 +28,7 @@ import {
   isMarked
 } from "./chunks/chunk-MTRKBIBO.js";
 import "./chunks/chunk-MM45DSBM.js";
-import "./chunks/chunk-IZFF22DI.js";
+import "./chunks/chunk-AVNSM2FE.js";
 import "./chunks/chunk-J4TNNZG7.js";
 import {
   errorMessage,

@@ -2,7 +2,7 @@
 // outside this build, unpacked as root: before anything is extracted, its listing must read
 // to the end (a truncated or corrupt entry fails here) and hold no member that could land
 // outside the target folder (absolute names, "..") or a device node where none belongs.
-import { open } from 'node:fs/promises';
+import { readHead } from '../runtime/files.js';
 import { exec } from '../runtime/exec.js';
 
 /** An entry that must not be used: the restore turns it into a miss and drops the entry. */
@@ -89,14 +89,7 @@ const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
 
 /** Before a save: a zstd file (every tarball rpi-build packs) must decompress to its end. */
 export async function checkWhole(file: string): Promise<void> {
-  const head = Buffer.alloc(4);
-  const fd = await open(file, 'r');
-  try {
-    await fd.read(head, 0, 4, 0);
-  } finally {
-    await fd.close();
-  }
-  if (!head.equals(ZSTD_MAGIC)) return;
+  if (!(await readHead(file, 4)).equals(ZSTD_MAGIC)) return;
   const r = await exec('zstd', ['-tq', file], { allowFailure: true });
   if (r.exitCode !== 0)
     throw new Error(

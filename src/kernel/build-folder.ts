@@ -2,11 +2,12 @@
 // downloaded): boot/<firmware name> beside the device trees and overlays/, config-<release>,
 // System.map-<release>, and modules-<release>.tar.gz when the config has modules. Read and
 // checked before any work for kernel-dir; rootfs/custom-kernel.ts installs it into a root.
-import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Arch } from '../config/schema.js';
 import { InputError } from '../runtime/errors.js';
 import { exec } from '../runtime/exec.js';
+import { readHead } from '../runtime/files.js';
 import { BOARDS } from './presets.js';
 
 export interface KernelBuild {
@@ -42,17 +43,6 @@ export function kernelFormat(head: Buffer): 'arm64' | 'arm' | undefined {
   return undefined;
 }
 
-async function head(file: string): Promise<Buffer> {
-  const fd = await open(file, 'r');
-  try {
-    const buf = Buffer.alloc(64);
-    const { bytesRead } = await fd.read(buf, 0, 64, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fd.close();
-  }
-}
-
 const entries = (dir: string): Promise<string[]> => readdir(dir).catch(() => []);
 
 /** Reads a kernel build folder for an image of `arch`, refusing (InputError) what would not install. */
@@ -78,7 +68,7 @@ export async function readKernelBuild(dir: string, arch: Arch): Promise<KernelBu
   const firmwareName = kernels[0]!;
   const kernel = join(boot, firmwareName);
   const kernelArch = FIRMWARE_ARCH.get(firmwareName)!;
-  const format = kernelFormat(await head(kernel));
+  const format = kernelFormat(await readHead(kernel, 64));
   const expected = kernelArch === 'arm64' ? 'arm64' : 'arm';
   if (format !== expected)
     throw new InputError(

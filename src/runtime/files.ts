@@ -1,5 +1,5 @@
 // Moving a file that may cross filesystems (work folder, out folder, cache folder), and small file questions.
-import { cp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { cp, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** rename(2) of a file or folder, falling back to copy-and-remove across filesystems. */
@@ -17,6 +17,18 @@ export const exists = (p: string): Promise<boolean> =>
     () => true,
     () => false,
   );
+
+/** The first `bytes` bytes of a file (fewer when it is shorter): a header to tell its kind by. */
+export async function readHead(file: string, bytes: number): Promise<Buffer> {
+  const fd = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fd.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fd.close();
+  }
+}
 
 /** Every file below a folder (depth first, in readdir's order); none for a missing folder. */
 export async function filesBelow(dir: string): Promise<string[]> {
