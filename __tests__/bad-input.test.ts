@@ -651,6 +651,89 @@ const CASES: Case[] = [
     hint: 'inside the repository checkout',
   },
   {
+    what: 'base-image that is not there',
+    source: { flags: ['--base-image', join(WS, 'nope.img.xz')] },
+    input: 'base-image',
+    hint: 'Give the path of an image file in the workspace, or an http(s) URL.',
+  },
+  {
+    what: 'base-image that is no image by its name',
+    source: { inputs: { 'base-image': join(WS, 'setup.sh') } },
+    input: 'base-image',
+    hint: 'with its usual file ending',
+  },
+  {
+    what: 'base-image as an ftp URL',
+    source: { yaml: 'base-image: ftp://example.invalid/pi.img.xz\n' },
+    input: 'base-image',
+    hint: 'Give an http:// or https:// URL',
+  },
+  {
+    what: 'base-image outside the workspace',
+    source: { inputs: { 'base-image': '/usr/share/pi.img' } },
+    input: 'base-image',
+    hint: 'inside the repository checkout',
+  },
+  {
+    what: 'base-image with the pi-gen builder',
+    source: {
+      inputs: {
+        builder: 'pi-gen',
+        'base-image': 'https://example.invalid/pi.img.xz',
+        'base-image-sha256': 'a'.repeat(64),
+      },
+    },
+    input: 'base-image',
+    hint: 'use it with target image',
+  },
+  {
+    what: 'base-image-sha256 that is not 64 hex digits',
+    source: { flags: ['--base-image', 'https://example.invalid/pi.img.xz', '--base-image-sha256', 'abc123'] },
+    input: 'base-image-sha256',
+    hint: 'sha256sum prints them',
+  },
+  {
+    what: 'copy-out that is a relative path',
+    source: {
+      yaml:
+        'base-image: https://example.invalid/pi.img.xz\nbase-image-sha256: ' +
+        'b'.repeat(64) +
+        '\ncopy-out: home/pi/app\n',
+    },
+    input: 'copy-out',
+    hint: 'absolute path inside the image',
+  },
+  {
+    what: 'copy-out that climbs out with ..',
+    source: {
+      inputs: {
+        'base-image': 'https://example.invalid/pi.img.xz',
+        'base-image-sha256': 'c'.repeat(64),
+        'copy-out': '/home/../../etc/shadow',
+      },
+    },
+    input: 'copy-out',
+    hint: 'without "." or ".." parts',
+  },
+  {
+    what: 'image-out false with nothing to copy out',
+    source: {
+      inputs: {
+        'base-image': 'https://example.invalid/pi.img.xz',
+        'base-image-sha256': 'd'.repeat(64),
+        'image-out': 'false',
+      },
+    },
+    input: 'image-out',
+    hint: 'Give copy-out paths',
+  },
+  {
+    what: 'commands without base-image',
+    source: { flags: ['--commands', 'make install'] },
+    input: 'commands',
+    hint: 'Give base-image',
+  },
+  {
     what: 'config file that is not there',
     source: { flags: ['--config', join(scratch, 'nope.yml')] },
     input: 'config',

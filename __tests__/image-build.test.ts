@@ -7,6 +7,7 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
+  openSync,
   readFileSync,
   readdirSync,
   rmSync,
@@ -15,6 +16,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { readElf } from '../src/binfmt/elf.js';
 import { archiveStates } from '../src/cache/rootfs-cache.js';
 import { itNeeds, missing } from './support/needs.js';
 import { scratchDirs } from './support/scratch.js';
@@ -40,7 +42,15 @@ const { scratch, removeAll } = scratchDirs();
 afterAll(removeAll);
 const ARM64_CACHE = scratch('cache-arm64');
 /** What the cold build made, for the tests after it: its manifest and its cache entry. */
-const first = { manifest: '', tarball: '', key: '', restorePrefix: '', mtimes: {} as Record<string, number> };
+const first = {
+  manifest: '',
+  tarball: '',
+  key: '',
+  restorePrefix: '',
+  mtimes: {} as Record<string, number>,
+  /** The published .img.xz, kept as the base-image case's base. */
+  image: '',
+};
 /** Puts a rootfs tarball into a CLI cache folder under a key (as an earlier CLI build would have). */
 function seedLocalCache(cacheHome: string, key: string) {
   mkdirSync(join(cacheHome, 'rpi-build'), { recursive: true });
@@ -230,6 +240,8 @@ describe('rpi-build image', () => {
       first.manifest = readFileSync(join(out, 'rpi-build-trixie-arm64.manifest'), 'utf8');
       first.key = saved[0]!.key;
       first.restorePrefix = first.key.replace(/[^-]+$/, '');
+      first.image = join(scratch('default-image'), 'rpi-build-trixie-arm64.img.xz');
+      copyFileSync(image, first.image);
       first.tarball = join(scratch('saved-rootfs'), 'rootfs.tar.zst');
       copyFileSync(join(work, 'cache', 'rootfs.tar.zst'), first.tarball);
       // What the job left is the runner user's to delete (the next job's checkout needs that).
@@ -542,6 +554,98 @@ describe('rpi-build image', () => {
       expect(manifest).not.toMatch(/^linux-image-/m);
       expect(manifest).toContain(`\nkernel-dir\t${kernel.release}\tarm64\n`);
       expect(manifest).toMatch(/^raspi-firmware\t/m);
+    },
+    40 * MIN,
+  );
+
+  itNeeds(
+    [...NEEDS],
+    "--base-image starts from the default image: a password, gcc from the archive, an overlay file, a customize script; commands compile a C program with the image's own gcc and copy-out brings back the AArch64 binary; same disk id and labels; the result boots on the Pi 3 board and a test script sees it all",
+    async () => {
+      expect(first.image, 'runs after the cold action build').not.toBe('');
+      const cwd = scratch('image-base');
+      mkdirSync(join(cwd, 'overlay', 'etc'), { recursive: true });
+      writeFileSync(join(cwd, 'overlay', 'etc', 'base-overlay-marker'), 'from the overlay\n');
+      writeFileSync(join(cwd, 'mark.sh'), '#!/bin/sh\necho "customize ran" > /etc/base-script-marker\n');
+      writeFileSync(
+        join(cwd, 'check-base.sh'),
+        [
+          '#!/bin/sh',
+          'set -e',
+          'grep -q "from the overlay" /etc/base-overlay-marker',
+          'grep -q "customize ran" /etc/base-script-marker',
+          'dpkg-query -W gcc',
+          '/usr/local/bin/hello',
+          'echo "base checks passed"',
+          '',
+        ].join('\n'),
+      );
+      const commands = [
+        "cat > /tmp/hello.c <<'EOF'",
+        '#include <stdio.h>',
+        'int main(void) { puts("hello from the base image"); return 0; }',
+        'EOF',
+        'gcc -O2 -o /usr/local/bin/hello /tmp/hello.c',
+        'rm /tmp/hello.c',
+      ].join('\n');
+      const password = 'base-pw-for-the-test';
+      const r = cli(
+        cwd,
+        scratch('cache-base'),
+        'image',
+        '--out',
+        'out',
+        '--base-image',
+        first.image,
+        '--password',
+        password,
+        '--packages',
+        'gcc libc6-dev',
+        '--overlay',
+        'overlay',
+        '--customize',
+        'mark.sh',
+        '--commands',
+        commands,
+        '--copy-out',
+        '/usr/local/bin/hello',
+        '--test-script',
+        'check-base.sh',
+        '--compression',
+        'none',
+      );
+      expect(r.status, r.stderr.slice(-3000)).toBe(0);
+      expect(r.stderr + r.stdout).not.toContain(password);
+      expect(r.stderr).toMatch(
+        /^base image: \S+\.img\.xz: disk [0-9a-f]{8}, boot RASPIFIRM, root RASPIROOT$/m,
+      );
+      expect(r.stderr).toMatch(/packages: (downloading|unpacking|setting up) \S+ \(\d+ of \d+ set up\)/);
+      expect(r.stdout).toMatch(/^account=password$/m);
+      const hello = readElf(join(cwd, 'out', 'hello'));
+      expect(await hello).toMatchObject({ machine: 'aarch64', bits: 64 });
+      const bootLog = readFileSync(join(cwd, 'out', 'rpi-build-arm64.boot.log'), 'utf8');
+      expect(bootLog).toContain('hello from the base image');
+      expect(bootLog).toContain('base checks passed');
+      // The same names as the base: its disk id (PARTUUIDs), labels and root UUID.
+      const base = join(cwd, 'base.img');
+      execFileSync('xz', ['-dc', first.image], { stdio: ['ignore', openSync(base, 'w'), 'inherit'] });
+      const made = join(cwd, 'out', 'rpi-build-arm64.img');
+      const ids = (img: string) =>
+        partitions(img).partitions.map((p) =>
+          execFileSync(
+            'blkid',
+            ['--probe', '--offset', String(p.start), '-s', 'LABEL', '-s', 'UUID', '-o', 'value', img],
+            {
+              encoding: 'utf8',
+            },
+          ),
+        );
+      expect(ids(made)).toEqual(ids(base));
+      expect(execFileSync('sfdisk', ['--disk-id', made], { encoding: 'utf8' })).toBe(
+        execFileSync('sfdisk', ['--disk-id', base], { encoding: 'utf8' }),
+      );
+      const manifest = readFileSync(join(cwd, 'out', 'rpi-build-arm64.manifest'), 'utf8');
+      expect(manifest).toMatch(/^gcc\t/m);
     },
     40 * MIN,
   );

@@ -5,10 +5,10 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-L6YZOMCB.js";
+} from "./chunks/chunk-6NMI62KQ.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-7HO6K7UM.js";
+} from "./chunks/chunk-64BAWJUM.js";
 import {
   collectState,
   formatDoctor,
@@ -16,9 +16,11 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-F5OVL4CE.js";
-import "./chunks/chunk-R3QM3RG2.js";
-import "./chunks/chunk-DISEEZQ3.js";
+} from "./chunks/chunk-FX2TJCZ4.js";
+import "./chunks/chunk-MWIMASZ6.js";
+import "./chunks/chunk-RLXPFIOZ.js";
+import "./chunks/chunk-7PRXYFQI.js";
+import "./chunks/chunk-JPZUMQ53.js";
 import {
   OPTIONS,
   OPTION_KEYS,
@@ -26,18 +28,19 @@ import {
   defaultText,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-ISFUF7BM.js";
+} from "./chunks/chunk-RNLOXMIX.js";
 import {
   PARTS,
   ensureHostPackages,
   packagesOf
-} from "./chunks/chunk-VOCWRVZD.js";
-import "./chunks/chunk-IIBNRCKF.js";
+} from "./chunks/chunk-OXLAMBEG.js";
+import "./chunks/chunk-OI6JUUDN.js";
+import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-CL2P6OG3.js";
 import {
   defaultWorkDir,
   handBack
-} from "./chunks/chunk-PGOUPMDM.js";
+} from "./chunks/chunk-5EI3HS6O.js";
 import {
   cleanupWorkDir,
   isMarked
@@ -47,15 +50,13 @@ import "./chunks/chunk-7YG3CPLG.js";
 import {
   knownSecrets,
   redact
-} from "./chunks/chunk-AVNSM2FE.js";
+} from "./chunks/chunk-G4YZ52AF.js";
 import "./chunks/chunk-J4TNNZG7.js";
 import {
   InputError,
   errorMessage,
   killChildren
 } from "./chunks/chunk-4Z53H52X.js";
-import "./chunks/chunk-MWIMASZ6.js";
-import "./chunks/chunk-WKCL3XOP.js";
 import {
   inActions
 } from "./chunks/chunk-JEISQDF3.js";
@@ -239,7 +240,7 @@ async function run(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-3J7SLCK2.js");
+      const { bootTestCommand } = await import("./chunks/command-7HL6IJGM.js");
       return bootTestCommand(image, config);
     }
     case "image":

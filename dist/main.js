@@ -2,40 +2,41 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-FF5HYHLY.js";
+} from "./chunks/chunk-2BZ5CMST.js";
+import {
+  artifactName
+} from "./chunks/chunk-5ILGS3F5.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-L6YZOMCB.js";
+} from "./chunks/chunk-6NMI62KQ.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-F5OVL4CE.js";
-import "./chunks/chunk-R3QM3RG2.js";
-import "./chunks/chunk-DISEEZQ3.js";
+} from "./chunks/chunk-FX2TJCZ4.js";
+import "./chunks/chunk-MWIMASZ6.js";
+import "./chunks/chunk-RLXPFIOZ.js";
+import "./chunks/chunk-7PRXYFQI.js";
+import "./chunks/chunk-JPZUMQ53.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-ISFUF7BM.js";
-import "./chunks/chunk-IIBNRCKF.js";
+} from "./chunks/chunk-RNLOXMIX.js";
+import "./chunks/chunk-OI6JUUDN.js";
+import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-CL2P6OG3.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-PGOUPMDM.js";
+} from "./chunks/chunk-5EI3HS6O.js";
 import "./chunks/chunk-MTRKBIBO.js";
 import "./chunks/chunk-MM45DSBM.js";
 import "./chunks/chunk-7YG3CPLG.js";
-import "./chunks/chunk-AVNSM2FE.js";
+import "./chunks/chunk-G4YZ52AF.js";
 import "./chunks/chunk-J4TNNZG7.js";
 import {
   errorMessage,
   killChildren
 } from "./chunks/chunk-4Z53H52X.js";
-import {
-  artifactName
-} from "./chunks/chunk-5ILGS3F5.js";
-import "./chunks/chunk-MWIMASZ6.js";
-import "./chunks/chunk-WKCL3XOP.js";
 import {
   error,
   setFailed,

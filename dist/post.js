@@ -2,24 +2,31 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-FF5HYHLY.js";
+} from "./chunks/chunk-2BZ5CMST.js";
+import {
+  ActionsArtifacts,
+  uploadFiles
+} from "./chunks/chunk-5ILGS3F5.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-7HO6K7UM.js";
+} from "./chunks/chunk-64BAWJUM.js";
 import {
   LocalStore,
   cleanupAsRoot,
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-F5OVL4CE.js";
-import "./chunks/chunk-DISEEZQ3.js";
+} from "./chunks/chunk-FX2TJCZ4.js";
+import "./chunks/chunk-MWIMASZ6.js";
+import "./chunks/chunk-7PRXYFQI.js";
+import "./chunks/chunk-JPZUMQ53.js";
 import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-ISFUF7BM.js";
-import "./chunks/chunk-IIBNRCKF.js";
+} from "./chunks/chunk-RNLOXMIX.js";
+import "./chunks/chunk-OI6JUUDN.js";
+import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-CL2P6OG3.js";
 import {
   acquireWorkLock,
@@ -28,18 +35,12 @@ import {
   isMarked
 } from "./chunks/chunk-MTRKBIBO.js";
 import "./chunks/chunk-MM45DSBM.js";
-import "./chunks/chunk-AVNSM2FE.js";
+import "./chunks/chunk-G4YZ52AF.js";
 import "./chunks/chunk-J4TNNZG7.js";
 import {
   errorMessage,
   isRoot
 } from "./chunks/chunk-4Z53H52X.js";
-import {
-  ActionsArtifacts,
-  uploadFiles
-} from "./chunks/chunk-5ILGS3F5.js";
-import "./chunks/chunk-MWIMASZ6.js";
-import "./chunks/chunk-WKCL3XOP.js";
 import {
   info,
   warning

@@ -15,7 +15,7 @@ import {
   securityVersions,
 } from './image-inspect.js';
 
-const CLI = join(ROOT, 'dist', 'cli.js');
+export const CLI = join(ROOT, 'dist', 'cli.js');
 export const MIN = 60_000;
 /** What every image build needs (the hosted-runner cases add sudo and useradd). */
 export const IMAGE_NEEDS = [

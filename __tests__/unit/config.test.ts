@@ -102,7 +102,7 @@ describe('BuildConfig', () => {
   });
   it('every option has a description and a kebab-case name', () => {
     for (const o of OPTIONS) {
-      expect(o.key).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(o.key).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
       expect(o.description.length).toBeGreaterThan(10);
     }
   });

@@ -16,7 +16,7 @@ const SRC = join(ROOT, 'src');
 
 const LAYERS: readonly (readonly string[])[] = [
   ['runtime'],
-  ['config', 'host', 'binfmt', 'tools', 'cache', 'rootfs', 'image', 'kernel', 'boot', 'publish'],
+  ['config', 'host', 'binfmt', 'tools', 'cache', 'rootfs', 'image', 'kernel', 'boot', 'base', 'publish'],
   ['builders'],
   ['pipeline', 'pipeline.ts', 'diagnostics'],
   ['main.ts', 'post.ts', 'cli.ts', 'cli-args.ts', 'entries'],

@@ -8,6 +8,7 @@ import { InputError } from '../runtime/errors.js';
 import { checkCacheDirPath, checkWorkDirPath } from '../runtime/work-folder.js';
 import { DEFAULTS } from './defaults.js';
 import { applyBoard, checkKernelDir, checkKernelPaths } from './kernel.js';
+import { checkBaseConfig } from './base.js';
 import { machineProblem } from '../boot/machines.js';
 import { checkPiGen } from './pigen.js';
 import { OPTION_KEYS } from './options.js';
@@ -220,6 +221,9 @@ export async function loadConfig(sources: ConfigSources): Promise<BuildConfig> {
   await checkKernelPaths(config);
   if (roots && config.kernelDir !== undefined) checkInside('kernel-dir', config.kernelDir, roots);
   await checkKernelDir(config);
+  if (roots && config.baseImage !== undefined && !/^https?:\/\//i.test(config.baseImage))
+    checkInside('base-image', config.baseImage, roots);
+  await checkBaseConfig(config);
   if (roots && config.builder === 'pi-gen') {
     if (config.piGenPath !== undefined) checkInside('pi-gen-path', config.piGenPath, roots);
     if (config.piGenStagesDir !== undefined) checkInside('pi-gen-stages-dir', config.piGenStagesDir, roots);

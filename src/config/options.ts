@@ -202,6 +202,50 @@ const TABLE = [
       "target image (builder debian): the out folder of a kernel build (target kernel's kernel-path output, or its artifact downloaded), installed instead of Debian's kernel: vmlinuz-<release> with its device trees on the boot partition and named by config.txt's kernel= line, its overlays, its modules in /lib/modules/<release> (depmod run), an initramfs made for it.",
   },
   {
+    key: 'base-image',
+    kind: 'string',
+    url: true,
+    description:
+      'target image: start from this existing image instead of building one: a path in the workspace or an http(s) URL (then base-image-sha256 is required) of an .img, .img.xz, .img.gz, .img.zst or a .zip holding one .img. Its boot (FAT) and root (Linux) partitions are read without writing the file, the customisation inputs you give are applied, and the image is re-assembled with the same labels, UUIDs and PARTUUIDs.',
+  },
+  {
+    key: 'base-image-sha256',
+    kind: 'string',
+    check: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal digits (sha256sum prints them)'),
+    description:
+      'SHA-256 of the base-image file as given (the compressed file, when it is compressed). Required for a URL; for a path, checked when given.',
+  },
+  {
+    key: 'commands',
+    kind: 'string',
+    check: z.string().min(1).max(65536),
+    description:
+      'With base-image: shell commands run inside the image (as root, under emulation when the host is not ARM, bash -e when the image has bash), after packages, overlay and customize scripts; a non-zero exit fails the build.',
+  },
+  {
+    key: 'copy-out',
+    kind: 'list',
+    perLine: true,
+    check: z.array(
+      z
+        .string()
+        .regex(
+          /^(?!.*\/\.\.?(?:\/|$))\/[^\0\n]*[^/\n]$/,
+          'must be an absolute path inside the image, without "." or ".." parts',
+        ),
+    ),
+    default: [],
+    description:
+      'With base-image: paths inside the image (files or folders, one per line) copied to out-dir after commands ran, named by their last part.',
+  },
+  {
+    key: 'image-out',
+    kind: 'bool',
+    default: true,
+    description:
+      'With base-image: false skips re-assembling, boot-testing and publishing the image, when only the copy-out files matter.',
+  },
+  {
     key: 'image-name',
     kind: 'string',
     check: z

@@ -14,7 +14,18 @@ export async function removeBuildTrees(dir: string): Promise<string[]> {
   if (!(await isMarked(dir)) || (await mountsBelow(dir)).length > 0) return [];
   const removed: string[] = [];
   // What each builder leaves: the image's root and stage, the kernel's tree and build, pi-gen's work.
-  const trees = ['rootfs', 'boot', 'stage', 'boot-test', 'hooks', 'source', 'build', 'ccache', 'scratch'];
+  const trees = [
+    'rootfs',
+    'boot',
+    'base',
+    'stage',
+    'boot-test',
+    'hooks',
+    'source',
+    'build',
+    'ccache',
+    'scratch',
+  ];
   for (const sub of [...trees, 'pi-gen', 'pi-gen-work', 'pi-gen-deploy', 'pi-gen-stages']) {
     const p = resolve(dir, sub);
     const r = await exec('rm', ['-rf', '--one-file-system', p], {

@@ -8,7 +8,7 @@ import type { BuildConfig } from '../config/schema.js';
 import { installPackages, packageInstalled } from './packages.js';
 import { which } from './tools.js';
 
-export const PARTS = ['image', 'boot', 'kernel', 'pigen', 'tests'] as const;
+export const PARTS = ['image', 'boot', 'base', 'kernel', 'pigen', 'tests'] as const;
 export type Part = (typeof PARTS)[number];
 
 /** What narrows a part's optional packages to the ones a build uses. */
@@ -42,6 +42,14 @@ export const HOST_PACKAGES: Record<Part, HostPackage[]> = {
     // The kernel and config.txt come out of the FAT partition; the guest tests go into the root.
     { pkg: 'mtools', provides: 'mcopy' },
     { pkg: 'e2fsprogs', provides: 'debugfs' },
+  ],
+  // base-image: unpacking its archive and reading its root through a read-only loop mount.
+  base: [
+    { pkg: 'unzip', provides: 'unzip' },
+    { pkg: 'xz-utils', provides: 'xz' },
+    { pkg: 'zstd', provides: 'zstd' },
+    { pkg: 'util-linux', provides: 'blkid' },
+    { pkg: 'mount', provides: 'mount' },
   ],
   kernel: [
     { pkg: 'make', provides: 'make' },
@@ -81,6 +89,9 @@ export const HOST_PACKAGES: Record<Part, HostPackage[]> = {
     { pkg: 'file', provides: 'file' },
     { pkg: 'sudo', provides: 'sudo' },
     { pkg: 'util-linux', provides: 'losetup' },
+    // The base-image tests make a capability and a zip archive as a base would have them.
+    { pkg: 'libcap2-bin', provides: 'setcap' },
+    { pkg: 'zip', provides: 'zip' },
     { pkg: 'git', provides: 'git' },
     { pkg: 'linux-source' },
   ],

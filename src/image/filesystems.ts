@@ -10,6 +10,8 @@ export interface FsOptions {
   logFile?: string;
   /** Seconds since the epoch for reproducible timestamps. */
   sourceDateEpoch?: number;
+  /** FAT volume id, 8 hex digits (a base image's, kept; otherwise mkfs.vfat picks one). */
+  volumeId?: string;
 }
 
 /** FAT32 needs at least 65525 clusters; pick the largest cluster that keeps it FAT32 with room. */
@@ -38,6 +40,7 @@ export async function writeFat(
       String(fatSectorsPerCluster(sizeBytes)),
       '-n',
       label,
+      ...(opts.volumeId ? ['-i', opts.volumeId] : []),
       '--offset',
       String(offset / 512),
       image,

@@ -36,7 +36,8 @@ export async function finishBuild(
   await writeFile(join(workDir, 'logs', 'phases.txt'), `${phases.table()}\n`).catch(() => undefined);
 
   const outputs: Outputs = { ...product.outputs };
-  if (config.target === 'image') {
+  // image-out false (base-image): only copy-out files came out, none of them an image.
+  if (config.target === 'image' && config.imageOut) {
     const image = placed[0]!;
     outputs['image-path'] = image;
     outputs['image-sha256'] = sums[relative(product.dir, product.files[0]!)]!;

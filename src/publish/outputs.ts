@@ -14,7 +14,8 @@ export const OUTPUTS = {
   'package-count': 'Number of packages installed in the image.',
   'root-size': 'Size in bytes of the root partition.',
   'boot-test': 'Result of the boot test ("passed in N s" or "skipped").',
-  account: 'State of the first user: password, ssh-key, password+ssh-key or locked.',
+  account:
+    'State of the first user: password, ssh-key, password+ssh-key or locked; with base-image, unchanged when no user input was given.',
   'cache-hit':
     'true when the root filesystem came from the cache for this exact key (target kernel: when ccache was restored).',
   'artifact-id': 'ID of the uploaded artifact.',

@@ -19,7 +19,7 @@ export async function hashPassword(password: string): Promise<string> {
   return hash;
 }
 
-async function setShadowHash(root: string, user: string, hash: string): Promise<void> {
+export async function setShadowHash(root: string, user: string, hash: string): Promise<void> {
   const path = join(root, 'etc', 'shadow');
   const lines = (await readFile(path, 'utf8')).split('\n').map((l) => {
     const f = l.split(':');

@@ -1,0 +1,206 @@
+// builder for base-image: an existing Pi image customised instead of one built from Debian's
+// packages. Its partitions are copied out (the image file is only read), the inputs given are
+// applied the way the base expects, `commands` run inside it, `copy-out` paths are brought out,
+// and the image is re-assembled with the base's labels, UUIDs and disk id (so PARTUUID=… in
+// cmdline.txt and fstab still match), then boot-tested and compressed as built images are.
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { extractBoot, extractRoot } from '../base/extract.js';
+import { fsIdentity, readPartitions } from '../base/partitions.js';
+import { shownName, unpackBaseImage } from '../base/source.js';
+import { machineLabel } from '../boot/machines.js';
+import { bootTest } from '../boot/qemu.js';
+import { ensureHostPackages, imageParts } from '../host/requirements.js';
+import { assembleImage } from '../image/assemble.js';
+import { writeBmap } from '../image/bmap.js';
+import { compressImage } from '../image/compress.js';
+import { MiB } from '../image/layout.js';
+import { readManifest, writeManifest } from '../image/manifest.js';
+import { customizeBase } from '../rootfs/customize-base.js';
+import { scrub } from '../rootfs/scrub.js';
+import { InputError } from '../runtime/errors.js';
+import { exec } from '../runtime/exec.js';
+import { exists } from '../runtime/files.js';
+import { logger } from '../runtime/log.js';
+import type { BuildContext, Builder, Product } from './context.js';
+import { withDiskSpace } from './workspace.js';
+
+export const baseImageBuilder: Builder = {
+  hostTools: ({ config }) => ensureHostPackages([...imageParts(config), 'base']).then(() => undefined),
+  build: buildFromBase,
+};
+
+/** The newest kernel release the root has modules for (Raspberry Pi OS has no /boot/vmlinuz-*). */
+async function kernelRelease(root: string): Promise<string> {
+  const all = await readdir(join(root, 'lib', 'modules')).catch(() => [] as string[]);
+  return all.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).pop() ?? 'unknown';
+}
+
+/** The architecture dpkg itself was built for: the userland's, whatever the kernel is. */
+async function dpkgArch(root: string): Promise<string | undefined> {
+  const status = await readFile(join(root, 'var', 'lib', 'dpkg', 'status'), 'utf8').catch(() => '');
+  const stanza = status.split('\n\n').find((s) => /^Package: dpkg$/m.test(s));
+  return stanza ? /^Architecture: (\S+)$/m.exec(stanza)?.[1] : undefined;
+}
+
+/** copy-out: each path from the customised root into the stage, named by its last part. */
+async function copyOut(root: string, paths: string[], stage: string): Promise<string[]> {
+  const names = new Set<string>();
+  const out: string[] = [];
+  for (const p of paths) {
+    const name = basename(p);
+    if (names.has(name))
+      throw new InputError(
+        'copy-out',
+        `two paths end in "${name}"`,
+        'Give paths whose last parts differ (each lands in out-dir under it).',
+      );
+    names.add(name);
+    const from = join(root, p);
+    if (!(await exists(from)))
+      throw new InputError(
+        'copy-out',
+        `"${p}" is not in the image after commands ran`,
+        'Give a path the commands (or the base) made, absolute inside the image.',
+      );
+    const to = join(stage, name);
+    // Owned by whoever runs rpi-build (not the image's uids), links kept as links.
+    await exec('cp', ['-a', '--no-preserve=ownership', from, to], { privileged: 'copying out of the image' });
+    out.push(to);
+  }
+  return out;
+}
+
+async function buildFromBase({ config, workDir, phases, facts }: BuildContext): Promise<Product> {
+  const source = config.baseImage!;
+  const arch = config.arch[0]!;
+  const dirs = {
+    base: join(workDir, 'base'),
+    rootfs: join(workDir, 'rootfs'),
+    boot: join(workDir, 'boot'),
+    stage: join(workDir, 'stage'),
+    logs: join(workDir, 'logs'),
+  };
+  for (const d of [dirs.stage, dirs.logs, dirs.boot, dirs.base]) await mkdir(d, { recursive: true });
+  const log = (name: string): string => join(dirs.logs, `${name}.log`);
+  const name = shownName(source);
+  const raw = join(dirs.base, 'base.img');
+
+  const base = await phases.run('base', `Base image: ${basename(name)}`, async () => {
+    await withDiskSpace(workDir, 'unpacking the base image', () =>
+      unpackBaseImage(source, config.baseImageSha256, raw, log('base')),
+    );
+    const table = await readPartitions(raw, basename(name));
+    const bootId = await fsIdentity(raw, table.boot.start);
+    const rootId = await fsIdentity(raw, table.root.start);
+    if (rootId.type !== 'ext4')
+      throw new InputError(
+        'base-image',
+        `its root partition (${table.root.number}) holds ${rootId.type}, not ext4`,
+        'Give an image whose Linux partition is ext4, as Raspberry Pi OS and Debian images have.',
+      );
+    await extractBoot(raw, table.boot, dirs.boot, log('base'));
+    await withDiskSpace(workDir, 'copying the base root', () =>
+      extractRoot(raw, table.root, dirs.rootfs, join(dirs.base, 'mnt'), log('base')),
+    );
+    await rm(raw);
+    const found = await dpkgArch(dirs.rootfs);
+    if (found !== arch)
+      throw new InputError(
+        'arch',
+        `is ${arch}, but ${basename(name)} is an ${found ?? 'unknown-architecture'} image`,
+        `Set arch: ${found ?? "to the image's architecture"} for this base image.`,
+      );
+    facts['base image'] =
+      `${basename(name)}: disk ${table.diskId}, boot ${bootId.label ?? '(no label)'}, root ${rootId.label ?? '(no label)'}`;
+    logger().info(`base image: ${facts['base image']}`);
+    return { table, bootId, rootId };
+  });
+
+  const custom = await phases.run(
+    'customize',
+    'Customize the base: user, packages, overlay, scripts, commands',
+    () => customizeBase(dirs.rootfs, dirs.boot, config, log('customize')),
+  );
+  await scrub(dirs.rootfs);
+  const files: string[] = await copyOut(dirs.rootfs, config.copyOut, dirs.stage);
+  const kernelVersion = await kernelRelease(dirs.rootfs);
+  const outputs: Product['outputs'] = {
+    'kernel-release': kernelVersion,
+    account: custom.account ?? 'unchanged',
+    'boot-test': 'skipped',
+    'cache-hit': 'false',
+  };
+  if (!config.imageOut) return { files, dir: dirs.stage, outputs };
+
+  const stem = `${config.imageName}-${arch}`;
+  const image = join(dirs.stage, `${stem}.img`);
+  const manifest = await readManifest(dirs.rootfs);
+  const manifestPath = join(dirs.stage, `${stem}.manifest`);
+  await writeManifest(manifestPath, manifest);
+  const { table, bootId, rootId } = base;
+  const assembled = await phases.run('assemble', 'Re-assemble the image (same labels and UUIDs)', () =>
+    withDiskSpace(workDir, 'assembly', async () => {
+      const r = await assembleImage({
+        image,
+        bootDir: dirs.boot,
+        rootDir: dirs.rootfs,
+        bootSizeMiB: Math.ceil(table.boot.size / MiB),
+        rootMarginMiB: config.rootMargin,
+        minRootBytes: table.root.size,
+        identity: {
+          diskId: table.diskId,
+          rootUuid: rootId.uuid ?? '',
+          bootLabel: bootId.label ?? '',
+          rootLabel: rootId.label ?? '',
+          ...(bootId.uuid ? { bootVolumeId: bootId.uuid } : {}),
+        },
+        logFile: log('assemble'),
+      });
+      await writeBmap(image, `${image}.bmap`, log('assemble'));
+      return r;
+    }),
+  );
+
+  const bootLog = join(dirs.stage, `${stem}.boot.log`);
+  const booting = config.bootTest
+    ? phases.run('boot-test', `Boot test on ${machineLabel(arch, config.bootMachine)}`, async () => {
+        const r = await bootTest({
+          image,
+          arch,
+          machine: config.bootMachine,
+          workDir,
+          consoleLog: bootLog,
+          timeoutSeconds: config.bootTimeout,
+          guest: {
+            scripts: config.testScript,
+            timeoutSeconds: config.testTimeout,
+            username: config.username,
+            ...(custom.account ? { account: custom.account } : {}),
+          },
+        });
+        Object.assign(facts, r.facts);
+        if (!r.passed)
+          throw new Error(
+            `Boot test failed after ${r.seconds.toFixed(0)} s: ${r.detail}. Console log: ${bootLog}`,
+          );
+        logger().info(`Boot test passed in ${r.seconds.toFixed(0)} s: "${r.detail}"`);
+        return r;
+      })
+    : Promise.resolve(undefined);
+  const compressing = phases.run('compress', `Compress (${config.compression})`, () =>
+    withDiskSpace(workDir, 'compression', () => compressImage(image, config.compression, log('compress'))),
+  );
+  const [boot, compressed] = await Promise.all([booting, compressing]);
+  if (compressed !== image) await rm(image);
+  return {
+    files: [compressed, `${image}.bmap`, manifestPath, ...(boot ? [bootLog] : []), ...files],
+    dir: dirs.stage,
+    outputs: {
+      ...outputs,
+      'root-size': String(assembled.layout.rootSize),
+      'package-count': String(manifest.length),
+      'boot-test': boot ? `passed in ${boot.seconds.toFixed(0)} s` : 'skipped',
+    },
+  };
+}

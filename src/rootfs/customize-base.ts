@@ -1,0 +1,181 @@
+// Customising an existing image's root (base-image) instead of one rpi-build built: only what
+// the user gave is changed, the way the base expects it. An option left at its default leaves
+// the base's own setting alone (an image's last release keeps its host name and locale); the
+// base's first-boot machinery (growing the root, host keys) is its own and is not replaced.
+import { appendFile, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BuildConfig } from '../config/schema.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { ExecError } from '../runtime/errors.js';
+import { exists } from '../runtime/files.js';
+import { logger } from '../runtime/log.js';
+import { inChroot } from './chroot.js';
+import { configureLocale, configureTimezone } from './locale.js';
+import { applyOverlay, runCustomizeScripts } from './overlay.js';
+import { withChrootKeepingResolver } from './resolver.js';
+import { configureUser, hashPassword, setShadowHash, type Account } from './user.js';
+import { writeRootFile } from './write.js';
+
+export interface BaseCustomizeResult {
+  /** The first user's state when the build set it; undefined when the base's users were left alone. */
+  account?: Account;
+  /** How SSH was turned on ('ssh file', 'ssh.service'), or undefined when it was not touched. */
+  ssh?: string;
+}
+
+/** Raspberry Pi OS names its first user at first boot from userconf.txt (package userconf-pi). */
+const USERCONF = 'usr/lib/userconf-pi/userconf';
+/** Raspberry Pi OS enables SSH at boot when the boot partition holds a file named ssh. */
+const SSHSWITCH = 'lib/systemd/system/sshswitch.service';
+
+const changed = (config: BuildConfig, key: 'hostname' | 'locale' | 'timezone'): boolean =>
+  config[key] !== DEFAULTS[key];
+
+async function setHostname(root: string, name: string): Promise<void> {
+  await writeRootFile(root, 'etc/hostname', `${name}\n`);
+  const hosts = join(root, 'etc', 'hosts');
+  const text = await readFile(hosts, 'utf8').catch(() => '127.0.0.1\tlocalhost\n');
+  const lines = text.split('\n').filter((l) => !/^127\.0\.1\.1\s/.test(l));
+  const at = lines.findIndex((l) => /^127\.0\.0\.1\s/.test(l));
+  lines.splice(at + 1, 0, `127.0.1.1\t${name}`);
+  await writeFile(hosts, lines.join('\n'));
+}
+
+async function passwdEntry(root: string, match: (f: string[]) => boolean): Promise<string[] | undefined> {
+  const text = await readFile(join(root, 'etc', 'passwd'), 'utf8');
+  return text
+    .split('\n')
+    .map((l) => l.split(':'))
+    .find(match);
+}
+
+async function addKeys(root: string, entry: string[], keys: string[]): Promise<void> {
+  const [uid, gid, home] = [Number(entry[2]), Number(entry[3]), entry[5]!];
+  const dir = join(root, home, '.ssh');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await appendFile(join(dir, 'authorized_keys'), `${keys.join('\n')}\n`, { mode: 0o600 });
+  await chown(dir, uid, gid);
+  await chown(join(dir, 'authorized_keys'), uid, gid);
+}
+
+/**
+ * The first user. Raspberry Pi OS: userconf.txt on the boot partition (its first boot renames
+ * the uid-1000 user and sets the hash; the console wizard then does not run). A base with the
+ * user already: its password hash and keys set. Otherwise: created as on built images.
+ */
+async function baseUser(
+  root: string,
+  bootDir: string,
+  config: BuildConfig,
+  logFile: string,
+): Promise<Account | undefined> {
+  const { password, sshAuthorizedKeys: keys, username } = config;
+  if (!password && keys.length === 0 && username === DEFAULTS.username) return undefined;
+  const account: Account =
+    password && keys.length ? 'password+ssh-key' : password ? 'password' : keys.length ? 'ssh-key' : 'locked';
+  const hash = password ? await hashPassword(password) : '!';
+  if (await exists(join(root, USERCONF))) {
+    await writeFile(join(bootDir, 'userconf.txt'), `${username}:${hash}\n`, { mode: 0o600 });
+    const first = await passwdEntry(root, (f) => f[2] === '1000');
+    if (keys.length && first) await addKeys(root, first, keys);
+    return account;
+  }
+  const entry = await passwdEntry(root, (f) => f[0] === username);
+  if (!entry) return configureUser(root, config, logFile);
+  if (password) await setShadowHash(root, username, hash);
+  if (keys.length) await addKeys(root, entry, keys);
+  return account;
+}
+
+/** SSH on, the way the base turns it on, when the user gave a way in. */
+async function enableSsh(root: string, bootDir: string, logFile: string): Promise<string | undefined> {
+  if (await exists(join(root, SSHSWITCH))) {
+    await writeFile(join(bootDir, 'ssh'), '');
+    return 'ssh file';
+  }
+  if (await exists(join(root, 'lib', 'systemd', 'system', 'ssh.service'))) {
+    await inChroot(root, ['systemctl', 'enable', 'ssh.service'], { logFile });
+    return 'ssh.service';
+  }
+  return undefined;
+}
+
+async function installPackages(root: string, packages: string[], logFile: string): Promise<void> {
+  // "N newly installed" gives the count; each "Setting up" is one more of it.
+  let total = 0;
+  let done = 0;
+  const say = (l: string): void => {
+    const n = /(\d+) newly installed/.exec(l);
+    if (n) total = Number(n[1]);
+    const m = /^(Get:\d+|Unpacking|Setting up) (\S+)/.exec(l);
+    if (m?.[1] === 'Setting up') done++;
+    if (!m) return;
+    // A package's Get line: Get:N URL suite/component arch name arch version [size]; an index's is shorter.
+    const f = l.split(' ');
+    const what = m[1]!.startsWith('Get')
+      ? `downloading ${f.length >= 8 ? f[4] : f[3]}`
+      : `${m[1]!.toLowerCase()} ${m[2]}`;
+    logger().progress(`packages: ${what}${total ? ` (${done} of ${total} set up)` : ''}`);
+  };
+  await logger().group(`packages: ${packages.join(' ')}`, async () => {
+    await inChroot(root, ['apt-get', 'update'], { logFile, onLine: say });
+    await inChroot(root, ['apt-get', 'install', '-y', '--no-install-recommends', ...packages], {
+      logFile,
+      onLine: say,
+    });
+    await inChroot(root, ['apt-get', 'clean'], { logFile });
+  });
+}
+
+/** commands: written to a file inside the root and run from there (never a host shell string). */
+async function runCommands(root: string, commands: string, logFile: string): Promise<void> {
+  const rel = 'tmp/rpi-build-commands.sh';
+  await writeRootFile(root, rel, `${commands}\n`, 0o700);
+  const bash = await exists(join(root, 'bin', 'bash'));
+  const tail: string[] = [];
+  try {
+    await logger().group('commands', async () => {
+      const r = await inChroot(root, bash ? ['/bin/bash', '-e', `/${rel}`] : ['/bin/sh', '-e', `/${rel}`], {
+        logFile,
+        allowFailure: true,
+        onLine: (line) => {
+          logger().info(line);
+          tail.push(line);
+          if (tail.length > 40) tail.shift();
+        },
+      });
+      if (r.exitCode !== 0) throw new ExecError('commands', r.exitCode, r.signal, tail.join('\n'), logFile);
+    });
+  } finally {
+    await rm(join(root, rel), { force: true });
+  }
+}
+
+export async function customizeBase(
+  root: string,
+  bootDir: string,
+  config: BuildConfig,
+  logFile: string,
+): Promise<BaseCustomizeResult> {
+  const result: BaseCustomizeResult = {};
+  await withChrootKeepingResolver(
+    root,
+    async () => {
+      if (changed(config, 'hostname')) await setHostname(root, config.hostname);
+      if (changed(config, 'locale')) await configureLocale(root, config, logFile);
+      if (changed(config, 'timezone')) await configureTimezone(root, config);
+      const account = await baseUser(root, bootDir, config, logFile);
+      if (account !== undefined) result.account = account;
+      if (account !== undefined && account !== 'locked') {
+        const ssh = await enableSsh(root, bootDir, logFile);
+        if (ssh) result.ssh = ssh;
+      }
+      if (config.packages.length) await installPackages(root, config.packages, logFile);
+      if (config.overlay) await applyOverlay(root, config.overlay, logFile);
+      if (config.customize.length) await runCustomizeScripts(root, config.customize, logFile);
+      if (config.commands !== undefined) await runCommands(root, config.commands, logFile);
+    },
+    logFile,
+  );
+  return result;
+}
