@@ -228,6 +228,81 @@ describe('base-image', () => {
 
   itNeeds(
     [...NEEDS],
+    'the customised base is cached without its secrets: a rerun with the same inputs is a hit that still gets the password, a changed overlay misses',
+    async () => {
+      const dir = scratch('cached');
+      const image = await piOsLike(dir);
+      mkdirSync(join(dir, 'overlay', 'etc'), { recursive: true });
+      writeFileSync(join(dir, 'overlay', 'etc', 'motd'), 'first\n');
+      const build = (out: string, password: string) =>
+        cli(
+          dir,
+          'image',
+          '--base-image',
+          image,
+          '--password',
+          password,
+          '--overlay',
+          'overlay',
+          '--boot-test',
+          'false',
+          '--compression',
+          'none',
+          '--work-dir',
+          join(dir, 'work'),
+          '--out',
+          out,
+        );
+      const first = build(join(dir, 'out1'), PASSWORD);
+      expect(first.status, first.stderr.slice(-3000)).toBe(0);
+      expect(first.stderr).toMatch(/customised base cache miss: rpi-build-base-v1-arm64-[0-9a-f]{24}/);
+      expect(first.stdout).toMatch(/^cache-hit=false$/m);
+      const entries = execFileSync('find', [join(dir, 'cache'), '-name', '*.cache'], { encoding: 'utf8' })
+        .trim()
+        .split('\n');
+      expect(entries).toHaveLength(1);
+      // The entry holds the customised folders, but neither the password's hash nor userconf.txt.
+      const listing = execFileSync('tar', ['--zstd', '-tf', entries[0]!], { encoding: 'utf8' });
+      expect(listing).toMatch(/^\.\/rootfs\/etc\/motd$/m);
+      expect(listing).toMatch(/^\.\/base\.json$/m);
+      expect(listing).not.toMatch(/userconf\.txt/);
+      const hash = fatRead(
+        join(dir, 'out1', 'rpi-build-arm64.img'),
+        partitions(join(dir, 'out1', 'rpi-build-arm64.img')).partitions[0]!.start,
+        'userconf.txt',
+      )
+        .trim()
+        .split(':')[1]!;
+      expect(spawnSync('zstdgrep', ['-c', '-F', hash, entries[0]!], { encoding: 'utf8' }).stdout.trim()).toBe(
+        '0',
+      );
+
+      // Same inputs, another password: a hit (the key knows no secret), the new password applied.
+      const second = build(join(dir, 'out2'), `${PASSWORD}-2`);
+      expect(second.status, second.stderr.slice(-3000)).toBe(0);
+      expect(second.stderr).toMatch(/customised base cache hit: rpi-build-base-v1-arm64-/);
+      expect(second.stderr).not.toContain('==> Customize');
+      expect(second.stdout).toMatch(/^cache-hit=true$/m);
+      const made = join(dir, 'out2', 'rpi-build-arm64.img');
+      const [p1, p2] = partitions(made).partitions;
+      const userconf = fatRead(made, p1!.start, 'userconf.txt');
+      expect(userconf).toMatch(/^pi:\$6\$/);
+      expect(userconf).not.toContain(hash);
+      expect(debugfs(made, p2!.start, 'cat /etc/motd')).toBe('first\n');
+      expect(run('sfdisk', '--disk-id', made).trim()).toBe(`0x${DISK_ID}`);
+      expect(debugfs(made, p2!.start, 'ea_list /usr/bin/pinglike')).toMatch(/security\.capability/);
+
+      writeFileSync(join(dir, 'overlay', 'etc', 'motd'), 'second\n');
+      const third = build(join(dir, 'out3'), PASSWORD);
+      expect(third.status, third.stderr.slice(-3000)).toBe(0);
+      expect(third.stderr).toMatch(/customised base cache miss/);
+      expect(debugfs(join(dir, 'out3', 'rpi-build-arm64.img'), p2!.start, 'cat /etc/motd')).toBe('second\n');
+    },
+    10 * MIN,
+  );
+
+  itNeeds(
+    [...NEEDS],
     'refused before any customising: a wrong SHA-256, a URL without one, a zip with two images, an image without a FAT + Linux pair, the wrong arch',
     async () => {
       const dir = scratch('refused');

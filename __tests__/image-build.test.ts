@@ -589,12 +589,10 @@ describe('rpi-build image', () => {
         'rm /tmp/hello.c',
       ].join('\n');
       const password = 'base-pw-for-the-test';
-      const r = cli(
-        cwd,
-        scratch('cache-base'),
+      const args = (out: string) => [
         'image',
         '--out',
-        'out',
+        out,
         '--base-image',
         first.image,
         '--password',
@@ -613,7 +611,8 @@ describe('rpi-build image', () => {
         'check-base.sh',
         '--compression',
         'none',
-      );
+      ];
+      const r = cli(cwd, scratch('cache-base'), ...args('out'));
       expect(r.status, r.stderr.slice(-3000)).toBe(0);
       expect(r.stderr + r.stdout).not.toContain(password);
       expect(r.stderr).toMatch(
@@ -646,6 +645,14 @@ describe('rpi-build image', () => {
       );
       const manifest = readFileSync(join(cwd, 'out', 'rpi-build-arm64.manifest'), 'utf8');
       expect(manifest).toMatch(/^gcc\t/m);
+
+      // The same inputs again: the customised base comes from the cache (no apt, no gcc run).
+      const again = cli(cwd, scratch('cache-base'), ...args('out-again'), '--boot-test', 'false');
+      expect(again.status, again.stderr.slice(-3000)).toBe(0);
+      expect(again.stderr).toMatch(/customised base cache hit: rpi-build-base-v1-arm64-/);
+      expect(again.stderr).not.toContain('==> packages');
+      expect(again.stdout).toMatch(/^cache-hit=true$/m);
+      expect(sha256(join(cwd, 'out-again', 'hello'))).toBe(sha256(join(cwd, 'out', 'hello')));
     },
     40 * MIN,
   );

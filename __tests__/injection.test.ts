@@ -356,9 +356,6 @@ describe('no shell in src/', () => {
       // pi-gen takes the password only in clear, in its config file (mode 0600, deleted after
       // the build; pigen.test.ts checks both): the one plain-text use, and it is not argv or env.
       if (u.startsWith('builders/pigen/config.ts: ') && !/exec\(|env:/.test(u)) continue;
-      // A base-image URL's own credentials become an Authorization header of the in-process
-      // download (base/source.ts); they never reach argv, env or a file.
-      if (u.startsWith('base/source.ts: ') && !/exec\(|env:|writeFile/.test(u)) continue;
       // Masking, redaction and the hash; never an argv array, an env or a file as plain text.
       expect(u).toMatch(
         /secret|secrets|hashPassword|config\.password\)? ?(&&|\?\?|!== undefined)|password \?\?|if \(config\.password/,

@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-6NMI62KQ.js";
+} from "./chunks/chunk-AWHECZPB.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-64BAWJUM.js";
@@ -16,7 +16,7 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-FX2TJCZ4.js";
+} from "./chunks/chunk-NPKT6K7Y.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import "./chunks/chunk-RLXPFIOZ.js";
 import "./chunks/chunk-7PRXYFQI.js";
@@ -28,7 +28,7 @@ import {
   defaultText,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-RNLOXMIX.js";
+} from "./chunks/chunk-JPQVLAKH.js";
 import {
   PARTS,
   ensureHostPackages,

@@ -2,18 +2,18 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-2BZ5CMST.js";
+} from "./chunks/chunk-IWCQ7ZCJ.js";
 import {
   artifactName
 } from "./chunks/chunk-5ILGS3F5.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-6NMI62KQ.js";
+} from "./chunks/chunk-AWHECZPB.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-FX2TJCZ4.js";
+} from "./chunks/chunk-NPKT6K7Y.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import "./chunks/chunk-RLXPFIOZ.js";
 import "./chunks/chunk-7PRXYFQI.js";
@@ -21,7 +21,7 @@ import "./chunks/chunk-JPZUMQ53.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-RNLOXMIX.js";
+} from "./chunks/chunk-JPQVLAKH.js";
 import "./chunks/chunk-OI6JUUDN.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-CL2P6OG3.js";

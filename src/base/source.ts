@@ -10,7 +10,7 @@ import { InputError } from '../runtime/errors.js';
 import { exec } from '../runtime/exec.js';
 import { readHead } from '../runtime/files.js';
 import { logger } from '../runtime/log.js';
-import { hideUserinfo } from '../runtime/redact.js';
+import { basicAuth, hideUserinfo, withoutCredentials } from '../runtime/redact.js';
 
 export const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
 
@@ -85,14 +85,10 @@ const mib = (n: number): string => `${(n / 1048576).toFixed(0)} MiB`;
 
 /** Downloads a URL to `dest`, hashing as it goes; credentials go in a header, never in argv. */
 async function download(url: string, dest: string, want: string): Promise<void> {
-  const u = new URL(url);
-  const headers: Record<string, string> = {};
-  if (u.username || u.password) {
-    const auth = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
-    headers.authorization = `Basic ${Buffer.from(auth).toString('base64')}`;
-    u.username = '';
-    u.password = '';
-  }
+  // The header carries the credentials; the URL fetched has none.
+  const auth = basicAuth(url);
+  const u = new URL(withoutCredentials(url));
+  const headers: Record<string, string> = auth ? { authorization: auth } : {};
   const res = await fetch(u, { headers, redirect: 'follow' }).catch((err: unknown) => {
     throw new InputError(
       'base-image',

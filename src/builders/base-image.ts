@@ -3,11 +3,12 @@
 // applied the way the base expects, `commands` run inside it, `copy-out` paths are brought out,
 // and the image is re-assembled with the base's labels, UUIDs and disk id (so PARTUUID=… in
 // cmdline.txt and fstab still match), then boot-tested and compressed as built images are.
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { BASE_FACTS, baseEntry, baseKey } from '../base/cache.js';
 import { basename, join } from 'node:path';
 import { extractBoot, extractRoot } from '../base/extract.js';
-import { fsIdentity, readPartitions } from '../base/partitions.js';
-import { shownName, unpackBaseImage } from '../base/source.js';
+import { fsIdentity, readPartitions, type BaseTable, type FsIdentity } from '../base/partitions.js';
+import { fileSha256, shownName, unpackBaseImage } from '../base/source.js';
 import { machineLabel } from '../boot/machines.js';
 import { bootTest } from '../boot/qemu.js';
 import { ensureHostPackages, imageParts } from '../host/requirements.js';
@@ -16,7 +17,7 @@ import { writeBmap } from '../image/bmap.js';
 import { compressImage } from '../image/compress.js';
 import { MiB } from '../image/layout.js';
 import { readManifest, writeManifest } from '../image/manifest.js';
-import { customizeBase } from '../rootfs/customize-base.js';
+import { applyAccess, customizeBase } from '../rootfs/customize-base.js';
 import { scrub } from '../rootfs/scrub.js';
 import { InputError } from '../runtime/errors.js';
 import { exec } from '../runtime/exec.js';
@@ -71,7 +72,14 @@ async function copyOut(root: string, paths: string[], stage: string): Promise<st
   return out;
 }
 
-async function buildFromBase({ config, workDir, phases, facts }: BuildContext): Promise<Product> {
+/** What re-assembly needs of the base, kept in the cache entry beside the folders. */
+interface BaseFacts {
+  table: BaseTable;
+  bootId: FsIdentity;
+  rootId: FsIdentity;
+}
+
+async function buildFromBase({ config, workDir, phases, facts, caches }: BuildContext): Promise<Product> {
   const source = config.baseImage!;
   const arch = config.arch[0]!;
   const dirs = {
@@ -86,7 +94,20 @@ async function buildFromBase({ config, workDir, phases, facts }: BuildContext): 
   const name = shownName(source);
   const raw = join(dirs.base, 'base.img');
 
+  const factsFile = join(workDir, BASE_FACTS);
   const base = await phases.run('base', `Base image: ${basename(name)}`, async () => {
+    // The base's own hash keys the cache: given (checked at load, or on download) or computed.
+    const baseSha = config.baseImageSha256?.toLowerCase() ?? (await fileSha256(source));
+    const entry = baseEntry(await baseKey(config, baseSha), {
+      workDir,
+      tarball: join(workDir, 'cache', 'base.tar.zst'),
+      log: log('base'),
+    });
+    const restored = await caches.restore(entry);
+    if (restored.report.status === 'hit') {
+      const read = JSON.parse(await readFile(factsFile, 'utf8')) as BaseFacts;
+      return { ...read, entry, restored };
+    }
     await withDiskSpace(workDir, 'unpacking the base image', () =>
       unpackBaseImage(source, config.baseImageSha256, raw, log('base')),
     );
@@ -111,25 +132,35 @@ async function buildFromBase({ config, workDir, phases, facts }: BuildContext): 
         `is ${arch}, but ${basename(name)} is an ${found ?? 'unknown-architecture'} image`,
         `Set arch: ${found ?? "to the image's architecture"} for this base image.`,
       );
-    facts['base image'] =
-      `${basename(name)}: disk ${table.diskId}, boot ${bootId.label ?? '(no label)'}, root ${rootId.label ?? '(no label)'}`;
-    logger().info(`base image: ${facts['base image']}`);
-    return { table, bootId, rootId };
+    const kept: BaseFacts = { table, bootId, rootId };
+    await writeFile(factsFile, `${JSON.stringify(kept)}\n`);
+    return { ...kept, entry, restored };
   });
+  facts['base image'] =
+    `${basename(name)}: disk ${base.table.diskId}, boot ${base.bootId.label ?? '(no label)'}, root ${base.rootId.label ?? '(no label)'}`;
+  logger().info(`base image: ${facts['base image']}`);
 
-  const custom = await phases.run(
-    'customize',
-    'Customize the base: user, packages, overlay, scripts, commands',
-    () => customizeBase(dirs.rootfs, dirs.boot, config, log('customize')),
-  );
-  await scrub(dirs.rootfs);
+  const hit = base.restored.report.status === 'hit';
+  if (!hit) {
+    await phases.run(
+      'customize',
+      'Customize the base: user, packages, overlay, scripts, commands',
+      async () => {
+        await customizeBase(dirs.rootfs, dirs.boot, config, log('customize'));
+        await scrub(dirs.rootfs);
+        // Packed now, saved only once the build succeeded; the secrets below are not in it.
+        await caches.save(base.entry, base.restored);
+      },
+    );
+  }
+  const account = await applyAccess(dirs.rootfs, dirs.boot, config);
   const files: string[] = await copyOut(dirs.rootfs, config.copyOut, dirs.stage);
   const kernelVersion = await kernelRelease(dirs.rootfs);
   const outputs: Product['outputs'] = {
     'kernel-release': kernelVersion,
-    account: custom.account ?? 'unchanged',
+    account: account ?? 'unchanged',
     'boot-test': 'skipped',
-    'cache-hit': 'false',
+    'cache-hit': String(hit),
   };
   if (!config.imageOut) return { files, dir: dirs.stage, outputs };
 
@@ -176,7 +207,7 @@ async function buildFromBase({ config, workDir, phases, facts }: BuildContext): 
             scripts: config.testScript,
             timeoutSeconds: config.testTimeout,
             username: config.username,
-            ...(custom.account ? { account: custom.account } : {}),
+            ...(account ? { account } : {}),
           },
         });
         Object.assign(facts, r.facts);

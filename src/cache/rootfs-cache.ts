@@ -102,7 +102,12 @@ export async function archiveState(
 }
 
 /** Packs the root as root: numeric owners, device nodes, xattrs (file capabilities) kept. */
-export async function packRootfs(root: string, tarball: string, logFile: string): Promise<void> {
+export async function packRootfs(
+  root: string,
+  tarball: string,
+  logFile: string,
+  members: string[] = ['.'],
+): Promise<void> {
   await refuseMountsBelow(root, 'pack'); // never cache a root with /proc or a bind still inside
   await exec(
     'tar',
@@ -118,7 +123,7 @@ export async function packRootfs(root: string, tarball: string, logFile: string)
       '--one-file-system',
       '-C',
       root,
-      '.',
+      ...members,
     ],
     {
       privileged: 'packing the root filesystem',

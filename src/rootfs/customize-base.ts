@@ -17,8 +17,6 @@ import { configureUser, hashPassword, setShadowHash, type Account } from './user
 import { writeRootFile } from './write.js';
 
 export interface BaseCustomizeResult {
-  /** The first user's state when the build set it; undefined when the base's users were left alone. */
-  account?: Account;
   /** How SSH was turned on ('ssh file', 'ssh.service'), or undefined when it was not touched. */
   ssh?: string;
 }
@@ -58,31 +56,51 @@ async function addKeys(root: string, entry: string[], keys: string[]): Promise<v
   await chown(join(dir, 'authorized_keys'), uid, gid);
 }
 
+/** What the user gave for the first user, or undefined when the base's users are left alone. */
+function accountOf(config: BuildConfig): Account | undefined {
+  const { password, sshAuthorizedKeys: keys, username } = config;
+  if (!password && keys.length === 0 && username === DEFAULTS.username) return undefined;
+  if (password && keys.length) return 'password+ssh-key';
+  return password ? 'password' : keys.length ? 'ssh-key' : 'locked';
+}
+
+const isPiOs = (root: string): Promise<boolean> => exists(join(root, USERCONF));
+
 /**
- * The first user. Raspberry Pi OS: userconf.txt on the boot partition (its first boot renames
- * the uid-1000 user and sets the hash; the console wizard then does not run). A base with the
- * user already: its password hash and keys set. Otherwise: created as on built images.
+ * The first user's account, without its secrets (this part is cached): created as on built
+ * images when the base lacks it. Raspberry Pi OS needs nothing here: its first boot makes the
+ * user from userconf.txt, written with the secrets.
  */
-async function baseUser(
+async function prepareUser(root: string, config: BuildConfig, logFile: string): Promise<void> {
+  if (accountOf(config) === undefined || (await isPiOs(root))) return;
+  if (await passwdEntry(root, (f) => f[0] === config.username)) return;
+  await configureUser(root, { ...config, password: undefined, sshAuthorizedKeys: [] }, logFile);
+}
+
+/**
+ * The secrets, after the cache (never in it), natively: Raspberry Pi OS gets userconf.txt on
+ * the boot partition (its first boot renames the uid-1000 user and sets the hash; the console
+ * wizard then does not run) and the keys in that user's home; other bases the hash in
+ * /etc/shadow and the keys in the user's home.
+ */
+export async function applyAccess(
   root: string,
   bootDir: string,
   config: BuildConfig,
-  logFile: string,
 ): Promise<Account | undefined> {
+  const account = accountOf(config);
+  if (account === undefined) return undefined;
   const { password, sshAuthorizedKeys: keys, username } = config;
-  if (!password && keys.length === 0 && username === DEFAULTS.username) return undefined;
-  const account: Account =
-    password && keys.length ? 'password+ssh-key' : password ? 'password' : keys.length ? 'ssh-key' : 'locked';
-  const hash = password ? await hashPassword(password) : '!';
-  if (await exists(join(root, USERCONF))) {
-    await writeFile(join(bootDir, 'userconf.txt'), `${username}:${hash}\n`, { mode: 0o600 });
+  const hash = password ? await hashPassword(password) : undefined;
+  if (await isPiOs(root)) {
+    await writeFile(join(bootDir, 'userconf.txt'), `${username}:${hash ?? '!'}\n`, { mode: 0o600 });
     const first = await passwdEntry(root, (f) => f[2] === '1000');
     if (keys.length && first) await addKeys(root, first, keys);
     return account;
   }
   const entry = await passwdEntry(root, (f) => f[0] === username);
-  if (!entry) return configureUser(root, config, logFile);
-  if (password) await setShadowHash(root, username, hash);
+  if (!entry) throw new Error(`the first user ${username} is missing from the customised base`);
+  if (hash) await setShadowHash(root, username, hash);
   if (keys.length) await addKeys(root, entry, keys);
   return account;
 }
@@ -164,8 +182,8 @@ export async function customizeBase(
       if (changed(config, 'hostname')) await setHostname(root, config.hostname);
       if (changed(config, 'locale')) await configureLocale(root, config, logFile);
       if (changed(config, 'timezone')) await configureTimezone(root, config);
-      const account = await baseUser(root, bootDir, config, logFile);
-      if (account !== undefined) result.account = account;
+      await prepareUser(root, config, logFile);
+      const account = accountOf(config);
       if (account !== undefined && account !== 'locked') {
         const ssh = await enableSsh(root, bootDir, logFile);
         if (ssh) result.ssh = ssh;
