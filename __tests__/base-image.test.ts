@@ -25,6 +25,8 @@ import { assembleImage } from '../src/image/assemble.js';
 import { CLI, MIN } from './support/image-checks.js';
 import { debugfs, fatList, fatRead, partitions, run } from './support/image-inspect.js';
 import { itNeeds } from './support/needs.js';
+import { Runner } from './support/runner.js';
+import { createHostedUser, removeHostedUser, userDeletes } from './support/hosted-user.js';
 import { scratchDirs } from './support/scratch.js';
 
 const { scratch, removeAll } = scratchDirs();
@@ -40,6 +42,7 @@ const NEEDS = [
   'tool:losetup',
 ] as const;
 const DISK_ID = '5e3da3da';
+const HOSTED_USER = 'rpibuild-hosted-base';
 const ROOT_UUID = '3b614a3f-4a65-4c05-a6a4-2b2c1e9d8f10';
 const PASSWORD = 'base-image-pw-7c1f';
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBaseImageTestKeyOnlyForThisTestAAAAAAAA test@base';
@@ -297,6 +300,53 @@ describe('base-image', () => {
       expect(third.status, third.stderr.slice(-3000)).toBe(0);
       expect(third.stderr).toMatch(/customised base cache miss/);
       expect(debugfs(join(dir, 'out3', 'rpi-build-arm64.img'), p2!.start, 'cat /etc/motd')).toBe('second\n');
+    },
+    10 * MIN,
+  );
+
+  itNeeds(
+    [...NEEDS, 'tool:sudo', 'tool:useradd'],
+    'the bundled action as a hosted runner user with sudo: the loop mount and the copy run through sudo, outputs name the image, the post step leaves nothing mounted and the user can delete all that is left',
+    async () => {
+      const user = createHostedUser(HOSTED_USER);
+      try {
+        const runner = new Runner(undefined, user);
+        const image = await piOsLike(scratch('hosted-base'));
+        const inWorkspace = join(runner.workspace, 'pios.img');
+        copyFileSync(image, inWorkspace);
+        execFileSync('chown', [`${user.uid}:${user.gid}`, inWorkspace]);
+        const main = await runner.main({
+          inputs: {
+            'base-image': inWorkspace,
+            password: PASSWORD,
+            'boot-test': 'false',
+            compression: 'none',
+            cache: 'false',
+            'copy-out': '/etc/fstab',
+            'out-dir': join(runner.workspace, 'out'),
+          },
+          timeoutMs: 10 * MIN,
+        });
+        expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
+        expect(main.stdout).toContain('::group::Base image: pios.img');
+        // Only the mask command itself names it (the runner hides it everywhere after).
+        expect(main.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain(PASSWORD);
+        expect(main.outputs['image-path']).toBe(join(runner.workspace, 'out', 'rpi-build-arm64.img'));
+        expect(main.outputs.account).toBe('password');
+        expect(main.summary).toMatch(/\| base \| \d+\.\d \| ok \|/);
+        expect(readFileSync(join(runner.workspace, 'out', 'fstab'), 'utf8')).toContain(
+          `PARTUUID=${DISK_ID}-02`,
+        );
+        const post = await runner.post();
+        expect(post.exitCode).toBe(0);
+        expect(post.stdout).toMatch(/nothing remains mounted/);
+        expect(execFileSync('losetup', ['-a'], { encoding: 'utf8' })).not.toContain(runner.dir);
+        const del = userDeletes(user, [runner.workspace, runner.temp]);
+        expect(del.said).toBe('');
+        expect(del.ok).toBe(true);
+      } finally {
+        removeHostedUser(HOSTED_USER);
+      }
     },
     10 * MIN,
   );
