@@ -612,7 +612,8 @@ describe('rpi-build image', () => {
         '--compression',
         'none',
       ];
-      const r = cli(cwd, scratch('cache-base'), ...args('out'));
+      const cacheHome = scratch('cache-base');
+      const r = cli(cwd, cacheHome, ...args('out'));
       expect(r.status, r.stderr.slice(-3000)).toBe(0);
       expect(r.stderr + r.stdout).not.toContain(password);
       expect(r.stderr).toMatch(
@@ -647,7 +648,7 @@ describe('rpi-build image', () => {
       expect(manifest).toMatch(/^gcc\t/m);
 
       // The same inputs again: the customised base comes from the cache (no apt, no gcc run).
-      const again = cli(cwd, scratch('cache-base'), ...args('out-again'), '--boot-test', 'false');
+      const again = cli(cwd, cacheHome, ...args('out-again'), '--boot-test', 'false');
       expect(again.status, again.stderr.slice(-3000)).toBe(0);
       expect(again.stderr).toMatch(/customised base cache hit: rpi-build-base-v1-arm64-/);
       expect(again.stderr).not.toContain('==> packages');
