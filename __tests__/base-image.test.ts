@@ -22,7 +22,7 @@ import {
 import { join } from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
 import { assembleImage } from '../src/image/assemble.js';
-import { CLI, MIN } from './support/image-checks.js';
+import { CLI, MIN, cli as runCli, cliAsync as runCliAsync } from './support/image-checks.js';
 import { debugfs, fatList, fatRead, partitions, run } from './support/image-inspect.js';
 import { itNeeds } from './support/needs.js';
 import { Runner } from './support/runner.js';
@@ -131,29 +131,10 @@ async function piOsLike(dir: string, bigFileMiB = 0): Promise<string> {
   return image;
 }
 
-/** The CLI without blocking this process (the test's HTTP server must keep answering). */
-function cliAsync(cwd: string, ...args: string[]) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('node', [CLI, ...args], {
-      cwd,
-      env: { ...process.env, GITHUB_ACTIONS: '', XDG_CACHE_HOME: join(cwd, 'cache') },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
-function cli(cwd: string, ...args: string[]) {
-  return spawnSync('node', [CLI, ...args], {
-    cwd,
-    encoding: 'utf8',
-    timeout: 10 * MIN,
-    env: { ...process.env, GITHUB_ACTIONS: '', XDG_CACHE_HOME: join(cwd, 'cache') },
-  });
-}
+/** The CLI in `cwd` with its own cache folder there. */
+const cli = (cwd: string, ...args: string[]) => runCli(cwd, join(cwd, 'cache'), ...args);
+/** The same without blocking this process (the test's HTTP server must keep answering). */
+const cliAsync = (cwd: string, ...args: string[]) => runCliAsync(cwd, join(cwd, 'cache'), {}, ...args);
 
 const blkid = (image: string, offset: number) =>
   Object.fromEntries(

@@ -5,10 +5,10 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-AWHECZPB.js";
+} from "./chunks/chunk-SDBZA3HF.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-64BAWJUM.js";
+} from "./chunks/chunk-55IEGTV7.js";
 import {
   collectState,
   formatDoctor,
@@ -16,7 +16,7 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-NPKT6K7Y.js";
+} from "./chunks/chunk-Z2BZYUHD.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import "./chunks/chunk-RLXPFIOZ.js";
 import "./chunks/chunk-7PRXYFQI.js";
@@ -28,7 +28,7 @@ import {
   defaultText,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-JPQVLAKH.js";
+} from "./chunks/chunk-QNKDVRQX.js";
 import {
   PARTS,
   ensureHostPackages,
@@ -40,11 +40,11 @@ import "./chunks/chunk-CL2P6OG3.js";
 import {
   defaultWorkDir,
   handBack
-} from "./chunks/chunk-5EI3HS6O.js";
+} from "./chunks/chunk-RSMUYH4R.js";
 import {
   cleanupWorkDir,
   isMarked
-} from "./chunks/chunk-MTRKBIBO.js";
+} from "./chunks/chunk-RE26HNDA.js";
 import "./chunks/chunk-MM45DSBM.js";
 import "./chunks/chunk-7YG3CPLG.js";
 import {

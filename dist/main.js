@@ -2,18 +2,18 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-IWCQ7ZCJ.js";
+} from "./chunks/chunk-NEMVGXES.js";
 import {
   artifactName
 } from "./chunks/chunk-5ILGS3F5.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-AWHECZPB.js";
+} from "./chunks/chunk-SDBZA3HF.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-NPKT6K7Y.js";
+} from "./chunks/chunk-Z2BZYUHD.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import "./chunks/chunk-RLXPFIOZ.js";
 import "./chunks/chunk-7PRXYFQI.js";
@@ -21,14 +21,14 @@ import "./chunks/chunk-JPZUMQ53.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-JPQVLAKH.js";
+} from "./chunks/chunk-QNKDVRQX.js";
 import "./chunks/chunk-OI6JUUDN.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-CL2P6OG3.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-5EI3HS6O.js";
-import "./chunks/chunk-MTRKBIBO.js";
+} from "./chunks/chunk-RSMUYH4R.js";
+import "./chunks/chunk-RE26HNDA.js";
 import "./chunks/chunk-MM45DSBM.js";
 import "./chunks/chunk-7YG3CPLG.js";
 import "./chunks/chunk-G4YZ52AF.js";

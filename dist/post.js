@@ -2,21 +2,21 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-IWCQ7ZCJ.js";
+} from "./chunks/chunk-NEMVGXES.js";
 import {
   ActionsArtifacts,
   uploadFiles
 } from "./chunks/chunk-5ILGS3F5.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-64BAWJUM.js";
+} from "./chunks/chunk-55IEGTV7.js";
 import {
   LocalStore,
   cleanupAsRoot,
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-NPKT6K7Y.js";
+} from "./chunks/chunk-Z2BZYUHD.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import "./chunks/chunk-7PRXYFQI.js";
 import "./chunks/chunk-JPZUMQ53.js";
@@ -24,7 +24,7 @@ import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-JPQVLAKH.js";
+} from "./chunks/chunk-QNKDVRQX.js";
 import "./chunks/chunk-OI6JUUDN.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-CL2P6OG3.js";
@@ -33,7 +33,7 @@ import {
   checkWorkLock,
   cleanupWorkDir,
   isMarked
-} from "./chunks/chunk-MTRKBIBO.js";
+} from "./chunks/chunk-RE26HNDA.js";
 import "./chunks/chunk-MM45DSBM.js";
 import "./chunks/chunk-G4YZ52AF.js";
 import "./chunks/chunk-J4TNNZG7.js";

@@ -26,6 +26,29 @@ export async function processesBelow(dir: string): Promise<number[]> {
   return pids;
 }
 
+/**
+ * Processes holding a file open, or their working folder, inside one of `points` (mounts rpi-build
+ * made below its work folder): they keep the mount busy, e.g. the copy out of a base image's
+ * loop mount, which runs with the host's root. Only inside those mounts, never the folder at large.
+ */
+export async function processesInside(points: string[]): Promise<number[]> {
+  if (points.length === 0) return [];
+  const inside = (p: string | undefined): boolean =>
+    p !== undefined && points.some((m) => p === m || p.startsWith(`${m}/`));
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const fds = await readdir(`/proc/${entry}/fd`).catch(() => [] as string[]);
+    const links = await Promise.all(
+      [`/proc/${entry}/cwd`, ...fds.map((f) => `/proc/${entry}/fd/${f}`)].map((l) =>
+        readlink(l).catch(() => undefined),
+      ),
+    );
+    if (links.some(inside)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
 /** Loop devices whose backing file lies below `dir` (from `losetup --list --json`). */
 export async function loopDevicesBelow(dir: string): Promise<string[]> {
   const root = resolve(dir);
@@ -39,8 +62,11 @@ export async function loopDevicesBelow(dir: string): Promise<string[]> {
 }
 
 export async function cleanupWorkDir(dir: string): Promise<CleanupReport> {
-  // End what still runs inside the build root first: a busy mount cannot be unmounted.
-  const pids = await processesBelow(dir);
+  // End what still runs inside the build root, or reads inside a mount of ours, first: a busy
+  // mount cannot be unmounted.
+  const pids = [
+    ...new Set([...(await processesBelow(dir)), ...(await processesInside(await mountsBelow(dir)))]),
+  ];
   for (const sig of ['SIGTERM', 'SIGKILL'] as const) {
     for (const pid of pids) {
       try {
@@ -56,6 +82,9 @@ export async function cleanupWorkDir(dir: string): Promise<CleanupReport> {
     // A point that stays mounted is reported in `remaining` below; the caller decides.
     if (await unmount(p).catch(() => undefined)) unmounted.push(p);
   }
+  // A loop mount's device is freed as its last user goes: give that a moment before detaching.
+  for (let i = 0; i < 20 && (await loopDevicesBelow(dir)).length; i++)
+    await new Promise((r) => setTimeout(r, 100));
   const detached: string[] = [];
   for (const dev of await loopDevicesBelow(dir)) {
     const r = await exec('losetup', ['--detach', dev], {
