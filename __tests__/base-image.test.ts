@@ -54,7 +54,7 @@ async function piOsLike(dir: string, bigFileMiB = 0): Promise<string> {
   const boot = join(dir, 'boot');
   for (const d of [
     'etc',
-    'home/pi',
+    'data/home/pi',
     'usr/bin',
     'usr/sbin',
     'usr/lib/userconf-pi',
@@ -90,7 +90,9 @@ async function piOsLike(dir: string, bigFileMiB = 0): Promise<string> {
     join(root, 'var/lib/dpkg/status'),
     'Package: base-files\nStatus: install ok installed\nArchitecture: arm64\nVersion: 12\n\nPackage: dpkg\nStatus: install ok installed\nArchitecture: arm64\nVersion: 1.21\n',
   );
-  chownSync(join(root, 'home/pi'), 1000, 1000);
+  chownSync(join(root, 'data/home/pi'), 1000, 1000);
+  // An absolute link, as read-only-root images have: followed on the host it would lead out.
+  symlinkSync('/data/home', join(root, 'home'));
   // What a plain copy loses: a file capability, a hard link, setuid, a symlink, a FIFO.
   writeFileSync(join(root, 'usr/bin/pinglike'), 'ELF-ish\n', { mode: 0o755 });
   execFileSync('setcap', ['cap_net_raw+ep', join(root, 'usr/bin/pinglike')]);
@@ -191,8 +193,9 @@ describe('base-image', () => {
       expect(fatRead(made, p1.start, 'cmdline.txt')).toContain(`root=PARTUUID=${DISK_ID}-02`);
       expect(readFileSync(join(out, 'fstab'), 'utf8')).toContain(`PARTUUID=${DISK_ID}-02 / ext4`);
       const off = p2.start;
-      expect(debugfs(made, off, 'cat /home/pi/.ssh/authorized_keys')).toContain(KEY);
-      expect(debugfs(made, off, 'stat /home/pi/.ssh/authorized_keys')).toMatch(
+      expect(debugfs(made, off, 'cat /data/home/pi/.ssh/authorized_keys')).toContain(KEY);
+      expect(existsSync('/data/home'), 'nothing written through the link on the host').toBe(false);
+      expect(debugfs(made, off, 'stat /data/home/pi/.ssh/authorized_keys')).toMatch(
         /User:\s+1000\s+Group:\s+1000/,
       );
       expect(debugfs(made, off, 'ea_list /usr/bin/pinglike')).toBe(before);
@@ -218,6 +221,9 @@ describe('base-image', () => {
       const image = await piOsLike(dir);
       mkdirSync(join(dir, 'overlay', 'etc'), { recursive: true });
       writeFileSync(join(dir, 'overlay', 'etc', 'motd'), 'first\n');
+      // Through the root's absolute /home link: it must land in the root's /data/home.
+      mkdirSync(join(dir, 'overlay', 'home', 'pi'), { recursive: true });
+      writeFileSync(join(dir, 'overlay', 'home', 'pi', 'notes.txt'), 'notes\n');
       const build = (out: string, password: string) =>
         cli(
           dir,
@@ -273,6 +279,8 @@ describe('base-image', () => {
       expect(userconf).toMatch(/^pi:\$6\$/);
       expect(userconf).not.toContain(hash);
       expect(debugfs(made, p2!.start, 'cat /etc/motd')).toBe('first\n');
+      expect(debugfs(made, p2!.start, 'cat /data/home/pi/notes.txt')).toBe('notes\n');
+      expect(existsSync('/data'), 'nothing written through the link on the host').toBe(false);
       expect(run('sfdisk', '--disk-id', made).trim()).toBe(`0x${DISK_ID}`);
       expect(debugfs(made, p2!.start, 'ea_list /usr/bin/pinglike')).toMatch(/security\.capability/);
 

@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-SDBZA3HF.js";
+} from "./chunks/chunk-PCMDHRQZ.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-55IEGTV7.js";

@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-SDBZA3HF.js";
+} from "./chunks/chunk-PCMDHRQZ.js";
 import {
   actionsState,
   newReport

@@ -11,10 +11,10 @@ import { exists } from '../runtime/files.js';
 import { logger } from '../runtime/log.js';
 import { inChroot } from './chroot.js';
 import { configureLocale, configureTimezone } from './locale.js';
-import { applyOverlay, runCustomizeScripts } from './overlay.js';
+import { applyOverlayInside, runCustomizeScripts } from './overlay.js';
 import { withChrootKeepingResolver } from './resolver.js';
 import { configureUser, hashPassword, setShadowHash, type Account } from './user.js';
-import { writeRootFile } from './write.js';
+import { inRoot, writeRootFile } from './write.js';
 
 export interface BaseCustomizeResult {
   /** How SSH was turned on ('ssh file', 'ssh.service'), or undefined when it was not touched. */
@@ -31,7 +31,7 @@ const changed = (config: BuildConfig, key: 'hostname' | 'locale' | 'timezone'): 
 
 async function setHostname(root: string, name: string): Promise<void> {
   await writeRootFile(root, 'etc/hostname', `${name}\n`);
-  const hosts = join(root, 'etc', 'hosts');
+  const hosts = await inRoot(root, 'etc/hosts');
   const text = await readFile(hosts, 'utf8').catch(() => '127.0.0.1\tlocalhost\n');
   const lines = text.split('\n').filter((l) => !/^127\.0\.1\.1\s/.test(l));
   const at = lines.findIndex((l) => /^127\.0\.0\.1\s/.test(l));
@@ -40,7 +40,7 @@ async function setHostname(root: string, name: string): Promise<void> {
 }
 
 async function passwdEntry(root: string, match: (f: string[]) => boolean): Promise<string[] | undefined> {
-  const text = await readFile(join(root, 'etc', 'passwd'), 'utf8');
+  const text = await readFile(await inRoot(root, 'etc/passwd'), 'utf8');
   return text
     .split('\n')
     .map((l) => l.split(':'))
@@ -49,11 +49,12 @@ async function passwdEntry(root: string, match: (f: string[]) => boolean): Promi
 
 async function addKeys(root: string, entry: string[], keys: string[]): Promise<void> {
   const [uid, gid, home] = [Number(entry[2]), Number(entry[3]), entry[5]!];
-  const dir = join(root, home, '.ssh');
+  const dir = await inRoot(root, `${home}/.ssh`);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  await appendFile(join(dir, 'authorized_keys'), `${keys.join('\n')}\n`, { mode: 0o600 });
+  const file = await inRoot(root, `${home}/.ssh/authorized_keys`);
+  await appendFile(file, `${keys.join('\n')}\n`, { mode: 0o600 });
   await chown(dir, uid, gid);
-  await chown(join(dir, 'authorized_keys'), uid, gid);
+  await chown(file, uid, gid);
 }
 
 /** What the user gave for the first user, or undefined when the base's users are left alone. */
@@ -189,7 +190,7 @@ export async function customizeBase(
         if (ssh) result.ssh = ssh;
       }
       if (config.packages.length) await installPackages(root, config.packages, logFile);
-      if (config.overlay) await applyOverlay(root, config.overlay, logFile);
+      if (config.overlay) await applyOverlayInside(root, config.overlay, logFile);
       if (config.customize.length) await runCustomizeScripts(root, config.customize, logFile);
       if (config.commands !== undefined) await runCommands(root, config.commands, logFile);
     },

@@ -3,7 +3,7 @@ import { rm, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildConfig } from '../config/schema.js';
 import { InputError } from '../runtime/errors.js';
-import { writeRootFile } from './write.js';
+import { inRoot, writeRootFile } from './write.js';
 import { generateLocale } from './locale-gen.js';
 
 export async function configureLocale(root: string, config: BuildConfig, logFile: string): Promise<void> {
@@ -24,7 +24,8 @@ export async function configureTimezone(root: string, config: BuildConfig): Prom
       `"${config.timezone}" is not in the image's zoneinfo`,
       'Use a name such as Europe/Berlin or Etc/UTC.',
     );
-  await rm(join(root, 'etc', 'localtime'), { force: true });
-  await symlink(`/usr/share/zoneinfo/${config.timezone}`, join(root, 'etc', 'localtime'));
+  const localtime = join(await inRoot(root, 'etc'), 'localtime');
+  await rm(localtime, { force: true });
+  await symlink(`/usr/share/zoneinfo/${config.timezone}`, localtime);
   await writeRootFile(root, 'etc/timezone', `${config.timezone}\n`);
 }

@@ -1,11 +1,10 @@
 // The first user: the account (useradd in the chroot), sudo without a password, the
 // password's hash in /etc/shadow and the SSH keys in its home.
 import { chown, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { BuildConfig } from '../config/schema.js';
 import { exec } from '../runtime/exec.js';
 import { inChroot } from './chroot.js';
-import { writeRootFile } from './write.js';
+import { inRoot, writeRootFile } from './write.js';
 
 /** The first user's account state, for the summary. */
 export type Account = 'password' | 'ssh-key' | 'password+ssh-key' | 'locked';
@@ -20,7 +19,7 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 export async function setShadowHash(root: string, user: string, hash: string): Promise<void> {
-  const path = join(root, 'etc', 'shadow');
+  const path = await inRoot(root, 'etc/shadow');
   const lines = (await readFile(path, 'utf8')).split('\n').map((l) => {
     const f = l.split(':');
     if (f[0] !== user) return l;
@@ -31,7 +30,7 @@ export async function setShadowHash(root: string, user: string, hash: string): P
 }
 
 async function userIds(root: string, user: string): Promise<{ uid: number; gid: number; home: string }> {
-  const line = (await readFile(join(root, 'etc', 'passwd'), 'utf8'))
+  const line = (await readFile(await inRoot(root, 'etc/passwd'), 'utf8'))
     .split('\n')
     .find((l) => l.startsWith(`${user}:`));
   if (!line) throw new Error(`user ${user} was not created`);
@@ -41,7 +40,7 @@ async function userIds(root: string, user: string): Promise<{ uid: number; gid: 
 
 async function existingGroups(root: string, wanted: string[]): Promise<string[]> {
   const groups = new Set(
-    (await readFile(join(root, 'etc', 'group'), 'utf8')).split('\n').map((l) => l.split(':')[0]),
+    (await readFile(await inRoot(root, 'etc/group'), 'utf8')).split('\n').map((l) => l.split(':')[0]),
   );
   return wanted.filter((g) => groups.has(g));
 }
@@ -85,13 +84,14 @@ export async function configureUser(root: string, config: BuildConfig, logFile: 
   if (config.password) await setShadowHash(root, config.username, await hashPassword(config.password));
   if (config.sshAuthorizedKeys.length > 0) {
     const { uid, gid, home } = await userIds(root, config.username);
-    const dir = join(root, home, '.ssh');
+    const dir = await inRoot(root, `${home}/.ssh`);
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    await writeFile(join(dir, 'authorized_keys'), `${config.sshAuthorizedKeys.join('\n')}\n`, {
+    const file = await inRoot(root, `${home}/.ssh/authorized_keys`);
+    await writeFile(file, `${config.sshAuthorizedKeys.join('\n')}\n`, {
       mode: 0o600,
     });
     await chown(dir, uid, gid);
-    await chown(join(dir, 'authorized_keys'), uid, gid);
+    await chown(file, uid, gid);
   }
   if (config.password && config.sshAuthorizedKeys.length) return 'password+ssh-key';
   if (config.password) return 'password';
