@@ -409,7 +409,9 @@ describe('base-image', () => {
       execFileSync('xz', ['-T0', '-1', '-k', image]);
       const xz = `${image}.xz`;
       const served = readFileSync(xz);
+      let downloads = 0;
       const server = createServer((req, res) => {
+        downloads++;
         const auth = Buffer.from('fetcher:s3cr3t-t0ken').toString('base64');
         if (req.headers.authorization !== `Basic ${auth}`) return void res.writeHead(401).end();
         res.writeHead(200, { 'content-length': served.length }).end(served);
@@ -418,23 +420,28 @@ describe('base-image', () => {
       const port = (server.address() as AddressInfo).port;
       try {
         const out = join(dir, 'out');
-        const r = await cliAsync(
-          dir,
-          'image',
-          '--base-image',
-          `http://fetcher:s3cr3t-t0ken@127.0.0.1:${port}/pios.img.xz`,
-          '--base-image-sha256',
-          sha256(xz),
-          '--image-out',
-          'false',
-          '--copy-out',
-          '/etc/hostname',
-          '--work-dir',
-          join(dir, 'work'),
-          '--out',
-          out,
-        );
+        const build = (outDir: string, ...more: string[]) =>
+          cliAsync(
+            dir,
+            'image',
+            '--base-image',
+            `http://fetcher:s3cr3t-t0ken@127.0.0.1:${port}/pios.img.xz`,
+            '--base-image-sha256',
+            sha256(xz),
+            '--image-out',
+            'false',
+            '--copy-out',
+            '/etc/hostname',
+            '--work-dir',
+            join(dir, 'work'),
+            '--out',
+            outDir,
+            ...more,
+          );
+        const r = await build(out);
         expect(r.status, r.stdout.slice(-3000) + r.stderr).toBe(0);
+        expect(r.stderr).toMatch(/base image download cache miss: rpi-build-base-download-[0-9a-f]{64}/);
+        expect(downloads).toBe(1);
         expect(r.stdout + r.stderr).not.toContain('s3cr3t-t0ken');
         expect(readFileSync(join(out, 'hostname'), 'utf8')).toBe('raspberrypi\n');
         expect(existsSync(join(out, 'rpi-build-arm64.img'))).toBe(false);
@@ -442,6 +449,13 @@ describe('base-image', () => {
         expect(
           spawnSync('grep', ['-r', '-l', 's3cr3t-t0ken', join(dir, 'work')], { encoding: 'utf8' }).stdout,
         ).toBe('');
+        // Another host name: the customised base misses, the download is the cache's.
+        const again = await build(join(dir, 'out2'), '--hostname', 'other');
+        expect(again.status, again.stdout.slice(-3000) + again.stderr).toBe(0);
+        expect(again.stderr).toMatch(/customised base cache miss/);
+        expect(again.stderr).toMatch(/base image download cache hit: rpi-build-base-download-/);
+        expect(downloads).toBe(1);
+        expect(readFileSync(join(dir, 'out2', 'hostname'), 'utf8')).toBe('other\n');
       } finally {
         server.close();
       }

@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-PCMDHRQZ.js";
+} from "./chunks/chunk-AVI47446.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-55IEGTV7.js";
@@ -16,7 +16,7 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-Z2BZYUHD.js";
+} from "./chunks/chunk-X3IGXWG4.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import "./chunks/chunk-RLXPFIOZ.js";
 import "./chunks/chunk-7PRXYFQI.js";
@@ -28,7 +28,7 @@ import {
   defaultText,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-QNKDVRQX.js";
+} from "./chunks/chunk-OV5IHQVP.js";
 import {
   PARTS,
   ensureHostPackages,

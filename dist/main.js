@@ -2,18 +2,18 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-NEMVGXES.js";
+} from "./chunks/chunk-JHKYZCO3.js";
 import {
   artifactName
 } from "./chunks/chunk-5ILGS3F5.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-PCMDHRQZ.js";
+} from "./chunks/chunk-AVI47446.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-Z2BZYUHD.js";
+} from "./chunks/chunk-X3IGXWG4.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import "./chunks/chunk-RLXPFIOZ.js";
 import "./chunks/chunk-7PRXYFQI.js";
@@ -21,7 +21,7 @@ import "./chunks/chunk-JPZUMQ53.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-QNKDVRQX.js";
+} from "./chunks/chunk-OV5IHQVP.js";
 import "./chunks/chunk-OI6JUUDN.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-CL2P6OG3.js";

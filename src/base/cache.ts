@@ -70,3 +70,23 @@ export function baseEntry(key: string, paths: { workDir: string; tarball: string
     pack: (file) => packRootfs(paths.workDir, file, paths.log, ['./rootfs', './boot', `./${BASE_FACTS}`]),
   };
 }
+
+/** The download's name in the base folder (and in its cache entry). */
+export const DOWNLOAD = 'download';
+
+/** A URL's download, kept under its SHA-256 so a miss above does not download it again. */
+export function downloadEntry(
+  sha256: string,
+  paths: { dir: string; tarball: string; log: string },
+): CacheEntry {
+  return {
+    name: 'base-download',
+    what: 'base image download cache',
+    instead: 'downloading it',
+    key: `rpi-build-base-download-${sha256}`,
+    restoreKeys: [],
+    tarball: paths.tarball,
+    unpack: (file) => unpackRootfs(file, paths.dir, paths.log),
+    pack: (file) => packRootfs(paths.dir, file, paths.log, [`./${DOWNLOAD}`]),
+  };
+}

@@ -2,7 +2,7 @@
 // its SHA-256, and unpacked to a raw .img in the work folder. The file the user gave is only read.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
@@ -84,7 +84,7 @@ function checkHash(source: string, got: string, want: string): void {
 const mib = (n: number): string => `${(n / 1048576).toFixed(0)} MiB`;
 
 /** Downloads a URL to `dest`, hashing as it goes; credentials go in a header, never in argv. */
-async function download(url: string, dest: string, want: string): Promise<void> {
+export async function download(url: string, dest: string, want: string): Promise<void> {
   // The header carries the credentials; the URL fetched has none.
   const auth = basicAuth(url);
   const u = new URL(withoutCredentials(url));
@@ -147,23 +147,17 @@ export async function zipImage(archive: string, name: string): Promise<string> {
 }
 
 /**
- * The base as a raw image at `dest` (in the work folder): downloaded and checked when a URL,
- * unpacked when packed. Progress shows the bytes written so far.
+ * The base (a local file: the one given, or its download) as a raw image at `dest` in the work
+ * folder, unpacked when packed. Progress shows the bytes written so far.
  */
 export async function unpackBaseImage(
+  file: string,
   source: string,
-  sha256: string | undefined,
   dest: string,
   logFile: string,
 ): Promise<void> {
-  const dir = join(dest, '..');
-  await mkdir(dir, { recursive: true });
+  await mkdir(join(dest, '..'), { recursive: true });
   const name = shownName(source);
-  let file = source;
-  if (isUrl(source)) {
-    file = join(dir, 'download');
-    await download(source, file, sha256!);
-  }
   const packing = packingOf(await readHead(file, 8));
   const partial = `${dest}.partial`;
   const ticker = setInterval(() => {
@@ -196,7 +190,6 @@ export async function unpackBaseImage(
     }
   } finally {
     clearInterval(ticker);
-    if (file !== source) await rm(file, { force: true });
   }
   await rename(partial, dest);
 }

@@ -4,11 +4,11 @@
 // and the image is re-assembled with the base's labels, UUIDs and disk id (so PARTUUID=… in
 // cmdline.txt and fstab still match), then boot-tested and compressed as built images are.
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { BASE_FACTS, baseEntry, baseKey } from '../base/cache.js';
+import { BASE_FACTS, DOWNLOAD, baseEntry, baseKey, downloadEntry } from '../base/cache.js';
 import { basename, join } from 'node:path';
 import { extractBoot, extractRoot } from '../base/extract.js';
 import { fsIdentity, readPartitions, type BaseTable, type FsIdentity } from '../base/partitions.js';
-import { fileSha256, shownName, unpackBaseImage } from '../base/source.js';
+import { download, fileSha256, isUrl, shownName, unpackBaseImage } from '../base/source.js';
 import { machineLabel } from '../boot/machines.js';
 import { bootTest } from '../boot/qemu.js';
 import { ensureHostPackages, imageParts } from '../host/requirements.js';
@@ -108,9 +108,24 @@ async function buildFromBase({ config, workDir, phases, facts, caches }: BuildCo
       const read = JSON.parse(await readFile(factsFile, 'utf8')) as BaseFacts;
       return { ...read, entry, restored };
     }
+    let file = source;
+    if (isUrl(source)) {
+      file = join(dirs.base, DOWNLOAD);
+      const dl = downloadEntry(baseSha, {
+        dir: dirs.base,
+        tarball: join(workDir, 'cache', 'base-download.tar.zst'),
+        log: log('base'),
+      });
+      const got = await caches.restore(dl);
+      if (got.report.status !== 'hit') {
+        await withDiskSpace(workDir, 'downloading the base image', () => download(source, file, baseSha));
+        await caches.save(dl, got);
+      }
+    }
     await withDiskSpace(workDir, 'unpacking the base image', () =>
-      unpackBaseImage(source, config.baseImageSha256, raw, log('base')),
+      unpackBaseImage(file, source, raw, log('base')),
     );
+    if (file !== source) await rm(file, { force: true });
     const table = await readPartitions(raw, basename(name));
     const bootId = await fsIdentity(raw, table.boot.start);
     const rootId = await fsIdentity(raw, table.root.start);
