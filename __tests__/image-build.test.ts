@@ -646,6 +646,17 @@ describe('rpi-build image', () => {
       );
       const manifest = readFileSync(join(cwd, 'out', 'rpi-build-arm64.manifest'), 'utf8');
       expect(manifest).toMatch(/^gcc\t/m);
+      // The password given is the one that logs in: its hash in the image's shadow, checked with openssl.
+      const shadowHash =
+        /^pi:([^:]+):/m.exec(debugfs(made, partitions(made).partitions[1]!.start, 'cat /etc/shadow'))?.[1] ??
+        '';
+      const salt = shadowHash.split('$')[2] ?? '';
+      expect(
+        execFileSync('openssl', ['passwd', '-6', '-salt', salt, '-stdin'], {
+          input: `${password}\n`,
+          encoding: 'utf8',
+        }).trim(),
+      ).toBe(shadowHash);
 
       // The same inputs again: the customised base comes from the cache (no apt, no gcc run).
       const again = cli(cwd, cacheHome, ...args('out-again'), '--boot-test', 'false');
