@@ -7,5 +7,5 @@
 set -eu
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
-node dist/cli.js host-packages --install image boot kernel pigen tests
+node dist/cli.js host-packages --install image boot base kernel pigen tests
 scripts/fetch-fixtures.sh
