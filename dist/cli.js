@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-AVI47446.js";
+} from "./chunks/chunk-A3N7DFDQ.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-55IEGTV7.js";
@@ -16,7 +16,7 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-X3IGXWG4.js";
+} from "./chunks/chunk-HRS4IJ4Q.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import "./chunks/chunk-RLXPFIOZ.js";
 import "./chunks/chunk-7PRXYFQI.js";
@@ -28,7 +28,7 @@ import {
   defaultText,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-OV5IHQVP.js";
+} from "./chunks/chunk-2I6ULUJI.js";
 import {
   PARTS,
   ensureHostPackages,

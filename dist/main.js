@@ -2,18 +2,18 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-JHKYZCO3.js";
+} from "./chunks/chunk-ABI5327I.js";
 import {
   artifactName
 } from "./chunks/chunk-5ILGS3F5.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-AVI47446.js";
+} from "./chunks/chunk-A3N7DFDQ.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-X3IGXWG4.js";
+} from "./chunks/chunk-HRS4IJ4Q.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import "./chunks/chunk-RLXPFIOZ.js";
 import "./chunks/chunk-7PRXYFQI.js";
@@ -21,7 +21,7 @@ import "./chunks/chunk-JPZUMQ53.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-OV5IHQVP.js";
+} from "./chunks/chunk-2I6ULUJI.js";
 import "./chunks/chunk-OI6JUUDN.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-CL2P6OG3.js";

@@ -2,7 +2,7 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-JHKYZCO3.js";
+} from "./chunks/chunk-ABI5327I.js";
 import {
   ActionsArtifacts,
   uploadFiles
@@ -16,7 +16,7 @@ import {
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-X3IGXWG4.js";
+} from "./chunks/chunk-HRS4IJ4Q.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import "./chunks/chunk-7PRXYFQI.js";
 import "./chunks/chunk-JPZUMQ53.js";
@@ -24,7 +24,7 @@ import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-OV5IHQVP.js";
+} from "./chunks/chunk-2I6ULUJI.js";
 import "./chunks/chunk-OI6JUUDN.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-CL2P6OG3.js";

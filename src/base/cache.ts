@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import type { CacheEntry } from '../cache/session.js';
 import { packRootfs, unpackRootfs } from '../cache/rootfs-cache.js';
 import type { BuildConfig } from '../config/schema.js';
-import { DEFAULTS } from '../config/defaults.js';
+import { isDefault } from '../config/defaults.js';
 
 /** Bump when what the customising does to a base changes. */
 export const BASE_RECIPE = 'v1';
@@ -35,7 +35,7 @@ export async function treeDigest(dir: string): Promise<string> {
 
 /** The key: everything that changes the cached folders, no secret and no host path. */
 export async function baseKey(config: BuildConfig, baseSha256: string): Promise<string> {
-  const changed = (k: 'hostname' | 'locale' | 'timezone') => (config[k] !== DEFAULTS[k] ? config[k] : null);
+  const changed = (k: 'hostname' | 'locale' | 'timezone') => (isDefault(config, k) ? null : config[k]);
   const parts = {
     recipe: BASE_RECIPE,
     base: baseSha256,

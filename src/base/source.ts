@@ -1,7 +1,7 @@
 // base-image: where the image comes from (a workspace path or an http(s) URL), checked against
 // its SHA-256, and unpacked to a raw .img in the work folder. The file the user gave is only read.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -9,7 +9,8 @@ import { Readable, Transform } from 'node:stream';
 import { InputError } from '../runtime/errors.js';
 import { exec } from '../runtime/exec.js';
 import { readHead } from '../runtime/files.js';
-import { logger } from '../runtime/log.js';
+import { formatBytes, logger } from '../runtime/log.js';
+import { sha256File } from '../image/checksums.js';
 import { basicAuth, hideUserinfo, withoutCredentials } from '../runtime/redact.js';
 
 export const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
@@ -62,14 +63,8 @@ export async function checkBaseImage(source: string, sha256: string | undefined)
       `"${source}" is not a file`,
       'Give the path of an image file in the workspace, or an http(s) URL.',
     );
-  if (sha256 !== undefined) checkHash(source, await fileSha256(source), sha256);
+  if (sha256 !== undefined) checkHash(source, await sha256File(source), sha256);
   if (packingOf(await readHead(source, 8)) === 'zip') await zipImage(source, name);
-}
-
-export async function fileSha256(file: string): Promise<string> {
-  const h = createHash('sha256');
-  await pipeline(createReadStream(file), h);
-  return h.digest('hex');
 }
 
 function checkHash(source: string, got: string, want: string): void {
@@ -80,8 +75,6 @@ function checkHash(source: string, got: string, want: string): void {
     'The file changed or the download is corrupt: check the hash the publisher lists, or the file itself.',
   );
 }
-
-const mib = (n: number): string => `${(n / 1048576).toFixed(0)} MiB`;
 
 /** Downloads a URL to `dest`, hashing as it goes; credentials go in a header, never in argv. */
 export async function download(url: string, dest: string, want: string): Promise<void> {
@@ -113,7 +106,7 @@ export async function download(url: string, dest: string, want: string): Promise
       if (got - shown >= 16 * 1048576) {
         shown = got;
         logger().progress(
-          `downloading ${basename(u.pathname)}: ${mib(got)}${total ? ` of ${mib(total)}` : ''}`,
+          `downloading ${basename(u.pathname)}: ${formatBytes(got)}${total ? ` of ${formatBytes(total)}` : ''}`,
         );
       }
       done(null, chunk);
@@ -162,7 +155,7 @@ export async function unpackBaseImage(
   const partial = `${dest}.partial`;
   const ticker = setInterval(() => {
     void stat(partial).then(
-      (s) => logger().progress(`unpacking ${basename(name)} (${packing}): ${mib(s.size)} written`),
+      (s) => logger().progress(`unpacking ${basename(name)} (${packing}): ${formatBytes(s.size)} written`),
       () => undefined,
     );
   }, 5000);

@@ -5,24 +5,24 @@
 // cmdline.txt and fstab still match), then boot-tested and compressed as built images are.
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { BASE_FACTS, DOWNLOAD, baseEntry, baseKey, downloadEntry } from '../base/cache.js';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { extractBoot, extractRoot } from '../base/extract.js';
 import { fsIdentity, readPartitions, type BaseTable, type FsIdentity } from '../base/partitions.js';
-import { download, fileSha256, isUrl, shownName, unpackBaseImage } from '../base/source.js';
-import { machineLabel } from '../boot/machines.js';
-import { bootTest } from '../boot/qemu.js';
+import { download, isUrl, shownName, unpackBaseImage } from '../base/source.js';
+import { sha256File } from '../image/checksums.js';
 import { ensureHostPackages, imageParts } from '../host/requirements.js';
 import { assembleImage } from '../image/assemble.js';
 import { writeBmap } from '../image/bmap.js';
-import { compressImage } from '../image/compress.js';
 import { MiB } from '../image/layout.js';
 import { readManifest, writeManifest } from '../image/manifest.js';
 import { applyAccess, customizeBase } from '../rootfs/customize-base.js';
 import { scrub } from '../rootfs/scrub.js';
+import { inRoot } from '../rootfs/write.js';
 import { InputError } from '../runtime/errors.js';
 import { exec } from '../runtime/exec.js';
 import { exists } from '../runtime/files.js';
 import { logger } from '../runtime/log.js';
+import { bootAndCompress } from './boot-and-compress.js';
 import type { BuildContext, Builder, Product } from './context.js';
 import { withDiskSpace } from './workspace.js';
 
@@ -57,7 +57,8 @@ async function copyOut(root: string, paths: string[], stage: string): Promise<st
         'Give paths whose last parts differ (each lands in out-dir under it).',
       );
     names.add(name);
-    const from = join(root, p);
+    // Resolved as the image resolves it: its absolute links lead inside it, not to the host's files.
+    const from = join(await inRoot(root, dirname(p)), name);
     if (!(await exists(from)))
       throw new InputError(
         'copy-out',
@@ -79,7 +80,8 @@ interface BaseFacts {
   rootId: FsIdentity;
 }
 
-async function buildFromBase({ config, workDir, phases, facts, caches }: BuildContext): Promise<Product> {
+async function buildFromBase(ctx: BuildContext): Promise<Product> {
+  const { config, workDir, phases, facts, caches } = ctx;
   const source = config.baseImage!;
   const arch = config.arch[0]!;
   const dirs = {
@@ -97,7 +99,7 @@ async function buildFromBase({ config, workDir, phases, facts, caches }: BuildCo
   const factsFile = join(workDir, BASE_FACTS);
   const base = await phases.run('base', `Base image: ${basename(name)}`, async () => {
     // The base's own hash keys the cache: given (checked at load, or on download) or computed.
-    const baseSha = config.baseImageSha256?.toLowerCase() ?? (await fileSha256(source));
+    const baseSha = config.baseImageSha256?.toLowerCase() ?? (await sha256File(source));
     const entry = baseEntry(await baseKey(config, baseSha), {
       workDir,
       tarball: join(workDir, 'cache', 'base.tar.zst'),
@@ -208,45 +210,25 @@ async function buildFromBase({ config, workDir, phases, facts, caches }: BuildCo
     }),
   );
 
-  const bootLog = join(dirs.stage, `${stem}.boot.log`);
-  const booting = config.bootTest
-    ? phases.run('boot-test', `Boot test on ${machineLabel(arch, config.bootMachine)}`, async () => {
-        const r = await bootTest({
-          image,
-          arch,
-          machine: config.bootMachine,
-          workDir,
-          consoleLog: bootLog,
-          timeoutSeconds: config.bootTimeout,
-          guest: {
-            scripts: config.testScript,
-            timeoutSeconds: config.testTimeout,
-            username: config.username,
-            ...(account ? { account } : {}),
-          },
-        });
-        Object.assign(facts, r.facts);
-        if (!r.passed)
-          throw new Error(
-            `Boot test failed after ${r.seconds.toFixed(0)} s: ${r.detail}. Console log: ${bootLog}`,
-          );
-        logger().info(`Boot test passed in ${r.seconds.toFixed(0)} s: "${r.detail}"`);
-        return r;
-      })
-    : Promise.resolve(undefined);
-  const compressing = phases.run('compress', `Compress (${config.compression})`, () =>
-    withDiskSpace(workDir, 'compression', () => compressImage(image, config.compression, log('compress'))),
-  );
-  const [boot, compressed] = await Promise.all([booting, compressing]);
-  if (compressed !== image) await rm(image);
+  const finished = await bootAndCompress(ctx, image, {
+    bootLog: join(dirs.stage, `${stem}.boot.log`),
+    compressLog: log('compress'),
+    ...(account ? { account } : {}),
+  });
   return {
-    files: [compressed, `${image}.bmap`, manifestPath, ...(boot ? [bootLog] : []), ...files],
+    files: [
+      finished.compressed,
+      `${image}.bmap`,
+      manifestPath,
+      ...(finished.bootLog ? [finished.bootLog] : []),
+      ...files,
+    ],
     dir: dirs.stage,
     outputs: {
       ...outputs,
       'root-size': String(assembled.layout.rootSize),
       'package-count': String(manifest.length),
-      'boot-test': boot ? `passed in ${boot.seconds.toFixed(0)} s` : 'skipped',
+      'boot-test': finished.bootTest,
     },
   };
 }

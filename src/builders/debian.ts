@@ -1,18 +1,16 @@
 // builder: debian — the embedded default. A Raspberry Pi SD-card image from Debian's own
 // archive (raspi-firmware plus Debian's kernel), assembled without loop devices, boot-tested.
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assembleImage } from '../image/assemble.js';
 import { writeBmap } from '../image/bmap.js';
-import { compressImage } from '../image/compress.js';
 import { readManifest, writeManifest } from '../image/manifest.js';
-import { machineLabel } from '../boot/machines.js';
-import { bootTest } from '../boot/qemu.js';
 import { baseWithCache } from '../rootfs/cached-base.js';
 import { customizeRootfs } from '../rootfs/customize.js';
 import { rootfsPackages } from '../rootfs/packages.js';
 import { ensureImageTools } from '../host/requirements.js';
 import { logger } from '../runtime/log.js';
+import { bootAndCompress } from './boot-and-compress.js';
 import type { BuildContext, Builder, Product } from './context.js';
 import { withDiskSpace } from './workspace.js';
 
@@ -22,7 +20,8 @@ export const debianBuilder: Builder = {
   build: buildDebianImage,
 };
 
-async function buildDebianImage({ config, workDir, phases, caches, facts }: BuildContext): Promise<Product> {
+async function buildDebianImage(ctx: BuildContext): Promise<Product> {
+  const { config, workDir, phases, caches, facts } = ctx;
   const arch = config.arch[0]!;
   const dirs = {
     rootfs: join(workDir, 'rootfs'),
@@ -90,50 +89,25 @@ async function buildDebianImage({ config, workDir, phases, caches, facts }: Buil
     }),
   );
 
-  // The boot test only reads the image (its writes go to an overlay), so compression runs
-  // beside it; a failed boot discards the compressed file with everything else.
-  const bootLog = join(dirs.stage, `${base}.boot.log`);
-  const booting = config.bootTest
-    ? phases.run('boot-test', `Boot test on ${machineLabel(arch, config.bootMachine)}`, async () => {
-        const r = await bootTest({
-          image,
-          arch,
-          machine: config.bootMachine,
-          workDir,
-          consoleLog: bootLog,
-          timeoutSeconds: config.bootTimeout,
-          guest: {
-            scripts: config.testScript,
-            timeoutSeconds: config.testTimeout,
-            username: config.username,
-            account: custom.account,
-          },
-        });
-        Object.assign(facts, r.facts); // each test script's and built-in check's line, failed or not
-        if (!r.passed)
-          throw new Error(
-            `Boot test failed after ${r.seconds.toFixed(0)} s: ${r.detail}. Console log: ${bootLog}`,
-          );
-        logger().info(
-          `Boot test passed in ${r.seconds.toFixed(0)} s: "${r.detail}"${r.firstboot ? `; ${r.firstboot}` : ''}`,
-        );
-        return r;
-      })
-    : Promise.resolve(undefined);
-  const compressing = phases.run('compress', `Compress (${config.compression})`, () =>
-    withDiskSpace(workDir, 'compression', () => compressImage(image, config.compression, log('compress'))),
-  );
-  const [boot, compressed] = await Promise.all([booting, compressing]);
-  if (compressed !== image) await rm(image);
+  const finished = await bootAndCompress(ctx, image, {
+    bootLog: join(dirs.stage, `${base}.boot.log`),
+    compressLog: log('compress'),
+    account: custom.account,
+  });
   return {
-    files: [compressed, `${image}.bmap`, manifestPath, ...(boot ? [bootLog] : [])],
+    files: [
+      finished.compressed,
+      `${image}.bmap`,
+      manifestPath,
+      ...(finished.bootLog ? [finished.bootLog] : []),
+    ],
     dir: dirs.stage,
     outputs: {
       'kernel-release': custom.kernelVersion,
       'root-size': String(assembled.layout.rootSize),
       'package-count': String(packageCount),
       account: custom.account,
-      'boot-test': boot ? `passed in ${boot.seconds.toFixed(0)} s` : 'skipped',
+      'boot-test': finished.bootTest,
       'cache-hit': String(rootfsCache.status === 'hit'),
     },
   };

@@ -9,6 +9,7 @@ import { checkCacheDirPath, checkWorkDirPath } from '../runtime/work-folder.js';
 import { DEFAULTS } from './defaults.js';
 import { applyBoard, checkKernelDir, checkKernelPaths } from './kernel.js';
 import { checkBaseConfig } from './base.js';
+import { isUrl } from '../base/source.js';
 import { machineProblem } from '../boot/machines.js';
 import { checkPiGen } from './pigen.js';
 import { OPTION_KEYS } from './options.js';
@@ -221,7 +222,7 @@ export async function loadConfig(sources: ConfigSources): Promise<BuildConfig> {
   await checkKernelPaths(config);
   if (roots && config.kernelDir !== undefined) checkInside('kernel-dir', config.kernelDir, roots);
   await checkKernelDir(config);
-  if (roots && config.baseImage !== undefined && !/^https?:\/\//i.test(config.baseImage))
+  if (roots && config.baseImage !== undefined && !isUrl(config.baseImage))
     checkInside('base-image', config.baseImage, roots);
   await checkBaseConfig(config);
   if (roots && config.builder === 'pi-gen') {

@@ -5,7 +5,15 @@ import { open } from 'node:fs/promises';
 import { exec } from '../runtime/exec.js';
 import { refuseMountsBelow } from '../runtime/mounts.js';
 import { writeExt4, writeFat } from './filesystems.js';
-import { MiB, computeLayout, rootSizeBytes, sfdiskScript, treeUsage, type Layout } from './layout.js';
+import {
+  MiB,
+  computeLayout,
+  rootSizeBytes,
+  roundUp,
+  sfdiskScript,
+  treeUsage,
+  type Layout,
+} from './layout.js';
 
 export const BOOT_LABEL = 'RASPIFIRM';
 export const ROOT_LABEL = 'RASPIROOT';
@@ -40,8 +48,6 @@ export interface AssembleResult {
   rootUuid: string;
 }
 
-const roundUp4MiB = (n: number): number => Math.ceil(n / (4 * MiB)) * 4 * MiB;
-
 export async function assembleImage(input: AssembleInput): Promise<AssembleResult> {
   // Before the image file exists: a mount left inside a tree (a customize script's, /proc)
   // would put the host's files into the image.
@@ -49,7 +55,10 @@ export async function assembleImage(input: AssembleInput): Promise<AssembleResul
   await refuseMountsBelow(input.bootDir, 'assemble an image from');
   const usage = await treeUsage(input.rootDir);
   const needed = rootSizeBytes(usage, input.rootMarginMiB);
-  const layout = computeLayout(input.bootSizeMiB, Math.max(needed, roundUp4MiB(input.minRootBytes ?? 0)));
+  const layout = computeLayout(
+    input.bootSizeMiB,
+    Math.max(needed, roundUp(input.minRootBytes ?? 0, 4 * MiB)),
+  );
   const id = input.identity;
   const diskId = id?.diskId ?? randomBytes(4).toString('hex');
   const rootUuid = id?.rootUuid ?? randomUUID();

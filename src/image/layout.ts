@@ -38,7 +38,7 @@ export async function treeUsage(root: string): Promise<TreeUsage> {
   return { blockBytes, inodes };
 }
 
-const roundUp = (n: number, to: number): number => Math.ceil(n / to) * to;
+export const roundUp = (n: number, to: number): number => Math.ceil(n / to) * to;
 
 /**
  * Size of the ext4 root: content, inode tables (one inode per 16 KiB, ext4's default ratio,

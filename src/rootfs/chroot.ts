@@ -2,8 +2,9 @@
 // for the duration and always unmounted; the post step catches what a kill leaves behind.
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorMessage } from '../runtime/errors.js';
+import { ExecError, errorMessage } from '../runtime/errors.js';
 import { exec, type ExecOptions, type ExecResult } from '../runtime/exec.js';
+import { logger } from '../runtime/log.js';
 import { unmount } from '../runtime/mounts.js';
 
 const CHROOT_ENV = {
@@ -63,5 +64,31 @@ export function inChroot(root: string, argv: string[], opts: ExecOptions = {}): 
     cleanEnv: true,
     env: { ...CHROOT_ENV, ...opts.env },
     privileged: 'chroot',
+  });
+}
+
+/**
+ * Runs argv inside the root in a log group, every line shown: a user's script or commands. A
+ * non-zero exit is an ExecError named `what`, carrying the last lines of the output.
+ */
+export async function inChrootShown(
+  root: string,
+  argv: string[],
+  group: string,
+  what: string,
+  logFile: string,
+): Promise<void> {
+  const tail: string[] = [];
+  await logger().group(group, async () => {
+    const r = await inChroot(root, argv, {
+      logFile,
+      allowFailure: true,
+      onLine: (line) => {
+        logger().info(line);
+        tail.push(line);
+        if (tail.length > 40) tail.shift();
+      },
+    });
+    if (r.exitCode !== 0) throw new ExecError(what, r.exitCode, r.signal, tail.join('\n'), logFile);
   });
 }

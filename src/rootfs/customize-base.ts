@@ -3,17 +3,16 @@
 // the base's own setting alone (an image's last release keeps its host name and locale); the
 // base's first-boot machinery (growing the root, host keys) is its own and is not replaced.
 import { appendFile, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { BuildConfig } from '../config/schema.js';
-import { DEFAULTS } from '../config/defaults.js';
-import { ExecError } from '../runtime/errors.js';
+import { isDefault } from '../config/defaults.js';
 import { exists } from '../runtime/files.js';
 import { logger } from '../runtime/log.js';
-import { inChroot } from './chroot.js';
+import { inChroot, inChrootShown } from './chroot.js';
 import { configureLocale, configureTimezone } from './locale.js';
 import { applyOverlayInside, runCustomizeScripts } from './overlay.js';
 import { withChrootKeepingResolver } from './resolver.js';
-import { configureUser, hashPassword, setShadowHash, type Account } from './user.js';
+import { accountState, configureUser, hashPassword, setShadowHash, type Account } from './user.js';
 import { inRoot, writeRootFile } from './write.js';
 
 export interface BaseCustomizeResult {
@@ -25,9 +24,6 @@ export interface BaseCustomizeResult {
 const USERCONF = 'usr/lib/userconf-pi/userconf';
 /** Raspberry Pi OS enables SSH at boot when the boot partition holds a file named ssh. */
 const SSHSWITCH = 'lib/systemd/system/sshswitch.service';
-
-const changed = (config: BuildConfig, key: 'hostname' | 'locale' | 'timezone'): boolean =>
-  config[key] !== DEFAULTS[key];
 
 async function setHostname(root: string, name: string): Promise<void> {
   await writeRootFile(root, 'etc/hostname', `${name}\n`);
@@ -59,10 +55,9 @@ async function addKeys(root: string, entry: string[], keys: string[]): Promise<v
 
 /** What the user gave for the first user, or undefined when the base's users are left alone. */
 function accountOf(config: BuildConfig): Account | undefined {
-  const { password, sshAuthorizedKeys: keys, username } = config;
-  if (!password && keys.length === 0 && username === DEFAULTS.username) return undefined;
-  if (password && keys.length) return 'password+ssh-key';
-  return password ? 'password' : keys.length ? 'ssh-key' : 'locked';
+  const { password, sshAuthorizedKeys: keys } = config;
+  if (!password && keys.length === 0 && isDefault(config, 'username')) return undefined;
+  return accountState(password !== undefined, keys.length > 0);
 }
 
 const isPiOs = (root: string): Promise<boolean> => exists(join(root, USERCONF));
@@ -150,23 +145,17 @@ async function installPackages(root: string, packages: string[], logFile: string
 async function runCommands(root: string, commands: string, logFile: string): Promise<void> {
   const rel = 'tmp/rpi-build-commands.sh';
   await writeRootFile(root, rel, `${commands}\n`, 0o700);
-  const bash = await exists(join(root, 'bin', 'bash'));
-  const tail: string[] = [];
+  const bash = await exists(await inRoot(root, 'bin/bash'));
   try {
-    await logger().group('commands', async () => {
-      const r = await inChroot(root, bash ? ['/bin/bash', '-e', `/${rel}`] : ['/bin/sh', '-e', `/${rel}`], {
-        logFile,
-        allowFailure: true,
-        onLine: (line) => {
-          logger().info(line);
-          tail.push(line);
-          if (tail.length > 40) tail.shift();
-        },
-      });
-      if (r.exitCode !== 0) throw new ExecError('commands', r.exitCode, r.signal, tail.join('\n'), logFile);
-    });
+    await inChrootShown(
+      root,
+      [bash ? '/bin/bash' : '/bin/sh', '-e', `/${rel}`],
+      'commands',
+      'commands',
+      logFile,
+    );
   } finally {
-    await rm(join(root, rel), { force: true });
+    await rm(join(await inRoot(root, 'tmp'), basename(rel)), { force: true });
   }
 }
 
@@ -180,9 +169,9 @@ export async function customizeBase(
   await withChrootKeepingResolver(
     root,
     async () => {
-      if (changed(config, 'hostname')) await setHostname(root, config.hostname);
-      if (changed(config, 'locale')) await configureLocale(root, config, logFile);
-      if (changed(config, 'timezone')) await configureTimezone(root, config);
+      if (!isDefault(config, 'hostname')) await setHostname(root, config.hostname);
+      if (!isDefault(config, 'locale')) await configureLocale(root, config, logFile);
+      if (!isDefault(config, 'timezone')) await configureTimezone(root, config);
       await prepareUser(root, config, logFile);
       const account = accountOf(config);
       if (account !== undefined && account !== 'locked') {

@@ -16,9 +16,7 @@ import {
 import { basename, join } from 'node:path';
 import { checkCustomizeScript, checkOverlay } from '../config/load.js';
 import { exec } from '../runtime/exec.js';
-import { ExecError } from '../runtime/errors.js';
-import { logger } from '../runtime/log.js';
-import { inChroot } from './chroot.js';
+import { inChrootShown } from './chroot.js';
 import { inRoot } from './write.js';
 
 export async function applyOverlay(root: string, overlay: string, logFile: string): Promise<void> {
@@ -75,21 +73,13 @@ export async function runCustomizeScripts(root: string, scripts: string[], logFi
       const name = `${String(i + 1).padStart(2, '0')}-${basename(script)}`;
       await copyFile(script, join(dir, name));
       await chmod(join(dir, name), 0o755);
-      const tail: string[] = [];
-      await logger().group(`customize: ${basename(script)}`, async () => {
-        const r = await inChroot(root, [`/tmp/rpi-build-customize/${name}`], {
-          logFile,
-          allowFailure: true,
-          onLine: (line) => {
-            logger().info(line);
-            tail.push(line);
-            if (tail.length > 40) tail.shift();
-          },
-        });
-        if (r.exitCode !== 0) {
-          throw new ExecError(`customize script ${script}`, r.exitCode, r.signal, tail.join('\n'), logFile);
-        }
-      });
+      await inChrootShown(
+        root,
+        [`/tmp/rpi-build-customize/${name}`],
+        `customize: ${basename(script)}`,
+        `customize script ${script}`,
+        logFile,
+      );
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

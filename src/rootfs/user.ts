@@ -93,8 +93,13 @@ export async function configureUser(root: string, config: BuildConfig, logFile: 
     await chown(dir, uid, gid);
     await chown(file, uid, gid);
   }
-  if (config.password && config.sshAuthorizedKeys.length) return 'password+ssh-key';
-  if (config.password) return 'password';
-  if (config.sshAuthorizedKeys.length) return 'ssh-key';
+  return accountState(config.password !== undefined, config.sshAuthorizedKeys.length > 0);
+}
+
+/** The account state the first user gets from having a password, keys, both or neither. */
+export function accountState(hasPassword: boolean, hasKeys: boolean): Account {
+  if (hasPassword && hasKeys) return 'password+ssh-key';
+  if (hasPassword) return 'password';
+  if (hasKeys) return 'ssh-key';
   return 'locked';
 }
