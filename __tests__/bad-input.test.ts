@@ -615,6 +615,12 @@ const CASES: Case[] = [
     hint: 'boot/kernel*.img, config-<release>, modules-<release>.tar.gz',
   },
   {
+    what: "kernel-dir holding only kernel-debs' packages",
+    source: { flags: ['--kernel-dir', kernels.debsOnly] },
+    input: 'kernel-dir',
+    hint: 'Give the whole out folder the kernel build wrote with kernel-debs: true',
+  },
+  {
     what: 'kernel-dir with an arm64 kernel for an armhf image',
     source: { yaml: `arch: armhf\nkernel-dir: ${kernels.arm64}\n` },
     input: 'kernel-dir',

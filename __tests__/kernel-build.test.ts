@@ -22,6 +22,7 @@ import { itNeeds, missing } from './support/needs.js';
 import { scratchDirs } from './support/scratch.js';
 import { ROOT, Runner } from './support/runner.js';
 import { startResultsService, type ResultsService } from './support/results-service.js';
+import { makeRepository, startGitServer } from './support/git-server.js';
 
 /** Debian's linux-source package (scripts/setup-test-host.sh installs it). */
 const SOURCE = join(
@@ -207,6 +208,73 @@ describe('rpi-build kernel (action)', () => {
       expect(post.exitCode).toBe(0);
       expect(post.stdout).not.toMatch(/saved \S+ cache/);
       expect(svc!.caches().length).toBe(before);
+    },
+    30 * MIN,
+  );
+
+  itNeeds(
+    [...NEEDS, 'tool:git', 'tool:dpkg-deb'],
+    "kernel-source + kernel-ref: a shallow clone of a tag over git:// (git daemon here, a repository of Debian's linux-source) builds the same kernel through the same ccache; kernel-debs: true makes real packages; a missing tag is refused naming kernel-ref",
+    async () => {
+      const runner = prepare();
+      const top = scratch('kernel-git');
+      const tree = join(top, 'tree');
+      execFileSync('mkdir', ['-p', tree]);
+      execFileSync('tar', ['-xf', SOURCE, '-C', tree, '--strip-components=1']);
+      makeRepository(top, 'linux', tree, { branch: 'main', tag: 'v6.1-ci' });
+      execFileSync('rm', ['-rf', tree]);
+      const server = await startGitServer(top);
+      try {
+        const out = join(runner.workspace, 'kernel');
+        const e = env('run-15');
+        const { 'kernel-path': _path, ...fromTarball } = inputs(out);
+        void _path;
+        const clone = { ...fromTarball, 'kernel-source': server.url('linux'), 'kernel-ref': 'v6.1-ci' };
+        const main = await runner.main({
+          inputs: { ...clone, 'kernel-debs': 'true' },
+          env: e,
+          timeoutMs: 30 * MIN,
+        });
+        expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
+        expect(main.stdout).toContain(`cloning ${server.url('linux')} at v6.1-ci (shallow)`);
+        expect(server.log()).toMatch(/Request upload-pack for '\/linux\.git'/);
+        // The tree sits where the tarball's did: the compiler's paths match, ccache hits.
+        expect(ccacheHits(main.stdout)).toBeGreaterThan(500);
+        const release = main.outputs['kernel-release']!;
+        // An annotated tag: no "+" for a tree that is not at a release.
+        expect(release).toMatch(/^\d+\.\d+\.\d+-ci$/);
+        expect(readFileSync(join(out, 'boot', 'kernel8.img')).toString('base64')).toBe(firstImage);
+        expect(main.summary).toContain(`${server.url('linux')}@v6.1-ci`);
+
+        const debs = readdirSync(out).filter((f) => f.endsWith('.deb'));
+        const image = debs.find((f) => f.startsWith(`linux-image-${release}_`));
+        expect(image, debs.join(' ')).toBe(`linux-image-${release}_${release}-1_arm64.deb`);
+        const deb = join(out, image!);
+        const field = (f: string) => execFileSync('dpkg-deb', ['-f', deb, f], { encoding: 'utf8' }).trim();
+        expect(field('Architecture')).toBe('arm64');
+        expect(field('Version')).toBe(`${release}-1`);
+        const listing = execFileSync('dpkg-deb', ['-c', deb], { encoding: 'utf8', maxBuffer: 64 << 20 });
+        expect(listing).toMatch(new RegExp(`\\./boot/vmlinuz-${release.replace(/\./g, '\\.')}\\n`));
+        expect(listing).toContain(`./lib/modules/${release}/kernel/lib/crc-ccitt.ko`);
+        expect(listing).toContain('/bcm2837-rpi-3-b.dtb');
+        execFileSync('sha256sum', ['-c', '--strict', 'SHA256SUMS'], { cwd: out });
+        expect(readFileSync(join(out, 'SHA256SUMS'), 'utf8')).toContain(`  ${image}\n`);
+        expect((await runner.post({ env: e })).exitCode).toBe(0);
+
+        // A tag the repository does not have: refused with kernel-ref named, before any compile.
+        const bad = await runner.main({
+          inputs: { ...clone, 'kernel-ref': 'v9.9-none' },
+          env: env('run-16'),
+          timeoutMs: 10 * MIN,
+        });
+        expect(bad.exitCode).not.toBe(0);
+        expect(bad.stdout).toMatch(
+          /kernel-ref: git could not clone .*linux\.git at v9\.9-none: .*v9\.9-none not found/,
+        );
+        expect(bad.stdout).not.toContain('::group::Build:');
+      } finally {
+        await server.stop();
+      }
     },
     30 * MIN,
   );

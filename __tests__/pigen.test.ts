@@ -32,6 +32,7 @@ import { newReport } from '../src/publish/report.js';
 import { InputError } from '../src/runtime/errors.js';
 import { setLogger, type Logger } from '../src/runtime/log.js';
 import { itNeeds } from './support/needs.js';
+import { makeRepository, startGitServer } from './support/git-server.js';
 
 const STANDIN = resolve(__dirname, 'fixtures', 'pi-gen-standin');
 
@@ -355,6 +356,59 @@ describe('pi-gen builds (stand-in pi-gen)', () => {
         expect(existsSync(join(dirs.bin, 'qemu-arm'))).toBe(true);
     },
     60_000,
+  );
+
+  itNeeds(
+    ['root', 'tool:git'],
+    "pi-gen-repository: a shallow clone over git:// of pi-gen's branch for the release (git daemon here), its commit in the summary; a missing branch is refused naming pi-gen-ref",
+    async () => {
+      const s = await setup('clone');
+      const top = join(root, 'git');
+      const server = await startGitServer(top);
+      try {
+        // bookworm armhf: pi-gen's branch "bookworm" (defaultPiGenRef).
+        const commit = makeRepository(top, 'pi-gen', s.tree, { branch: 'bookworm' });
+        const repo = server.url('pi-gen');
+        const config = (over: Record<string, unknown> = {}) =>
+          cfg({
+            suite: 'bookworm',
+            'pi-gen-repository': repo,
+            'work-dir': s.work,
+            'out-dir': s.out,
+            'cache-dir': s.cache,
+            'image-name': 'test',
+            ...over,
+          });
+        const report = newReport('image', ['armhf'], 'bookworm');
+        await runBuild(config(), report, noState);
+        expect(report.facts['pi-gen']).toBe(`${repo} at bookworm ${commit}`);
+        const tree = piGenDirs(s.work).tree;
+        expect(
+          execFileSync('git', ['-C', tree, 'rev-parse', '--is-shallow-repository'], { encoding: 'utf8' }),
+        ).toBe('true\n');
+        expect(execFileSync('git', ['-C', tree, 'rev-list', '--count', 'HEAD'], { encoding: 'utf8' })).toBe(
+          '1\n',
+        );
+        expect(server.log()).toMatch(/Request upload-pack for '\/pi-gen\.git'/);
+        expect(images(s.out)).toHaveLength(1);
+
+        const err = await runBuild(
+          config({ 'pi-gen-ref': 'no-such-branch', 'out-dir': join(root, 'clone', 'out2') }),
+          newReport('image', ['armhf'], 'bookworm'),
+          noState,
+        ).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(InputError);
+        expect((err as InputError).input).toBe('pi-gen-ref');
+        // git's own reason, not "already exists" (the work folder starts empty on each run).
+        expect((err as Error).message).toMatch(
+          /could not clone .*pi-gen\.git at no-such-branch: .*Remote branch no-such-branch not found/,
+        );
+        expect(images(join(root, 'clone', 'out2'))).toEqual([]);
+      } finally {
+        await server.stop();
+      }
+    },
+    120_000,
   );
 
   itNeeds(

@@ -5,10 +5,10 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-A3N7DFDQ.js";
+} from "./chunks/chunk-HSFGDKXP.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-55IEGTV7.js";
+} from "./chunks/chunk-FFQOBAOL.js";
 import {
   collectState,
   formatDoctor,
@@ -16,7 +16,7 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-HRS4IJ4Q.js";
+} from "./chunks/chunk-ICQPBGQ4.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import "./chunks/chunk-RLXPFIOZ.js";
 import "./chunks/chunk-7PRXYFQI.js";
@@ -28,23 +28,23 @@ import {
   defaultText,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-2I6ULUJI.js";
+} from "./chunks/chunk-ZPPY724S.js";
 import {
   PARTS,
   ensureHostPackages,
   packagesOf
 } from "./chunks/chunk-OXLAMBEG.js";
-import "./chunks/chunk-OI6JUUDN.js";
+import "./chunks/chunk-SSUDCTJA.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-CL2P6OG3.js";
 import {
   defaultWorkDir,
   handBack
-} from "./chunks/chunk-RSMUYH4R.js";
+} from "./chunks/chunk-T3SORGUS.js";
 import {
   cleanupWorkDir,
   isMarked
-} from "./chunks/chunk-RE26HNDA.js";
+} from "./chunks/chunk-4RUHFV6J.js";
 import "./chunks/chunk-MM45DSBM.js";
 import "./chunks/chunk-7YG3CPLG.js";
 import {

@@ -2,18 +2,18 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-ABI5327I.js";
+} from "./chunks/chunk-H4ZVHWZX.js";
 import {
   artifactName
 } from "./chunks/chunk-5ILGS3F5.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-A3N7DFDQ.js";
+} from "./chunks/chunk-HSFGDKXP.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-HRS4IJ4Q.js";
+} from "./chunks/chunk-ICQPBGQ4.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import "./chunks/chunk-RLXPFIOZ.js";
 import "./chunks/chunk-7PRXYFQI.js";
@@ -21,14 +21,14 @@ import "./chunks/chunk-JPZUMQ53.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-2I6ULUJI.js";
-import "./chunks/chunk-OI6JUUDN.js";
+} from "./chunks/chunk-ZPPY724S.js";
+import "./chunks/chunk-SSUDCTJA.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-CL2P6OG3.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-RSMUYH4R.js";
-import "./chunks/chunk-RE26HNDA.js";
+} from "./chunks/chunk-T3SORGUS.js";
+import "./chunks/chunk-4RUHFV6J.js";
 import "./chunks/chunk-MM45DSBM.js";
 import "./chunks/chunk-7YG3CPLG.js";
 import "./chunks/chunk-G4YZ52AF.js";

@@ -2,21 +2,21 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-ABI5327I.js";
+} from "./chunks/chunk-H4ZVHWZX.js";
 import {
   ActionsArtifacts,
   uploadFiles
 } from "./chunks/chunk-5ILGS3F5.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-55IEGTV7.js";
+} from "./chunks/chunk-FFQOBAOL.js";
 import {
   LocalStore,
   cleanupAsRoot,
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-HRS4IJ4Q.js";
+} from "./chunks/chunk-ICQPBGQ4.js";
 import "./chunks/chunk-MWIMASZ6.js";
 import "./chunks/chunk-7PRXYFQI.js";
 import "./chunks/chunk-JPZUMQ53.js";
@@ -24,8 +24,8 @@ import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-2I6ULUJI.js";
-import "./chunks/chunk-OI6JUUDN.js";
+} from "./chunks/chunk-ZPPY724S.js";
+import "./chunks/chunk-SSUDCTJA.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-CL2P6OG3.js";
 import {
@@ -33,7 +33,7 @@ import {
   checkWorkLock,
   cleanupWorkDir,
   isMarked
-} from "./chunks/chunk-RE26HNDA.js";
+} from "./chunks/chunk-4RUHFV6J.js";
 import "./chunks/chunk-MM45DSBM.js";
 import "./chunks/chunk-G4YZ52AF.js";
 import "./chunks/chunk-J4TNNZG7.js";

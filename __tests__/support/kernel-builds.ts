@@ -62,7 +62,11 @@ export function makeKernelBuilds(top: string) {
   const notABuild = join(top, 'linux-tree');
   mkdirSync(join(notABuild, 'arch', 'arm64'), { recursive: true });
   writeFileSync(join(notABuild, 'Makefile'), 'VERSION = 6\n');
+  const debsOnly = join(top, 'kernel-debs');
+  mkdirSync(debsOnly, { recursive: true });
+  writeFileSync(join(debsOnly, `linux-image-${RELEASE}_${RELEASE}-1_arm64.deb`), '!<arch>\n');
   return {
+    debsOnly,
     arm64: makeKernelBuild(top, 'kernel-arm64'),
     notABuild,
     notAKernel: makeKernelBuild(top, 'kernel-text', { kernel: Buffer.from('see README\n') }),

@@ -80,6 +80,7 @@ async function buildKernel({ config, workDir, phases, caches, facts }: BuildCont
     prepareSource(config, karch, workDir, logFile('source')),
   );
   log.info(`kernel tree: ${source.origin}`);
+  facts['kernel-source'] = source.origin;
 
   const ccache = config.ccache ? ccacheEnv(dirs.ccache, config.ccacheSize, workDir) : undefined;
   const ctx: MakeContext = {

@@ -22,6 +22,7 @@ export async function removeBuildTrees(dir: string): Promise<string[]> {
     'boot-test',
     'hooks',
     'source',
+    'source.unpack',
     'build',
     'ccache',
     'scratch',

@@ -53,12 +53,21 @@ export async function readKernelBuild(dir: string, arch: Arch): Promise<KernelBu
   const boot = join(dir, 'boot');
   const bootNames = await entries(boot);
   const kernels = bootNames.filter((n) => FIRMWARE_ARCH.has(n)).sort();
-  if (kernels.length === 0)
+  if (kernels.length === 0) {
+    // kernel-debs' packages alone: the same kernel, but read from the out folder they came in.
+    const debs = (await entries(dir)).filter((n) => /^linux-image-.+\.deb$/.test(n));
+    if (debs.length)
+      throw new InputError(
+        INPUT,
+        `"${dir}" holds ${debs.join(', ')} but no boot/kernel*.img: the packages without the rest of the kernel build's out folder`,
+        'Give the whole out folder the kernel build wrote with kernel-debs: true (its boot/ and modules tarball are the kernel the packages hold), or put the packages in an overlay and install them with dpkg -i in a customize script.',
+      );
     throw new InputError(
       INPUT,
       `"${dir}" holds no boot/kernel*.img: it is not a kernel build's out folder`,
       WHAT,
     );
+  }
   if (kernels.length > 1)
     throw new InputError(
       INPUT,

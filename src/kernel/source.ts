@@ -1,7 +1,7 @@
 // Where the kernel tree comes from: a local folder (built out of tree, never written to),
 // a source tarball (unpacked into the work folder), or a shallow git clone.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rmdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { BuildConfig } from '../config/schema.js';
 import { exec } from '../runtime/exec.js';
@@ -27,11 +27,20 @@ function checkTree(dir: string, karch: KernelArch, input: string): void {
   }
 }
 
+/**
+ * Unpacked to `dest` itself, the tarball's single top folder (linux-6.1.12/) taken away: the tree
+ * is then at the same path as a clone's, so the compiler's paths, and with them ccache's hashes,
+ * do not change with the tarball's name (a new point release) or between a tarball and a clone.
+ */
 async function unpackTarball(file: string, dest: string, logFile: string): Promise<string> {
-  await mkdir(dest, { recursive: true });
-  await exec('tar', ['--extract', '-f', file, '-C', dest], { logFile });
-  const top = await readdir(dest);
-  return top.length === 1 ? join(dest, top[0]!) : dest;
+  const unpacked = `${dest}.unpack`;
+  await mkdir(unpacked, { recursive: true });
+  await exec('tar', ['--extract', '-f', file, '-C', unpacked], { logFile });
+  const top = await readdir(unpacked, { withFileTypes: true });
+  const single = top.length === 1 && top[0]!.isDirectory();
+  await rename(single ? join(unpacked, top[0]!.name) : unpacked, dest);
+  if (single) await rmdir(unpacked);
+  return dest;
 }
 
 export async function prepareSource(

@@ -18,7 +18,7 @@ export const WORK_LOCK = '.rpi-build-lock';
  */
 export const BUILD_NAMES: readonly string[] = [
   ...['rootfs', 'boot', 'stage', 'logs', 'hooks', 'cache', 'boot-test'],
-  ...['build', 'source', 'scratch', 'ccache'],
+  ...['build', 'source', 'source.unpack', 'scratch', 'ccache'],
   ...['pi-gen', 'pi-gen-work', 'pi-gen-deploy', 'pi-gen-stages', 'pi-gen-config', 'bin'],
   WORK_LOCK,
 ];

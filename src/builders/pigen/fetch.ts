@@ -4,6 +4,8 @@
 import { resolve } from 'node:path';
 import type { BuildConfig } from '../../config/schema.js';
 import { exec, tryOutput } from '../../runtime/exec.js';
+import { InputError, errorMessage } from '../../runtime/errors.js';
+import { logger } from '../../runtime/log.js';
 import { gitAuth } from '../../runtime/redact.js';
 
 /**
@@ -31,10 +33,19 @@ export async function fetchPiGen(config: BuildConfig, dest: string, logFile: str
   const ref = config.piGenRef ?? defaultPiGenRef(config.suite, config.arch[0]!);
   // Credentials travel in git's environment, never in argv (ps) or the clone's .git/config.
   const { url, env } = gitAuth(config.piGenRepository);
+  logger().info(`cloning ${url} at ${ref} (shallow)`);
   await exec('git', ['clone', '--depth', '1', '--branch', ref, '--', url, dest], {
     logFile,
     timeoutMs: 600_000,
     env: { GIT_TERMINAL_PROMPT: '0', ...env },
+  }).catch((err: unknown) => {
+    throw new InputError(
+      config.piGenRef ? 'pi-gen-ref' : 'pi-gen-repository',
+      `git could not clone ${url} at ${ref}: ${errorMessage(err).split('\n').slice(-3).join(' ')}`,
+      config.piGenRef
+        ? 'Check that the branch or tag exists in pi-gen-repository.'
+        : `Check that the repository is reachable from the runner and has the branch ${ref} (pi-gen's branch for this suite and arch), or set pi-gen-ref.`,
+    );
   });
   const commit = await tryOutput('git', ['-C', dest, 'rev-parse', 'HEAD']);
   return { dir: dest, source: `${url} at ${ref}`, ...(commit ? { commit } : {}) };
