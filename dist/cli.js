@@ -5,10 +5,10 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-HSFGDKXP.js";
+} from "./chunks/chunk-RRAVE63X.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-FFQOBAOL.js";
+} from "./chunks/chunk-OL4WVC5L.js";
 import {
   collectState,
   formatDoctor,
@@ -16,10 +16,10 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-ICQPBGQ4.js";
-import "./chunks/chunk-MWIMASZ6.js";
-import "./chunks/chunk-RLXPFIOZ.js";
-import "./chunks/chunk-7PRXYFQI.js";
+} from "./chunks/chunk-QNZJR352.js";
+import "./chunks/chunk-DS3RU7S5.js";
+import "./chunks/chunk-MULECCNM.js";
+import "./chunks/chunk-DKRGG3JU.js";
 import "./chunks/chunk-JPZUMQ53.js";
 import {
   OPTIONS,
@@ -28,38 +28,38 @@ import {
   defaultText,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-ZPPY724S.js";
+} from "./chunks/chunk-7EEDNGBZ.js";
 import {
   PARTS,
   ensureHostPackages,
   packagesOf
-} from "./chunks/chunk-OXLAMBEG.js";
-import "./chunks/chunk-SSUDCTJA.js";
+} from "./chunks/chunk-5R46RPDP.js";
+import "./chunks/chunk-2Y3BNSSO.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-CL2P6OG3.js";
 import {
   defaultWorkDir,
   handBack
-} from "./chunks/chunk-T3SORGUS.js";
+} from "./chunks/chunk-Z376HUQU.js";
 import {
   cleanupWorkDir,
   isMarked
-} from "./chunks/chunk-4RUHFV6J.js";
-import "./chunks/chunk-MM45DSBM.js";
-import "./chunks/chunk-7YG3CPLG.js";
+} from "./chunks/chunk-L5KHKHNA.js";
+import "./chunks/chunk-AKLGG77D.js";
+import "./chunks/chunk-FX24ZEC6.js";
 import {
   knownSecrets,
   redact
 } from "./chunks/chunk-G4YZ52AF.js";
-import "./chunks/chunk-J4TNNZG7.js";
+import "./chunks/chunk-X2M4GMIQ.js";
 import {
   InputError,
   errorMessage,
   killChildren
-} from "./chunks/chunk-4Z53H52X.js";
+} from "./chunks/chunk-5XQTGPXW.js";
 import {
   inActions
-} from "./chunks/chunk-JEISQDF3.js";
+} from "./chunks/chunk-HN3MK2TO.js";
 
 // src/entries/cli.ts
 import { writeFile } from "node:fs/promises";
@@ -240,7 +240,7 @@ async function run(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-7HL6IJGM.js");
+      const { bootTestCommand } = await import("./chunks/command-DDKKD6F7.js");
       return bootTestCommand(image, config);
     }
     case "image":

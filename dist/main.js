@@ -2,47 +2,47 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-H4ZVHWZX.js";
+} from "./chunks/chunk-NQFKDRFV.js";
 import {
   artifactName
-} from "./chunks/chunk-5ILGS3F5.js";
+} from "./chunks/chunk-4RHPPCP7.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-HSFGDKXP.js";
+} from "./chunks/chunk-RRAVE63X.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-ICQPBGQ4.js";
-import "./chunks/chunk-MWIMASZ6.js";
-import "./chunks/chunk-RLXPFIOZ.js";
-import "./chunks/chunk-7PRXYFQI.js";
+} from "./chunks/chunk-QNZJR352.js";
+import "./chunks/chunk-DS3RU7S5.js";
+import "./chunks/chunk-MULECCNM.js";
+import "./chunks/chunk-DKRGG3JU.js";
 import "./chunks/chunk-JPZUMQ53.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-ZPPY724S.js";
-import "./chunks/chunk-SSUDCTJA.js";
+} from "./chunks/chunk-7EEDNGBZ.js";
+import "./chunks/chunk-2Y3BNSSO.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-CL2P6OG3.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-T3SORGUS.js";
-import "./chunks/chunk-4RUHFV6J.js";
-import "./chunks/chunk-MM45DSBM.js";
-import "./chunks/chunk-7YG3CPLG.js";
+} from "./chunks/chunk-Z376HUQU.js";
+import "./chunks/chunk-L5KHKHNA.js";
+import "./chunks/chunk-AKLGG77D.js";
+import "./chunks/chunk-FX24ZEC6.js";
 import "./chunks/chunk-G4YZ52AF.js";
-import "./chunks/chunk-J4TNNZG7.js";
+import "./chunks/chunk-X2M4GMIQ.js";
 import {
   errorMessage,
   killChildren
-} from "./chunks/chunk-4Z53H52X.js";
+} from "./chunks/chunk-5XQTGPXW.js";
 import {
   error,
   setFailed,
   setOutput,
   warning
-} from "./chunks/chunk-JEISQDF3.js";
+} from "./chunks/chunk-HN3MK2TO.js";
 
 // src/entries/main.ts
 import { tmpdir } from "node:os";

@@ -2,30 +2,30 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-H4ZVHWZX.js";
+} from "./chunks/chunk-NQFKDRFV.js";
 import {
   ActionsArtifacts,
   uploadFiles
-} from "./chunks/chunk-5ILGS3F5.js";
+} from "./chunks/chunk-4RHPPCP7.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-FFQOBAOL.js";
+} from "./chunks/chunk-OL4WVC5L.js";
 import {
   LocalStore,
   cleanupAsRoot,
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-ICQPBGQ4.js";
-import "./chunks/chunk-MWIMASZ6.js";
-import "./chunks/chunk-7PRXYFQI.js";
+} from "./chunks/chunk-QNZJR352.js";
+import "./chunks/chunk-DS3RU7S5.js";
+import "./chunks/chunk-DKRGG3JU.js";
 import "./chunks/chunk-JPZUMQ53.js";
 import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-ZPPY724S.js";
-import "./chunks/chunk-SSUDCTJA.js";
+} from "./chunks/chunk-7EEDNGBZ.js";
+import "./chunks/chunk-2Y3BNSSO.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-CL2P6OG3.js";
 import {
@@ -33,18 +33,18 @@ import {
   checkWorkLock,
   cleanupWorkDir,
   isMarked
-} from "./chunks/chunk-4RUHFV6J.js";
-import "./chunks/chunk-MM45DSBM.js";
+} from "./chunks/chunk-L5KHKHNA.js";
+import "./chunks/chunk-AKLGG77D.js";
 import "./chunks/chunk-G4YZ52AF.js";
-import "./chunks/chunk-J4TNNZG7.js";
+import "./chunks/chunk-X2M4GMIQ.js";
 import {
   errorMessage,
   isRoot
-} from "./chunks/chunk-4Z53H52X.js";
+} from "./chunks/chunk-5XQTGPXW.js";
 import {
   info,
   warning
-} from "./chunks/chunk-JEISQDF3.js";
+} from "./chunks/chunk-HN3MK2TO.js";
 
 // src/entries/post.ts
 import { existsSync } from "node:fs";

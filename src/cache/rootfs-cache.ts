@@ -109,6 +109,7 @@ export async function packRootfs(
   members: string[] = ['.'],
 ): Promise<void> {
   await refuseMountsBelow(root, 'pack'); // never cache a root with /proc or a bind still inside
+  logger().progress(`cache: packing ${root.split('/').pop()} (tar, zstd)`);
   await exec(
     'tar',
     [

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DEFAULTS } from '../config/defaults.js';
 import { InputError } from '../runtime/errors.js';
 import { exists } from '../runtime/files.js';
+import { logger } from '../runtime/log.js';
 import { inChroot } from './chroot.js';
 import { writeRootFile } from './write.js';
 
@@ -31,5 +32,6 @@ export async function generateLocale(root: string, locale: string, logFile: stri
   const done = (await readFile(gen, 'utf8').catch(() => '')) === `${line}\n` && (await exists(archive));
   if (done) return;
   await writeRootFile(root, 'etc/locale.gen', `${line}\n`);
+  logger().progress(`locale: generating ${locale} (localedef)`);
   await inChroot(root, ['locale-gen'], { logFile });
 }

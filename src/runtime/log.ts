@@ -117,6 +117,44 @@ class TerminalLogger implements Logger {
 
 let current: Logger | undefined;
 
+/** What a long step last said it was doing (and when), for the phase's heartbeat to repeat. */
+let lastStep: { text: string; at: number } | undefined;
+
+/**
+ * The phase heartbeat: how long the phase has run, and what its step last said since the
+ * phase began, so a step that prints nothing for minutes (localedef, packing a cache) still
+ * names itself.
+ */
+export function heartbeat(phase: string, seconds: number, phaseStarted: number): void {
+  const said = lastStep;
+  const time = `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+  const step =
+    said && said.at >= phaseStarted
+      ? said.text.startsWith(`${phase}: `)
+        ? said.text.slice(phase.length + 2)
+        : said.text
+      : undefined;
+  logger().progress(step ? `${phase}: ${time}, ${step}` : `${phase}: ${time}`);
+  // The heartbeat is not a step.
+  lastStep = said;
+}
+
+/** The logger, with each step's progress noted for the heartbeat. */
+function notingSteps(l: Logger): Logger {
+  return {
+    info: (m) => l.info(m),
+    warn: (m) => l.warn(m),
+    error: (m) => l.error(m),
+    debug: (m) => l.debug(m),
+    group: (title, fn) => l.group(title, fn),
+    secret: (v) => l.secret(v),
+    progress: (m) => {
+      lastStep = { text: m, at: Date.now() };
+      l.progress(m);
+    },
+  };
+}
+
 /** Outside Actions, @actions/* libraries' "::debug::" workflow commands are noise on a terminal. */
 function dropDebugCommands(): void {
   const write = process.stdout.write.bind(process.stdout) as (chunk: unknown, ...rest: unknown[]) => boolean;
@@ -128,13 +166,15 @@ function dropDebugCommands(): void {
 
 export function logger(): Logger {
   if (!current && !inActions() && process.env.RPI_BUILD_DEBUG !== '1') dropDebugCommands();
-  current ??= inActions() ? new ActionsLogger() : new TerminalLogger(process.env.RPI_BUILD_DEBUG === '1');
+  current ??= notingSteps(
+    inActions() ? new ActionsLogger() : new TerminalLogger(process.env.RPI_BUILD_DEBUG === '1'),
+  );
   return current;
 }
 
 /** For tests and the CLI: swap the logger (e.g. a quiet one). */
 export function setLogger(l: Logger): void {
-  current = l;
+  current = notingSteps(l);
 }
 
 /** Turns a byte count into a short human figure. */

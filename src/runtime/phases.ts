@@ -1,6 +1,6 @@
 // Named, timed phases: a log group each, start and duration for the summary and the bench
 // (phases that ran side by side overlap), and which one failed.
-import { inActions, logger } from './log.js';
+import { heartbeat, inActions, logger } from './log.js';
 
 export interface PhaseTiming {
   name: string;
@@ -23,14 +23,11 @@ export class Phases {
     const started = Date.now();
     // A heartbeat, so a long emulated step never looks stuck.
     const tty = !inActions() && process.stderr.isTTY;
-    const heartbeat = setInterval(
-      () => {
-        const s = Math.round((Date.now() - started) / 1000);
-        logger().progress(`${name}: ${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`);
-      },
+    const beat = setInterval(
+      () => heartbeat(name, Math.round((Date.now() - started) / 1000), started),
       tty ? 1000 : 30_000,
     );
-    heartbeat.unref();
+    beat.unref();
     try {
       const r = await logger().group(title, fn);
       this.timings.push(this.timing(name, started, true));
@@ -39,7 +36,7 @@ export class Phases {
       this.timings.push(this.timing(name, started, false));
       throw err;
     } finally {
-      clearInterval(heartbeat);
+      clearInterval(beat);
     }
   }
 
