@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-RRAVE63X.js";
+} from "./chunks/chunk-KXTH3OBI.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-OL4WVC5L.js";
@@ -16,7 +16,7 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-QNZJR352.js";
+} from "./chunks/chunk-BJECHVKR.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-MULECCNM.js";
 import "./chunks/chunk-DKRGG3JU.js";

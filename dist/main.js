@@ -2,18 +2,18 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-NQFKDRFV.js";
+} from "./chunks/chunk-46CGCEOH.js";
 import {
   artifactName
 } from "./chunks/chunk-4RHPPCP7.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-RRAVE63X.js";
+} from "./chunks/chunk-KXTH3OBI.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-QNZJR352.js";
+} from "./chunks/chunk-BJECHVKR.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-MULECCNM.js";
 import "./chunks/chunk-DKRGG3JU.js";

@@ -2,7 +2,7 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-NQFKDRFV.js";
+} from "./chunks/chunk-46CGCEOH.js";
 import {
   ActionsArtifacts,
   uploadFiles
@@ -16,7 +16,7 @@ import {
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-QNZJR352.js";
+} from "./chunks/chunk-BJECHVKR.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-DKRGG3JU.js";
 import "./chunks/chunk-JPZUMQ53.js";

@@ -86,6 +86,15 @@ describe('doctor diagnoses', () => {
     expect(p[0]).toMatchObject({ id: 'binfmt-not-mounted', severity: 'error' });
     expect(p[0]!.fix).toContain('mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc');
   });
+  it('a kernel build (no arch to emulate) is not told about binfmt_misc', () => {
+    const bare = host({
+      binfmt: { path: '/proc/sys/fs/binfmt_misc', mounted: false, enabled: null, handlers: [] },
+      aarch64: { native: false, handlers: [], runs: false },
+      arm: { native: false, handlers: [], runs: false },
+    });
+    expect(diagnose(bare, { arches: [], minFreeGiB: 15 })).toEqual([]);
+    expect(diagnose(bare, ctx).map((x) => x.id)).toContain('binfmt-not-mounted');
+  });
   it('WSL with systemd-binfmt disabled (no QEMU handlers)', () => {
     const r = host({
       kernelRelease: '5.15.167.4-microsoft-standard-WSL2',

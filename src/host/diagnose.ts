@@ -15,7 +15,7 @@ export interface Problem {
 }
 
 export interface DiagnoseContext {
-  /** Arches the build needs to run programs of. */
+  /** Arches the build needs to run programs of (none for a kernel: nothing foreign runs). */
   arches: Arch[];
   /** GiB of free disk needed where the build writes. */
   minFreeGiB: number;
@@ -29,14 +29,16 @@ export function diagnose(r: HostReport, ctx: DiagnoseContext): Problem[] {
   const p: Problem[] = [];
   const machines = [...new Set(ctx.arches.map((a) => ARCH_INFO[a].qemu))];
 
-  if (!r.binfmt.mounted) {
+  // binfmt_misc matters only to a build that runs ARM programs here.
+  const emulates = machines.length > 0;
+  if (emulates && !r.binfmt.mounted) {
     p.push({
       id: 'binfmt-not-mounted',
       severity: 'error',
       diagnosis: `binfmt_misc is not mounted at ${r.binfmt.path}, so the kernel cannot hand ARM programs to QEMU ("Exec format error").`,
       fix: `Mount it: sudo mount -t binfmt_misc binfmt_misc ${r.binfmt.path} (rpi-build qemu does this for you).`,
     });
-  } else if (r.binfmt.enabled === false) {
+  } else if (emulates && r.binfmt.enabled === false) {
     p.push({
       id: 'binfmt-disabled',
       severity: 'error',
@@ -47,7 +49,7 @@ export function diagnose(r: HostReport, ctx: DiagnoseContext): Problem[] {
 
   if (r.wsl.detected) {
     const anyQemu = r.binfmt.handlers.some((h) => h.name.startsWith('qemu-'));
-    if (!anyQemu) {
+    if (emulates && !anyQemu) {
       p.push({
         id: 'wsl-systemd-binfmt',
         severity: 'error',

@@ -16,7 +16,8 @@ export async function runDoctor(
 ): Promise<DoctorReport> {
   const host = await probeHost(config.workDir ? { workDir: config.workDir } : {});
   const problems = diagnose(host, {
-    arches: config.arch,
+    // A kernel cross-compiles: nothing foreign runs (its boot test is qemu-system, not binfmt).
+    arches: config.target === 'kernel' ? [] : config.arch,
     minFreeGiB: config.minFreeDisk ?? MIN_FREE_GIB[config.target] ?? 8,
   });
   return { host, problems, ok: !problems.some((p) => p.severity === 'error') };

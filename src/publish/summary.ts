@@ -10,6 +10,8 @@ const FACT_LABELS: Record<string, string> = {
   'image-size': 'Compressed size',
   'image-sha256': 'SHA-256',
   'kernel-release': 'Kernel',
+  'kernel-source': 'Kernel source',
+  'pi-gen': 'pi-gen',
   'package-count': 'Packages',
   'boot-test': 'Boot test',
   account: 'First user',
