@@ -188,33 +188,8 @@ describe('rpi-build kernel (action)', () => {
   );
 
   itNeeds(
-    [...NEEDS],
-    'cache-read-only (pull requests): restores ccache and the toolchain, saves nothing',
-    async () => {
-      const runner = prepare();
-      const out = join(runner.workspace, 'kernel');
-      const e = env('run-14');
-      const before = svc!.caches().length;
-      const main = await runner.main({
-        inputs: { ...inputs(out), 'cache-read-only': 'true' },
-        env: e,
-        timeoutMs: 30 * MIN,
-      });
-      expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
-      expect(main.stdout).toMatch(/tool cache hit: tool-cross-gcc-\S+ \(.*, actions\)/);
-      expect(main.stdout).toMatch(/ccache cache hit: ccache-v1-arm64-tinyconfig-x64-/);
-      expect(main.state.pendingSaves).toBeUndefined();
-      const post = await runner.post({ env: e });
-      expect(post.exitCode).toBe(0);
-      expect(post.stdout).not.toMatch(/saved \S+ cache/);
-      expect(svc!.caches().length).toBe(before);
-    },
-    30 * MIN,
-  );
-
-  itNeeds(
     [...NEEDS, 'tool:git', 'tool:dpkg-deb'],
-    "kernel-source + kernel-ref: a shallow clone of a tag over git:// (git daemon here, a repository of Debian's linux-source) builds the same kernel through the same ccache; kernel-debs: true makes real packages; a missing tag is refused naming kernel-ref",
+    "kernel-source + kernel-ref: a shallow clone of a tag over git:// (git daemon here, a repository of Debian's linux-source) builds the same kernel through the same ccache, read-only as in a pull request (restores, saves nothing); kernel-debs: true makes real packages; a missing tag is refused naming kernel-ref",
     async () => {
       const runner = prepare();
       const top = scratch('kernel-git');
@@ -230,12 +205,17 @@ describe('rpi-build kernel (action)', () => {
         const { 'kernel-path': _path, ...fromTarball } = inputs(out);
         void _path;
         const clone = { ...fromTarball, 'kernel-source': server.url('linux'), 'kernel-ref': 'v6.1-ci' };
+        const before = svc!.caches().length;
         const main = await runner.main({
-          inputs: { ...clone, 'kernel-debs': 'true' },
+          inputs: { ...clone, 'kernel-debs': 'true', 'cache-read-only': 'true' },
           env: e,
           timeoutMs: 30 * MIN,
         });
         expect(main.exitCode, main.stdout.slice(-3000)).toBe(0);
+        // cache-read-only (pull requests): both caches restored, nothing to save.
+        expect(main.stdout).toMatch(/tool cache hit: tool-cross-gcc-\S+ \(.*, actions\)/);
+        expect(main.stdout).toMatch(/ccache cache hit: ccache-v1-arm64-tinyconfig-x64-/);
+        expect(main.state.pendingSaves).toBeUndefined();
         expect(main.stdout).toContain(`cloning ${server.url('linux')} at v6.1-ci (shallow)`);
         expect(server.log()).toMatch(/Request upload-pack for '\/linux\.git'/);
         // The tree sits where the tarball's did: the compiler's paths match, ccache hits.
@@ -259,7 +239,10 @@ describe('rpi-build kernel (action)', () => {
         expect(listing).toContain('/bcm2837-rpi-3-b.dtb');
         execFileSync('sha256sum', ['-c', '--strict', 'SHA256SUMS'], { cwd: out });
         expect(readFileSync(join(out, 'SHA256SUMS'), 'utf8')).toContain(`  ${image}\n`);
-        expect((await runner.post({ env: e })).exitCode).toBe(0);
+        const post = await runner.post({ env: e });
+        expect(post.exitCode, post.stdout).toBe(0);
+        expect(post.stdout).not.toMatch(/saved \S+ cache/);
+        expect(svc!.caches().length).toBe(before);
 
         // A tag the repository does not have: refused with kernel-ref named, before any compile.
         const bad = await runner.main({
