@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-KXTH3OBI.js";
+} from "./chunks/chunk-GOY4IRAW.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-OL4WVC5L.js";

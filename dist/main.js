@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-KXTH3OBI.js";
+} from "./chunks/chunk-GOY4IRAW.js";
 import {
   actionsState,
   newReport

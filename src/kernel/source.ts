@@ -7,7 +7,7 @@ import type { BuildConfig } from '../config/schema.js';
 import { exec } from '../runtime/exec.js';
 import { InputError, errorMessage } from '../runtime/errors.js';
 import { logger } from '../runtime/log.js';
-import { gitAuth } from '../runtime/redact.js';
+import { shallowClone } from '../runtime/git.js';
 import type { KernelArch } from '../tools/toolchain.js';
 
 export interface KernelSource {
@@ -68,21 +68,14 @@ export async function prepareSource(
   }
   const dir = join(workDir, 'source');
   const ref = config.kernelRef;
-  // Credentials travel in git's environment, never in argv (ps), logs or the clone's .git/config.
-  const { url, env } = gitAuth(config.kernelSource);
-  logger().info(`cloning ${url}${ref ? ` at ${ref}` : ''} (shallow)`);
-  const args = ['clone', '--depth', '1', '--single-branch', ...(ref ? ['--branch', ref] : [])];
-  // "--" ends options: a source URL can never be read as a git option.
-  await exec('git', [...args, '--', url, dir], {
+  const url = await shallowClone({
+    repository: config.kernelSource,
+    ...(ref ? { ref } : {}),
+    dest: dir,
     logFile,
     timeoutMs: 3_600_000,
-    env: { GIT_TERMINAL_PROMPT: '0', ...env },
-  }).catch((err: unknown) => {
-    throw new InputError(
-      ref ? 'kernel-ref' : 'kernel-source',
-      `git could not clone ${url}${ref ? ` at ${ref}` : ''}: ${errorMessage(err).split('\n').slice(-3).join(' ')}`,
-      'Check that the repository URL is reachable from the runner and that the branch or tag exists.',
-    );
+    inputs: { repository: 'kernel-source', ref: 'kernel-ref' },
+    fix: 'Check that the repository URL is reachable from the runner and that the branch or tag exists.',
   });
   checkTree(dir, karch, 'kernel-source');
   return { dir, origin: `${url}${ref ? `@${ref}` : ''}` };

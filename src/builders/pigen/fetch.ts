@@ -3,10 +3,8 @@
 // passes its own config file and keeps WORK_DIR and DEPLOY_DIR in its work folder).
 import { resolve } from 'node:path';
 import type { BuildConfig } from '../../config/schema.js';
-import { exec, tryOutput } from '../../runtime/exec.js';
-import { InputError, errorMessage } from '../../runtime/errors.js';
-import { logger } from '../../runtime/log.js';
-import { gitAuth } from '../../runtime/redact.js';
+import { tryOutput } from '../../runtime/exec.js';
+import { shallowClone } from '../../runtime/git.js';
 
 /**
  * pi-gen keeps one branch per release and arch: master (armhf) and arm64 follow the newest
@@ -31,21 +29,17 @@ export async function fetchPiGen(config: BuildConfig, dest: string, logFile: str
     return { dir, source: `local checkout ${dir}`, ...(commit ? { commit } : {}) };
   }
   const ref = config.piGenRef ?? defaultPiGenRef(config.suite, config.arch[0]!);
-  // Credentials travel in git's environment, never in argv (ps) or the clone's .git/config.
-  const { url, env } = gitAuth(config.piGenRepository);
-  logger().info(`cloning ${url} at ${ref} (shallow)`);
-  await exec('git', ['clone', '--depth', '1', '--branch', ref, '--', url, dest], {
+  const url = await shallowClone({
+    repository: config.piGenRepository,
+    ref,
+    dest,
     logFile,
     timeoutMs: 600_000,
-    env: { GIT_TERMINAL_PROMPT: '0', ...env },
-  }).catch((err: unknown) => {
-    throw new InputError(
-      config.piGenRef ? 'pi-gen-ref' : 'pi-gen-repository',
-      `git could not clone ${url} at ${ref}: ${errorMessage(err).split('\n').slice(-3).join(' ')}`,
-      config.piGenRef
-        ? 'Check that the branch or tag exists in pi-gen-repository.'
-        : `Check that the repository is reachable from the runner and has the branch ${ref} (pi-gen's branch for this suite and arch), or set pi-gen-ref.`,
-    );
+    // pi-gen's own branch when none was given: a missing one is the repository's fault.
+    inputs: { repository: 'pi-gen-repository', ref: config.piGenRef ? 'pi-gen-ref' : 'pi-gen-repository' },
+    fix: config.piGenRef
+      ? 'Check that the branch or tag exists in pi-gen-repository.'
+      : `Check that the repository is reachable from the runner and has the branch ${ref} (pi-gen's branch for this suite and arch), or set pi-gen-ref.`,
   });
   const commit = await tryOutput('git', ['-C', dest, 'rev-parse', 'HEAD']);
   return { dir: dest, source: `${url} at ${ref}`, ...(commit ? { commit } : {}) };
