@@ -23,7 +23,7 @@ import { scratchDirs } from './support/scratch.js';
 import { Runner, type RunnerUser } from './support/runner.js';
 import { createHostedUser, removeHostedUser, userDeletes } from './support/hosted-user.js';
 import { runNode, startResultsService, type ResultsService } from './support/results-service.js';
-import { debugfs, dumpFromExt4, fatList, fatRead, partitions } from './support/image-inspect.js';
+import { debugfs, dumpFromExt4, partitions } from './support/image-inspect.js';
 import {
   IMAGE_NEEDS as NEEDS,
   MIN,
@@ -89,46 +89,6 @@ function writtenMtimes(xz: string): Record<string, number> {
   }
   rmSync(dir, { recursive: true, force: true });
   return out;
-}
-
-/**
- * A kernel build's out folder (the layout target kernel writes) made from the Debian kernel in a
- * root's cache entry, with a device tree and an overlay no Debian kernel has, so the image can
- * show they came from this folder. A real, bootable kernel without compiling one here.
- */
-function kernelBuildFromRoot(tarball: string, dir: string, work: string): { release: string } {
-  execFileSync('tar', [
-    '--zstd',
-    '-xf',
-    tarball,
-    '-C',
-    work,
-    '--wildcards',
-    './boot/vmlinuz-*',
-    './boot/config-*',
-    './boot/System.map-*',
-    './usr/lib/linux-image-*',
-    './usr/lib/modules',
-  ]);
-  const release = readdirSync(join(work, 'boot'))
-    .find((f) => f.startsWith('vmlinuz-'))!
-    .slice('vmlinuz-'.length);
-  mkdirSync(join(dir, 'boot', 'overlays'), { recursive: true });
-  copyFileSync(join(work, 'boot', `vmlinuz-${release}`), join(dir, 'boot', 'kernel8.img'));
-  const dtbs = join(work, 'usr', 'lib', `linux-image-${release}`, 'broadcom');
-  for (const d of readdirSync(dtbs)) copyFileSync(join(dtbs, d), join(dir, 'boot', d));
-  copyFileSync(join(dtbs, 'bcm2837-rpi-3-b.dtb'), join(dir, 'boot', 'bcm2837-rpi-build-marker.dtb'));
-  copyFileSync(join(dtbs, 'bcm2837-rpi-3-b.dtb'), join(dir, 'boot', 'overlays', 'rpi-build-marker.dtbo'));
-  for (const f of ['config', 'System.map'])
-    copyFileSync(join(work, 'boot', `${f}-${release}`), join(dir, `${f}-${release}`));
-  execFileSync('tar', [
-    '-czf',
-    join(dir, `modules-${release}.tar.gz`),
-    '-C',
-    join(work, 'usr'),
-    `lib/modules/${release}`,
-  ]);
-  return { release };
 }
 
 describe('rpi-build image', () => {
@@ -484,76 +444,6 @@ describe('rpi-build image', () => {
         readFileSync(join(cwd, 'out', 'rpi-build-trixie-arm64.boot.log'), 'utf8'),
       );
       expect(Number(grown![2]) - Number(grown![1])).toBeGreaterThan(900);
-    },
-    40 * MIN,
-  );
-
-  itNeeds(
-    [...NEEDS],
-    "--kernel-dir puts a kernel build's kernel in place of Debian's: on the boot partition and in config.txt, its device trees and overlays, its modules with depmod, its own initramfs; the image boots it on virt and a test script inside sees it",
-    async () => {
-      expect(first.key, 'runs after the cold action build').not.toBe('');
-      seedLocalCache(ARM64_CACHE, await keyNow());
-      const cwd = scratch('image-kernel-dir');
-      const kernel = kernelBuildFromRoot(first.tarball, join(cwd, 'kernel'), scratch('kernel-from-root'));
-      writeFileSync(
-        join(cwd, 'check-kernel.sh'),
-        [
-          '#!/bin/sh',
-          'set -e',
-          'echo "running $(uname -r)"',
-          'if dpkg-query -W "linux-image-*" 2>/dev/null; then echo "a Debian kernel package is installed" >&2; exit 4; fi',
-          'test -s "/lib/modules/$(uname -r)/modules.dep"',
-          // The initramfs made for this kernel loaded the disk driver from the modules it unpacked.
-          'grep -q "^virtio_blk " /proc/modules',
-          'echo "kernel checks passed"',
-          '',
-        ].join('\n'),
-      );
-      const r = cli(
-        cwd,
-        ARM64_CACHE,
-        'image',
-        '--out',
-        'out',
-        '--kernel-dir',
-        'kernel',
-        '--boot-machine',
-        'virt',
-        '--test-script',
-        'check-kernel.sh',
-        '--compression',
-        'none',
-      );
-      expect(r.status, r.stderr.slice(-3000)).toBe(0);
-      expect(r.stderr).toMatch(/kernel-dir: removing Debian's kernel \(linux-image-/);
-      expect(r.stderr).toContain(`kernel-dir: installing ${kernel.release} (kernel8.img,`);
-      expect(r.stdout).toMatch(
-        new RegExp(`^kernel-release=${kernel.release.replace(/[.+]/g, '\\$&')}$`, 'm'),
-      );
-      const bootLog = readFileSync(join(cwd, 'out', 'rpi-build-trixie-arm64.boot.log'), 'utf8');
-      expect(bootLog).toContain(`running ${kernel.release}`);
-      expect(bootLog).toContain('kernel checks passed');
-
-      const image = join(cwd, 'out', 'rpi-build-trixie-arm64.img');
-      const [fat, root] = partitions(image).partitions;
-      const config = fatRead(image, fat!.start, 'config.txt');
-      expect(config).toMatch(new RegExp(`^kernel=vmlinuz-${kernel.release.replace(/[.+]/g, '\\$&')}$`, 'm'));
-      expect(config).toMatch(
-        new RegExp(`^initramfs initrd\\.img-${kernel.release.replace(/[.+]/g, '\\$&')}$`, 'm'),
-      );
-      const listing = fatList(image, fat!.start);
-      // The marker device tree exists only in the kernel build: the hook copied ours.
-      expect(listing).toContain('bcm2837-rpi-build-marker.dtb');
-      expect(fatList(image, fat!.start, '::overlays')).toContain('rpi-build-marker.dtbo');
-      const onFat = join(cwd, 'vmlinuz');
-      execFileSync('mcopy', ['-n', '-i', `${image}@@${fat!.start}`, `::vmlinuz-${kernel.release}`, onFat]);
-      expect(sha256(onFat)).toBe(sha256(join(cwd, 'kernel', 'boot', 'kernel8.img')));
-      expect(debugfs(image, root!.start, `ls /usr/lib/modules/${kernel.release}`)).toMatch(/modules\.dep\b/);
-      const manifest = readFileSync(join(cwd, 'out', 'rpi-build-trixie-arm64.manifest'), 'utf8');
-      expect(manifest).not.toMatch(/^linux-image-/m);
-      expect(manifest).toContain(`\nkernel-dir\t${kernel.release}\tarm64\n`);
-      expect(manifest).toMatch(/^raspi-firmware\t/m);
     },
     40 * MIN,
   );
