@@ -11,6 +11,7 @@ import { ARCH_INFO } from '../host/arch.js';
 import { ensureHostPackages } from '../host/requirements.js';
 import { exec } from '../runtime/exec.js';
 import { logger } from '../runtime/log.js';
+import { consoleProgress } from './console-text.js';
 import { machineArgs, machineLabel, patchedPiDtb, type BootMachine } from './machines.js';
 import { INIT_MARKER, tinyInitramfs } from './tiny-initramfs.js';
 
@@ -94,7 +95,10 @@ export async function bootKernel(req: KernelBootRequest): Promise<KernelBootResu
       }
       if (/Kernel panic - not syncing: .*\n/.test(text)) stop.abort();
     },
-    onLine: (line) => logger().progress(`kernel boot: ${line.slice(0, 120)}`),
+    onLine: (line) => {
+      const shown = consoleProgress(line);
+      if (shown) logger().progress(`kernel boot: ${shown}`);
+    },
   });
   clearTimeout(timer);
   out.end();

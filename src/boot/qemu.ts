@@ -11,6 +11,7 @@ import { ensureHostPackages } from '../host/requirements.js';
 import { exec } from '../runtime/exec.js';
 import { logger } from '../runtime/log.js';
 import { createWriteStream } from 'node:fs';
+import { consoleProgress, plainConsole } from './console-text.js';
 import {
   GuestRun,
   installGuestTests,
@@ -101,11 +102,7 @@ export function bootFilesFromConfig(configTxt: string): { kernel: string; initra
 export function emergencyMode(consoleText: string): string | undefined {
   // Called for every piece of console output: the plain-text line first, the stripping only then.
   if (!consoleText.includes('You are in emergency mode.')) return undefined;
-  // The console's colour codes (ESC [ ... m), also those systemd's "…" cut in two.
-  // eslint-disable-next-line no-control-regex
-  const plain = consoleText.replace(/\x1b\[[0-9;?]*(…[0-9;]*)?[A-Za-z]/g, (_, cut?: string) =>
-    cut ? '…' : '',
-  );
+  const plain = plainConsole(consoleText);
   const at = plain.indexOf('You are in emergency mode.');
   const causes = [
     ...plain
@@ -245,7 +242,10 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
     },
     onLine: (line) => {
       const m = parseMarker(line);
-      if (!m) return logger().progress(`boot: ${line.slice(0, 120)}`);
+      if (!m) {
+        const text = consoleProgress(line);
+        return text ? logger().progress(`boot: ${text}`) : undefined;
+      }
       const said = run.feed(m);
       if (said) logger().info(`[${said.script}] ${said.text}`);
       else if (m.kind === 'begin') logger().info(`Test script ${m.name}: running`);

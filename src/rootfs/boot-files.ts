@@ -99,6 +99,8 @@ export async function makeInitramfs(root: string, logFile: string): Promise<void
     .replace(/^COMPRESS=.*$/m, 'COMPRESS=zstd');
   await writeFile(confFile, settings);
   await writeFile(join(conf, 'modules'), `${INITRAMFS_MODULES.join('\n')}\n`);
+  // mkinitramfs says little while it works: the step says what runs.
+  logger().progress(`initramfs: making initrd.img-${version} (mkinitramfs)`);
   await inChroot(
     root,
     ['mkinitramfs', '-d', '/tmp/rpi-build-initramfs', '-o', `/boot/initrd.img-${version}`, version],
@@ -108,6 +110,9 @@ export async function makeInitramfs(root: string, logFile: string): Promise<void
     },
   );
   await rm(conf, { recursive: true, force: true });
+  logger().progress(
+    `initramfs: copying ${version}'s kernel, initramfs and device trees to the boot partition`,
+  );
   await inChroot(root, ['/etc/kernel/postinst.d/z50-raspi-firmware', version, `/boot/vmlinuz-${version}`], {
     logFile,
     env: { DEB_MAINT_PARAMS: 'configure' },
