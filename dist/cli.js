@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-GOY4IRAW.js";
+} from "./chunks/chunk-GYD4OTP6.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-OL4WVC5L.js";
@@ -240,7 +240,7 @@ async function run(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-DDKKD6F7.js");
+      const { bootTestCommand } = await import("./chunks/command-ZYHCZ6RA.js");
       return bootTestCommand(image, config);
     }
     case "image":

@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-GOY4IRAW.js";
+} from "./chunks/chunk-GYD4OTP6.js";
 import {
   actionsState,
   newReport

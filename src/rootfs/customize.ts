@@ -10,9 +10,11 @@ import { configureLocale, configureTimezone } from './locale.js';
 import { applyOverlay, runCustomizeScripts } from './overlay.js';
 import { clampTimestamps, sourceDateEpoch } from './reproducible.js';
 import { RESOLVED_STUB, withChrootKeepingResolver } from './resolver.js';
+import { inChroot } from './chroot.js';
 import { scrub } from './scrub.js';
 import { withAptAuth } from './sources.js';
 import { configureSystem, hasResolved } from './system.js';
+import { writeUpdateStamps } from './update-stamps.js';
 import { configureUser, type Account } from './user.js';
 
 export interface CustomizeResult {
@@ -54,6 +56,8 @@ export async function customizeRootfs(
         if (config.overlay) await applyOverlay(root, config.overlay, logFile);
         if (kernel) await installKernelBuild(root, kernel, logFile);
         if (config.customize.length) await runCustomizeScripts(root, config.customize, logFile);
+        // Libraries an overlay or a script added reach the linker's cache now, not at first boot.
+        if (config.customize.length || config.overlay) await inChroot(root, ['ldconfig'], { logFile });
         if (config.customize.length || kernel) await makeInitramfs(root, logFile);
         await restoreUpdateInitramfs(root, logFile);
       }),
@@ -63,5 +67,6 @@ export async function customizeRootfs(
   await scrub(root);
   const epoch = sourceDateEpoch();
   if (epoch !== undefined) await clampTimestamps(root, epoch, logFile);
+  await writeUpdateStamps(root);
   return { kernelVersion: await kernelVersion(root), account };
 }
