@@ -3,7 +3,7 @@
 // ccache through the Actions cache (the results-service stand-in over Azurite). One cold
 // compile (its cache restores answered 500: the build goes on, the post step saves), then
 // runs through ccache: warm (its saves answered 500) and read-only. A kernel that cannot boot
-// would be a second cold compile (any config change misses ccache): its verdicts are unit
+// (no serial console) is kernel-image.test.ts's, on its kept cache; the other verdicts are unit
 // tests (__tests__/unit/kernel-boot.test.ts) on the console texts such kernels printed.
 import { execFileSync } from 'node:child_process';
 import {

@@ -3,6 +3,8 @@
 // needs, built in), then `rpi-build image --kernel-dir` installing it into the default image in
 // place of Debian's kernel, booted on the Pi 3 board (raspi3b) to a login prompt, where a test
 // script sees the built release and loads one of its modules; the first boot runs no ldconfig.
+// Then a kernel that cannot boot: CI's small kernel without its serial driver, whose own boot
+// test (--boot-test, the tiny initramfs) fails naming the options to build in.
 // The cold paths are kernel-build's (cross gcc, ccache) and image-build's (the root): this file
 // keeps its cache folder (toolchain, ccache, root filesystem) under the temp folder between
 // runs, as armel-image does. The first run on a machine is cold: a 13-minute compile on 2 cores.
@@ -40,6 +42,22 @@ function cli(cwd: string, timeoutMin: number, ...args: string[]) {
     env: { ...process.env, GITHUB_ACTIONS: '', RUNNER_TOOL_CACHE: '', XDG_CACHE_HOME: CACHE_HOME },
   });
 }
+/** Debian's linux-source, tinyconfig plus a fragment, into cwd/kernel. */
+const kernelBuild = (cwd: string, fragment: string, ...extra: string[]) =>
+  cli(
+    cwd,
+    60,
+    'kernel',
+    '--kernel-path',
+    SOURCE,
+    '--defconfig',
+    'tinyconfig',
+    '--kernel-config',
+    fragment,
+    '--out',
+    'kernel',
+    ...extra,
+  );
 const sha256 = (file: string) => execFileSync('sha256sum', [file], { encoding: 'utf8' }).split(' ')[0];
 const escape = (s: string) => s.replace(/[.+]/g, '\\$&');
 
@@ -57,19 +75,7 @@ describe('rpi-build kernel, then rpi-build image --kernel-dir', () => {
     "a kernel compiled from Debian's linux-source replaces Debian's in the default image (kernel, config.txt, device trees, overlays, modules, initramfs) and boots it on the Pi 3 board: uname -r is the built release",
     () => {
       const cwd = scratch('kernel-image');
-      const k = cli(
-        cwd,
-        60,
-        'kernel',
-        '--kernel-path',
-        SOURCE,
-        '--defconfig',
-        'tinyconfig',
-        '--kernel-config',
-        FRAGMENT,
-        '--out',
-        'kernel',
-      );
+      const k = kernelBuild(cwd, FRAGMENT);
       expect(k.status, (k.stdout + k.stderr).slice(-3000)).toBe(0);
       const release = /^kernel-release=(.+)$/m.exec(k.stdout)?.[1] ?? '';
       expect(release).toMatch(/^6\.\d+\.\d+/);
@@ -147,5 +153,38 @@ describe('rpi-build kernel, then rpi-build image --kernel-dir', () => {
       expect(manifest).toContain(`\nkernel-dir\t${release}\tarm64\n`);
     },
     110 * MIN,
+  );
+
+  itNeeds(
+    [`file:${SOURCE}`, `file:${CLI}`, 'tool:make', 'tool:ccache', 'tool:apt-get', 'tool:qemu-system-aarch64'],
+    'a kernel without a serial console: --boot-test fails naming the console options, and publishes nothing',
+    () => {
+      const cwd = scratch('kernel-no-console');
+      // CI's small kernel (kernel-build's) with initramfs support but without the PL011 driver.
+      const fragment = readFileSync(join(ROOT, '__tests__', 'fixtures', 'kernel-ci.config'), 'utf8')
+        .split('\n')
+        .filter((l) => !l.startsWith('CONFIG_SERIAL_AMBA_PL011'))
+        .join('\n');
+      writeFileSync(join(cwd, 'no-console.config'), `${fragment}\nCONFIG_BLK_DEV_INITRD=y\n`);
+      const r = kernelBuild(
+        cwd,
+        'no-console.config',
+        '--boot-test',
+        'true',
+        '--boot-machine',
+        'virt',
+        '--boot-timeout',
+        '30',
+      );
+      const log = r.stdout + r.stderr;
+      expect(r.status, log.slice(-3000)).not.toBe(0);
+      expect(log).toMatch(
+        /Kernel boot test failed after \d+ s: the kernel printed nothing on the serial console of [^\n]*within 30 s: build in the PL011 serial console it boots with \(console=ttyAMA0,115200: CONFIG_SERIAL_AMBA_PL011=y, CONFIG_SERIAL_AMBA_PL011_CONSOLE=y\)/,
+      );
+      // The kernel was built (the failure is the boot's), and nothing reached the out folder.
+      expect(log).toMatch(/Build: make Image modules dtbs \(ARCH=arm64\): [\d.]+ s/);
+      expect(existsSync(join(cwd, 'kernel')) ? readdirSync(join(cwd, 'kernel')) : []).toEqual([]);
+    },
+    30 * MIN,
   );
 });
