@@ -20,17 +20,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { itNeeds, missing } from './support/needs.js';
 import { scratchDirs } from './support/scratch.js';
+import { LINUX_SOURCE } from './support/kernel-builds.js';
 import { ROOT, Runner } from './support/runner.js';
 import { startResultsService, type ResultsService } from './support/results-service.js';
 import { makeRepository, startGitServer } from './support/git-server.js';
 
-/** Debian's linux-source package (scripts/setup-test-host.sh installs it). */
-const SOURCE = join(
-  '/usr/src',
-  (existsSync('/usr/src') ? readdirSync('/usr/src') : []).find((f) =>
-    /^linux-source-[\d.]+\.tar\.xz$/.test(f),
-  ) ?? 'linux-source-6.1.tar.xz',
-);
+const SOURCE = LINUX_SOURCE;
 const NEEDS = [`file:${SOURCE}`, 'tool:make', 'tool:ccache', 'tool:apt-get'] as const;
 const MIN = 60_000;
 const { scratch, removeAll } = scratchDirs();

@@ -16,16 +16,11 @@ import { afterAll, describe, expect } from 'vitest';
 import { itNeeds } from './support/needs.js';
 import { ROOT } from './support/runner.js';
 import { scratchDirs } from './support/scratch.js';
+import { LINUX_SOURCE } from './support/kernel-builds.js';
 import { debugfs, fatList, fatRead, partitions } from './support/image-inspect.js';
 import { CLI, IMAGE_NEEDS, MIN } from './support/image-checks.js';
 
-/** Debian's linux-source package (scripts/setup-test-host.sh installs it). */
-const SOURCE = join(
-  '/usr/src',
-  (existsSync('/usr/src') ? readdirSync('/usr/src') : []).find((f) =>
-    /^linux-source-[\d.]+\.tar\.xz$/.test(f),
-  ) ?? 'linux-source-6.1.tar.xz',
-);
+const SOURCE = LINUX_SOURCE;
 const FRAGMENT = join(ROOT, 'examples', 'kernel-boot-arm64.config');
 /** Kept between runs (its rpi-build/ folder holds the tools, ccache and root filesystem entries). */
 const CACHE_HOME =

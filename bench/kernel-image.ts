@@ -4,20 +4,16 @@
 // Debian's linux-source, arm64 tinyconfig plus examples/kernel-boot-arm64.config, installed
 // into the default image with --kernel-dir and booted on the Pi 3 board.
 // Run as root: node bench/run.mjs kernel-image [/usr/src/linux-source-X.tar.xz] [--boot-machine virt]
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LINUX_SOURCE } from '../__tests__/support/kernel-builds.js';
 import { printSideBySide, runCli, type Run } from './cold-warm.js';
 
 const args = process.argv.slice(2);
 const machineAt = args.indexOf('--boot-machine');
 const machine = machineAt >= 0 ? args.splice(machineAt, 2)[1]! : 'pi';
-const source =
-  args[0] ??
-  join(
-    '/usr/src',
-    readdirSync('/usr/src').find((f) => /^linux-source-[\d.]+\.tar\.xz$/.test(f)) ?? 'linux-source.tar.xz',
-  );
+const source = args[0] ?? LINUX_SOURCE;
 const dir = mkdtempSync(join(tmpdir(), 'rpi-bench-kernel-image-'));
 const cacheDir = join(dir, 'cache');
 const env = { ...process.env, RUNNER_TOOL_CACHE: '' };

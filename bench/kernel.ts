@@ -2,17 +2,13 @@
 // empty ccache) and warm (same config, the tool cache and ccache filled by the cold run),
 // side by side by phase. Debian's linux-source tarball, arm64 tinyconfig plus the CI fragment.
 // Run: node bench/run.mjs kernel [/usr/src/linux-source-X.tar.xz]
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LINUX_SOURCE } from '../__tests__/support/kernel-builds.js';
 import { printSideBySide, runCli, type Run } from './cold-warm.js';
 
-const source =
-  process.argv[2] ??
-  join(
-    '/usr/src',
-    readdirSync('/usr/src').find((f) => /^linux-source-[\d.]+\.tar\.xz$/.test(f)) ?? 'linux-source.tar.xz',
-  );
+const source = process.argv[2] ?? LINUX_SOURCE;
 const dir = mkdtempSync(join(tmpdir(), 'rpi-bench-kernel-'));
 const cacheDir = join(dir, 'cache');
 

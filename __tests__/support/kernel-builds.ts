@@ -1,9 +1,18 @@
 // Kernel build folders as target kernel writes them (the layout of src/kernel/install.ts),
 // with kernel files that carry only the real header (an arm64 Image's "ARM\x64" at 56, a
-// zImage's magic at 0x24): enough for what is read before any work, never booted.
+// zImage's magic at 0x24): enough for what is read before any work, never booted. And where
+// the real kernel source is, for the files and benches that compile one.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+/** Debian's linux-source tarball (scripts/setup-test-host.sh installs it), or where it would be. */
+export const LINUX_SOURCE = join(
+  '/usr/src',
+  (existsSync('/usr/src') ? readdirSync('/usr/src') : []).find((f) =>
+    /^linux-source-[\d.]+\.tar\.xz$/.test(f),
+  ) ?? 'linux-source-6.1.tar.xz',
+);
 
 export const RELEASE = '6.1.0-ci';
 
