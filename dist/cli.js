@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-GYD4OTP6.js";
+} from "./chunks/chunk-EKVR3C4E.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-OL4WVC5L.js";

@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-GYD4OTP6.js";
+} from "./chunks/chunk-EKVR3C4E.js";
 import {
   actionsState,
   newReport

@@ -10,8 +10,8 @@ import { exec } from '../runtime/exec.js';
 /** The stamps, with /usr's time as of now (call last, after anything that writes /usr). */
 export async function writeUpdateStamps(root: string): Promise<void> {
   const usr = await stat(join(root, 'usr'), { bigint: true });
-  for (const dir of ['etc', 'var']) {
-    const stamp = join(root, dir, '.updated');
+  const stamps = ['etc', 'var'].map((dir) => join(root, dir, '.updated'));
+  for (const stamp of stamps)
     await writeFile(
       stamp,
       '# This file was created by rpi-build, as systemd-update-done would. Its only\n' +
@@ -19,7 +19,6 @@ export async function writeUpdateStamps(root: string): Promise<void> {
         '# See man:systemd-update-done.service(8).\n' +
         `TIMESTAMP_NSEC=${usr.mtimeNs}\n`,
     );
-    // touch copies the nanoseconds, which systemd compares.
-    await exec('touch', ['--no-dereference', '--reference', join(root, 'usr'), stamp]);
-  }
+  // touch copies the nanoseconds, which systemd compares.
+  await exec('touch', ['--no-dereference', '--reference', join(root, 'usr'), ...stamps]);
 }
