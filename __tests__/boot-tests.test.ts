@@ -101,8 +101,12 @@ describe('test scripts inside the booted image', () => {
       expect(log).toMatch(/^boot-check: machine: raspi3b \(Pi 3B\), login prompt after \d+ s$/m);
       expect(log).toMatch(/^boot-check: ssh-host-keys: ecdsa, ed25519, rsa$/m);
       expect(log).toMatch(/^boot-check: units: degraded; failed: rpi-broken\.service$/m);
-      // The console log has the markers and the output too.
-      const consoleLog = readFileSync(join(work, 'stage', 'rpi-build-bookworm-arm64.boot.log'), 'utf8');
+      // The console log has the markers and the output too, kept in logs/ (what diagnostics
+      // collect; the stage folder is discarded), and its end is printed with the failure.
+      const kept = join(work, 'logs', 'rpi-build-bookworm-arm64.boot.log');
+      expect(r.stderr).toContain(`Console log: ${kept}`);
+      expect(r.stderr).toMatch(/^The console's last 20 lines:$/m);
+      const consoleLog = readFileSync(kept, 'utf8');
       expect(consoleLog).toMatch(/rpi-build-test: begin ok\.sh/);
       expect(consoleLog).toMatch(/rpi-build-test: end bad\.sh exit=3 seconds=\d+/);
       // Nothing published.

@@ -181,6 +181,10 @@ describe('rpi-build kernel, then rpi-build image --kernel-dir', () => {
       expect(log).toMatch(
         /Kernel boot test failed after \d+ s: the kernel printed nothing on the serial console of [^\n]*within 30 s: build in the PL011 serial console it boots with \(console=ttyAMA0,115200: CONFIG_SERIAL_AMBA_PL011=y, CONFIG_SERIAL_AMBA_PL011_CONSOLE=y\)/,
       );
+      // Its (empty) console log is kept in the work folder's logs/, where diagnostics collect it.
+      const kept = /Console log: (\S+)/.exec(log)?.[1] ?? '';
+      expect(kept).toMatch(/\/logs\/boot-test\.log$/);
+      expect(existsSync(kept), kept).toBe(true);
       // The kernel was built (through ccache: the failure is the boot's), and nothing reached the out folder.
       expect(log).toMatch(/Build: make Image modules dtbs \(ARCH=arm64\): [\d.]+ s/);
       expect(Number(/ccache: (\d+) hits/.exec(log)?.[1])).toBeGreaterThan(300);

@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-EKVR3C4E.js";
+} from "./chunks/chunk-MXUXLN2I.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-OL4WVC5L.js";
@@ -240,7 +240,7 @@ async function run(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-ZYHCZ6RA.js");
+      const { bootTestCommand } = await import("./chunks/command-IIMRZ3DH.js");
       return bootTestCommand(image, config);
     }
     case "image":

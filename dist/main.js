@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-EKVR3C4E.js";
+} from "./chunks/chunk-MXUXLN2I.js";
 import {
   actionsState,
   newReport

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emergencyMode } from '../../src/boot/qemu.js';
+import { emergencyMode, systemdFroze } from '../../src/boot/qemu.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'emergency-console.txt');
 
@@ -29,5 +29,36 @@ describe('emergency mode on the console', () => {
 
   it('is nothing on a console that never says it', () => {
     expect(emergencyMode('[  OK  ] Reached target multi-user.target\r\nraspberrypi login: ')).toBeUndefined();
+  });
+});
+
+// systemd's crash handler (src/core/crash-handler.c): the signal it caught, then freeze().
+describe('systemd (PID 1) frozen on the console', () => {
+  it('names what PID 1 caught before it froze, colours stripped', () => {
+    const text =
+      '[  OK  ] Started \x1b[0;1;39msystemd-journald.service\x1b[0m - Journal Service.\r\n' +
+      '[  443.861207] systemd[1]: Caught <SEGV> from PID 1, core dump failed (child 412, code=killed, status=11/SEGV).\r\n' +
+      '[  443.872804] systemd[1]: Freezing execution.\r\n';
+    expect(systemdFroze(text)).toBe(
+      'systemd (PID 1) stopped and froze the system (Caught <SEGV> from PID 1, core dump failed (child 412, code=killed, status=11/SEGV).)',
+    );
+  });
+
+  it('names a failed assertion, and says so plainly when nothing is named', () => {
+    expect(
+      systemdFroze(
+        "[   52.1] systemd[1]: Assertion 'u' failed at src/core/unit.c:1234, function unit_ref_set(). Aborting.\n" +
+          '[   52.2] systemd[1]: Caught <ABRT>, dumped core as pid 301.\n[   52.3] systemd[1]: Freezing execution.\n',
+      ),
+    ).toBe(
+      "systemd (PID 1) stopped and froze the system (Assertion 'u' failed at src/core/unit.c:1234, function unit_ref_set(). Aborting.)",
+    );
+    expect(systemdFroze('[    9.0] systemd[1]: Freezing execution.\n')).toBe(
+      'systemd (PID 1) stopped and froze the system',
+    );
+  });
+
+  it('is nothing on a console that never says it', () => {
+    expect(systemdFroze('[  OK  ] Reached target multi-user.target\r\nraspberrypi login: ')).toBeUndefined();
   });
 });

@@ -115,6 +115,24 @@ export function emergencyMode(consoleText: string): string | undefined {
   return `the system stopped in emergency mode${cause ? ` (${cause})` : ''}`;
 }
 
+/**
+ * systemd (PID 1) gave up and froze: it caught a fatal signal or failed an assertion, and waits
+ * forever ("Freezing execution."). Nothing more will happen on the console, so the boot test
+ * stops at once and names the cause (PID 1's failed assertion, or else its last "Caught <…>" or
+ * "Failed to …" line before it) instead of waiting out boot-timeout.
+ */
+export function systemdFroze(consoleText: string): string | undefined {
+  if (!consoleText.includes('Freezing execution.')) return undefined;
+  const plain = plainConsole(consoleText);
+  const at = plain.indexOf('Freezing execution.');
+  const causes = [
+    ...plain.slice(0, at).matchAll(/systemd\[1\]: ((?:Caught <|Assertion |Failed to )[^\n]*)/g),
+  ].map((m) => m[1]!.trim());
+  // An assertion says where; the signal it raised (SIGABRT) says less.
+  const cause = causes.find((c) => c.startsWith('Assertion')) ?? causes.at(-1);
+  return `systemd (PID 1) stopped and froze the system${cause ? ` (${cause})` : ''}`;
+}
+
 /** Once the login prompt is up, the runner's first marker must follow within this (seconds). */
 const RUNNER_GRACE = 180;
 /** The built-in checks wait for the system to settle (systemctl is-system-running --wait) at most this long. */
@@ -204,7 +222,7 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
   let login: string | undefined;
   let loginAt = 0;
   let panic: string | undefined;
-  let emergency: string | undefined;
+  let stuck: string | undefined; // emergency mode, or PID 1 frozen
   let silent = false;
   const stop = new AbortController();
   const end = (): void => {
@@ -236,9 +254,9 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
         loginAt = Date.now();
       }
       panic ??= /Kernel panic - not syncing: .*/.exec(seen)?.[0];
-      emergency ??= emergencyMode(seen);
+      stuck ??= emergencyMode(seen) ?? systemdFroze(seen);
       // Stop QEMU once we know; the disk is a scratch copy, so nothing is lost.
-      if (panic || emergency) end();
+      if (panic || stuck) end();
     },
     onLine: (line) => {
       const m = parseMarker(line);
@@ -282,7 +300,7 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
     // The prompt stays the detail (what the summary and logs have always said); the checks add facts.
     detail = passed ? (login ?? 'the built-in checks passed (no login prompt seen)') : failure.join('; ');
   } else if (panic) detail = panic;
-  else if (emergency) detail = emergency;
+  else if (stuck) detail = stuck;
   else if (run.current)
     detail = `test script ${run.current} was still running when the boot test ran out of time (test-timeout ${guest.timeoutSeconds} s, boot-timeout ${timeoutSeconds} s)`;
   else if (silent && !names.length) {

@@ -2,6 +2,8 @@
 // image (its writes go to an overlay), so compression runs beside it; a failed boot discards
 // the compressed file with everything else. The uncompressed image is removed once compressed.
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { keepFailedConsole } from '../boot/failed-console.js';
 import { machineLabel } from '../boot/machines.js';
 import { bootTest } from '../boot/qemu.js';
 import { compressImage } from '../image/compress.js';
@@ -40,10 +42,12 @@ export async function bootAndCompress(
           },
         });
         Object.assign(facts, r.facts); // each test script's and built-in check's line, failed or not
-        if (!r.passed)
+        if (!r.passed) {
+          const kept = await keepFailedConsole(opts.bootLog, join(workDir, 'logs'));
           throw new Error(
-            `Boot test failed after ${r.seconds.toFixed(0)} s: ${r.detail}. Console log: ${opts.bootLog}`,
+            `Boot test failed after ${r.seconds.toFixed(0)} s: ${r.detail}. Console log: ${kept}`,
           );
+        }
         logger().info(
           `Boot test passed in ${r.seconds.toFixed(0)} s: "${r.detail}"${r.firstboot ? `; ${r.firstboot}` : ''}`,
         );

@@ -10,6 +10,7 @@ import { kmake, type MakeContext } from '../kernel/make.js';
 import { BOARDS, boardFor } from '../kernel/presets.js';
 import { prepareSource } from '../kernel/source.js';
 import { bootKernel, type KernelBootResult } from '../boot/kernel-boot.js';
+import { keepFailedConsole } from '../boot/failed-console.js';
 import { PI_BOARD, machineLabel } from '../boot/machines.js';
 import type { Arch } from '../config/schema.js';
 import { InputError } from '../runtime/errors.js';
@@ -145,10 +146,12 @@ async function buildKernel({ config, workDir, phases, caches, facts }: BuildCont
           consoleLog,
           timeoutSeconds: config.bootTimeout,
         });
-        if (!r.passed)
+        if (!r.passed) {
+          const kept = await keepFailedConsole(consoleLog, dirs.logs);
           throw new Error(
-            `Kernel boot test failed after ${r.seconds.toFixed(0)} s: ${r.detail}. Console log: ${consoleLog}`,
+            `Kernel boot test failed after ${r.seconds.toFixed(0)} s: ${r.detail}. Console log: ${kept}`,
           );
+        }
         log.info(`Kernel boot test passed in ${r.seconds.toFixed(0)} s: ${r.detail}`);
         return r;
       },
