@@ -2,18 +2,18 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-46CGCEOH.js";
+} from "./chunks/chunk-T5ETHIHO.js";
 import {
   artifactName
 } from "./chunks/chunk-4RHPPCP7.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-MXUXLN2I.js";
+} from "./chunks/chunk-Y6U27CQT.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-BJECHVKR.js";
+} from "./chunks/chunk-KBGLMMRG.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-MULECCNM.js";
 import "./chunks/chunk-DKRGG3JU.js";
@@ -21,10 +21,10 @@ import "./chunks/chunk-JPZUMQ53.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-7EEDNGBZ.js";
+} from "./chunks/chunk-IOHSDA36.js";
 import "./chunks/chunk-2Y3BNSSO.js";
 import "./chunks/chunk-WKCL3XOP.js";
-import "./chunks/chunk-CL2P6OG3.js";
+import "./chunks/chunk-VXKKZJGO.js";
 import {
   defaultWorkDir
 } from "./chunks/chunk-Z376HUQU.js";

@@ -2,7 +2,7 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-46CGCEOH.js";
+} from "./chunks/chunk-T5ETHIHO.js";
 import {
   ActionsArtifacts,
   uploadFiles
@@ -16,7 +16,7 @@ import {
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-BJECHVKR.js";
+} from "./chunks/chunk-KBGLMMRG.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-DKRGG3JU.js";
 import "./chunks/chunk-JPZUMQ53.js";
@@ -24,10 +24,10 @@ import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-7EEDNGBZ.js";
+} from "./chunks/chunk-IOHSDA36.js";
 import "./chunks/chunk-2Y3BNSSO.js";
 import "./chunks/chunk-WKCL3XOP.js";
-import "./chunks/chunk-CL2P6OG3.js";
+import "./chunks/chunk-VXKKZJGO.js";
 import {
   acquireWorkLock,
   checkWorkLock,

@@ -7,6 +7,7 @@ import {
   SDHOST_NODE,
   VCHIQ_NODE,
   machineArgs,
+  tcgThreads,
   machineProblem,
   nopProperties,
   patchedPiDtb,
@@ -217,6 +218,22 @@ describe('the Pi board machines', () => {
     expect(append[append.indexOf('-append') + 1]).toMatch(
       /root=LABEL=RASPIROOT .*systemd\.default_device_timeout_sec=900 systemd\.default_timeout_start_sec=900$/,
     );
+  });
+
+  it("runs the guest's cores in one host thread unless the host has a core for each and one to spare", () => {
+    expect(tcgThreads(4, 2)).toEqual(['-accel', 'tcg,thread=single']);
+    expect(tcgThreads(4, 4)).toEqual(['-accel', 'tcg,thread=single']);
+    expect(tcgThreads(4, 8)).toEqual(['-accel', 'tcg,thread=multi']);
+    expect(tcgThreads(2, 2)).toEqual(['-accel', 'tcg,thread=single']);
+    // raspi0: one core, and -icount needs one thread anyway.
+    expect(tcgThreads(1, 2)).toEqual([]);
+    const files = { kernel: 'k', dtb: 'd.dtb', cmdline: 'console=ttyAMA0', disk: '/w/disk.img' };
+    const accel = (a: string[]) => a[a.indexOf('-accel') + 1];
+    const mine = tcgThreads(4)[1];
+    expect(accel(machineArgs('arm64', 'pi', files))).toBe(mine);
+    expect(accel(machineArgs('armhf', 'pi', files))).toBe(mine);
+    expect(machineArgs('armel', 'pi', files)).not.toContain('-accel');
+    expect(accel(machineArgs('arm64', 'virt', files))).toBe(tcgThreads(2)[1]);
   });
 
   it('refuses virt for armel, whose kernel has no virtio', () => {

@@ -4,6 +4,7 @@
 // card, the console on the serial port cmdline.txt names. `virt` boots QEMU's generic machine
 // with a virtio disk (for a kernel without the board's drivers). QEMU's gaps are patched in the
 // scratch copy of the device tree only; each patch below says which gap.
+import { availableParallelism } from 'node:os';
 import type { BOOT_MACHINES } from '../config/options.js';
 import type { Arch } from '../config/schema.js';
 
@@ -18,6 +19,8 @@ export interface PiBoard {
   forkDtb: string;
   /** The board, for logs and the summary. */
   label: string;
+  /** The board's cores (QEMU's raspi machines have a fixed count). */
+  cores: number;
   /** QEMU arguments the board needs beyond the machine's defaults (see PI_ZERO_CLOCK). */
   extra?: readonly string[];
 }
@@ -36,13 +39,26 @@ const PI_ZERO_CLOCK = ['-icount', 'shift=auto'] as const;
 
 /** The emulated Pi for each arch: the newest board QEMU 7.2 models that runs the arch's kernel. */
 export const PI_BOARD: Record<Arch, PiBoard> = {
-  arm64: { machine: 'raspi3b', dtb: 'bcm2837-rpi-3-b.dtb', forkDtb: 'bcm2710-rpi-3-b.dtb', label: 'Pi 3B' },
-  armhf: { machine: 'raspi2b', dtb: 'bcm2836-rpi-2-b.dtb', forkDtb: 'bcm2709-rpi-2-b.dtb', label: 'Pi 2B' },
+  arm64: {
+    machine: 'raspi3b',
+    dtb: 'bcm2837-rpi-3-b.dtb',
+    forkDtb: 'bcm2710-rpi-3-b.dtb',
+    label: 'Pi 3B',
+    cores: 4,
+  },
+  armhf: {
+    machine: 'raspi2b',
+    dtb: 'bcm2836-rpi-2-b.dtb',
+    forkDtb: 'bcm2709-rpi-2-b.dtb',
+    label: 'Pi 2B',
+    cores: 4,
+  },
   armel: {
     machine: 'raspi0',
     dtb: 'bcm2835-rpi-zero.dtb',
     forkDtb: 'bcm2708-rpi-zero.dtb',
     label: 'Pi Zero',
+    cores: 1,
     extra: PI_ZERO_CLOCK,
   },
 };
@@ -196,6 +212,25 @@ const VIRT_IMAGE_CMDLINE = `console=ttyAMA0 root=LABEL=RASPIROOT rw rootwait pan
 
 const QUIET = ['-display', 'none', '-monitor', 'none', '-no-reboot'];
 
+/** virt's cores. */
+const VIRT_CORES = 2;
+
+/**
+ * How QEMU runs the guest's cores: each on a host thread of its own (MTTCG, QEMU's default)
+ * only when the host has a core for each and one to spare; else all in one thread. With fewer
+ * host cores than guest cores, MTTCG's threads wait on each other (a vCPU holding a guest lock
+ * is descheduled while the others spin; QEMU's stop-the-world sections wait for every thread).
+ * Measured on 2 host cores, the default image's login prompt: raspi3b alone 170 s with four
+ * threads, 96 s with one; two raspi3b boots side by side 359/374 s against 89/92 s. virt (2
+ * cores) alone 58 s with two threads, 82 s with one, but side by side 129/143 s against 89/91 s:
+ * a build's boot test runs beside compression, so one thread there too. A one-core board
+ * (raspi0, whose -icount needs one thread anyway) gets nothing.
+ */
+export function tcgThreads(guestCores: number, hostCores = availableParallelism()): string[] {
+  if (guestCores <= 1) return [];
+  return ['-accel', `tcg,thread=${hostCores > guestCores ? 'multi' : 'single'}`];
+}
+
 /** QEMU's arguments (after the program name) for the machine. */
 export function machineArgs(arch: Arch, machine: BootMachine, f: BootFiles): string[] {
   const boot = ['-kernel', f.kernel, ...(f.initrd ? ['-initrd', f.initrd] : [])];
@@ -205,6 +240,7 @@ export function machineArgs(arch: Arch, machine: BootMachine, f: BootFiles): str
     return [
       '-M',
       PI_BOARD[arch].machine,
+      ...tcgThreads(PI_BOARD[arch].cores),
       ...(PI_BOARD[arch].extra ?? []),
       ...QUIET,
       ...piSerialArgs(f.cmdline),
@@ -225,9 +261,8 @@ export function machineArgs(arch: Arch, machine: BootMachine, f: BootFiles): str
     '-m',
     '1024',
     '-smp',
-    '2',
-    '-accel',
-    'tcg,thread=multi',
+    String(VIRT_CORES),
+    ...tcgThreads(VIRT_CORES),
     ...QUIET,
     '-serial',
     'stdio',
