@@ -1,15 +1,17 @@
 // A failed boot's console outlives the stage folder: kept in logs/ (the diagnostics bundle's
 // source) and its last lines printed as plain text.
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { keepFailedConsole } from '../../src/boot/failed-console.js';
-import { setLogger, type Logger } from '../../src/runtime/log.js';
+import { captureLog } from '../support/capture-log.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'failed-console-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('keepFailedConsole', () => {
   it('copies the console into logs/ and prints its last lines without escape codes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'failed-console-'));
     mkdirSync(join(dir, 'stage'));
     mkdirSync(join(dir, 'logs'));
     const consoleLog = join(dir, 'stage', 'image.boot.log');
@@ -18,17 +20,7 @@ describe('keepFailedConsole', () => {
       '\x1b[0;1;31mFAILED\x1b[0m last',
     ].join('\r\n');
     writeFileSync(consoleLog, text);
-    const said: string[] = [];
-    const log: Logger = {
-      info: (m) => said.push(m),
-      warn: () => undefined,
-      error: () => undefined,
-      debug: () => undefined,
-      group: (_t, fn) => fn(),
-      secret: () => undefined,
-      progress: () => undefined,
-    };
-    setLogger(log);
+    const said = captureLog();
     const kept = await keepFailedConsole(consoleLog, join(dir, 'logs'), 5);
     expect(kept).toBe(join(dir, 'logs', 'image.boot.log'));
     expect(readFileSync(kept, 'utf8')).toBe(text);
