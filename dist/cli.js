@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-Y6U27CQT.js";
+} from "./chunks/chunk-LLPNH3FL.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-OL4WVC5L.js";
@@ -16,7 +16,7 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-KBGLMMRG.js";
+} from "./chunks/chunk-D462SHMT.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-MULECCNM.js";
 import "./chunks/chunk-DKRGG3JU.js";
@@ -28,7 +28,7 @@ import {
   defaultText,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-IOHSDA36.js";
+} from "./chunks/chunk-LHQ6BU3M.js";
 import {
   PARTS,
   ensureHostPackages,
@@ -36,7 +36,7 @@ import {
 } from "./chunks/chunk-5R46RPDP.js";
 import "./chunks/chunk-2Y3BNSSO.js";
 import "./chunks/chunk-WKCL3XOP.js";
-import "./chunks/chunk-VXKKZJGO.js";
+import "./chunks/chunk-FCYPM6WI.js";
 import {
   defaultWorkDir,
   handBack
@@ -240,7 +240,7 @@ async function run(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-QW4UX3Z6.js");
+      const { bootTestCommand } = await import("./chunks/command-ZO4AYEA4.js");
       return bootTestCommand(image, config);
     }
     case "image":

@@ -2,18 +2,18 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-T5ETHIHO.js";
+} from "./chunks/chunk-MFRI3TI6.js";
 import {
   artifactName
 } from "./chunks/chunk-4RHPPCP7.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-Y6U27CQT.js";
+} from "./chunks/chunk-LLPNH3FL.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-KBGLMMRG.js";
+} from "./chunks/chunk-D462SHMT.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-MULECCNM.js";
 import "./chunks/chunk-DKRGG3JU.js";
@@ -21,10 +21,10 @@ import "./chunks/chunk-JPZUMQ53.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-IOHSDA36.js";
+} from "./chunks/chunk-LHQ6BU3M.js";
 import "./chunks/chunk-2Y3BNSSO.js";
 import "./chunks/chunk-WKCL3XOP.js";
-import "./chunks/chunk-VXKKZJGO.js";
+import "./chunks/chunk-FCYPM6WI.js";
 import {
   defaultWorkDir
 } from "./chunks/chunk-Z376HUQU.js";

@@ -2,7 +2,7 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-T5ETHIHO.js";
+} from "./chunks/chunk-MFRI3TI6.js";
 import {
   ActionsArtifacts,
   uploadFiles
@@ -16,7 +16,7 @@ import {
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-KBGLMMRG.js";
+} from "./chunks/chunk-D462SHMT.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-DKRGG3JU.js";
 import "./chunks/chunk-JPZUMQ53.js";
@@ -24,10 +24,10 @@ import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-IOHSDA36.js";
+} from "./chunks/chunk-LHQ6BU3M.js";
 import "./chunks/chunk-2Y3BNSSO.js";
 import "./chunks/chunk-WKCL3XOP.js";
-import "./chunks/chunk-VXKKZJGO.js";
+import "./chunks/chunk-FCYPM6WI.js";
 import {
   acquireWorkLock,
   checkWorkLock,

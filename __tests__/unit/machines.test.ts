@@ -231,7 +231,8 @@ describe('the Pi board machines', () => {
     const accel = (a: string[]) => a[a.indexOf('-accel') + 1];
     const mine = tcgThreads(4)[1];
     expect(accel(machineArgs('arm64', 'pi', files))).toBe(mine);
-    expect(accel(machineArgs('armhf', 'pi', files))).toBe(mine);
+    // raspi2b keeps QEMU's default: its armhf kernel stalled in one thread.
+    expect(machineArgs('armhf', 'pi', files)).not.toContain('-accel');
     expect(machineArgs('armel', 'pi', files)).not.toContain('-accel');
     expect(accel(machineArgs('arm64', 'virt', files))).toBe(tcgThreads(2)[1]);
   });
