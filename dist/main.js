@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-LLPNH3FL.js";
+} from "./chunks/chunk-MJ7YILHR.js";
 import {
   actionsState,
   newReport

@@ -95,22 +95,28 @@ export function bootFilesFromConfig(configTxt: string): { kernel: string; initra
 }
 
 /**
+ * The lines matching `pattern` (its first group, or the whole match) before `marker` on the
+ * console, colours stripped; undefined when the marker is not there. Called for every piece of
+ * console output: the plain-text check first, the stripping only then.
+ */
+function linesBefore(consoleText: string, marker: string, pattern: RegExp): string[] | undefined {
+  if (!consoleText.includes(marker)) return undefined;
+  const plain = plainConsole(consoleText);
+  return [...plain.slice(0, plain.indexOf(marker)).matchAll(pattern)].map((m) => (m[1] ?? m[0]).trim());
+}
+
+/**
  * systemd's emergency mode on the console, with what sent it there (the last timeout or failed
  * dependency before it, colours stripped): the boot will not reach a login prompt, so the boot
  * test stops at once instead of waiting out boot-timeout.
  */
 export function emergencyMode(consoleText: string): string | undefined {
-  // Called for every piece of console output: the plain-text line first, the stripping only then.
-  if (!consoleText.includes('You are in emergency mode.')) return undefined;
-  const plain = plainConsole(consoleText);
-  const at = plain.indexOf('You are in emergency mode.');
-  const causes = [
-    ...plain
-      .slice(0, at)
-      .matchAll(
-        /(?:Timed out waiting for device|Dependency failed for|Failed to mount|Failed to start) [^\r\n]*/g,
-      ),
-  ].map((m) => m[0].trim());
+  const causes = linesBefore(
+    consoleText,
+    'You are in emergency mode.',
+    /(?:Timed out waiting for device|Dependency failed for|Failed to mount|Failed to start) [^\r\n]*/g,
+  );
+  if (!causes) return undefined;
   const cause = causes.find((c) => c.startsWith('Timed out')) ?? causes[0];
   return `the system stopped in emergency mode${cause ? ` (${cause})` : ''}`;
 }
@@ -122,12 +128,12 @@ export function emergencyMode(consoleText: string): string | undefined {
  * "Failed to …" line before it) instead of waiting out boot-timeout.
  */
 export function systemdFroze(consoleText: string): string | undefined {
-  if (!consoleText.includes('Freezing execution.')) return undefined;
-  const plain = plainConsole(consoleText);
-  const at = plain.indexOf('Freezing execution.');
-  const causes = [
-    ...plain.slice(0, at).matchAll(/systemd\[1\]: ((?:Caught <|Assertion |Failed to )[^\n]*)/g),
-  ].map((m) => m[1]!.trim());
+  const causes = linesBefore(
+    consoleText,
+    'Freezing execution.',
+    /systemd\[1\]: ((?:Caught <|Assertion |Failed to )[^\n]*)/g,
+  );
+  if (!causes) return undefined;
   // An assertion says where; the signal it raised (SIGABRT) says less.
   const cause = causes.find((c) => c.startsWith('Assertion')) ?? causes.at(-1);
   return `systemd (PID 1) stopped and froze the system${cause ? ` (${cause})` : ''}`;
