@@ -26,6 +26,7 @@ import { buildRootfs, type RootfsSpec } from '../src/rootfs/mmdebstrap.js';
 import { NativeTools, pathInRoot } from '../src/rootfs/native-tools.js';
 import { tinyElf } from '../src/binfmt/elf.js';
 import { profileText } from '../src/rootfs/dpkg-watch.js';
+import { mkinitramfs } from '../src/rootfs/mkinitramfs.js';
 
 const MIN = 60_000;
 const scratch = mkdtempSync(join(tmpdir(), 'rpi-native-tools-'));
@@ -92,6 +93,8 @@ describe('the host programs go in and come out again', () => {
       // dash, basename, true, sed and dpkg-deb stood in; uname (it reports the CPU) and dpkg
       // (its architecture) stay the root's.
       expect(tools.count).toBe(5);
+      // The host's loader needs /lib64, a link this root lacked: mkinitramfs must be told (rootfs/mkinitramfs.ts).
+      expect(tools.topLinks()).toEqual(['lib64']);
       const host = (p: string) => readFileSync(p);
       expect(host(join(root, 'usr/bin/sed')).equals(host(realpathSync('/bin/sed')))).toBe(true);
       expect(host(join(root, 'usr/bin/uname')).equals(tinyElf('aarch64'))).toBe(true);
@@ -199,6 +202,9 @@ const installed = (root: string): string =>
     encoding: 'utf8',
   }).stdout;
 
+/** The root the tree comparison built with the host tools, for the initramfs below. */
+let nativeRoot: string | undefined;
+
 describe('native tools change no file of the root', () => {
   itNeeds(
     ['root', 'tool:mmdebstrap', 'tool:qemu-aarch64-static', 'tool:dpkg-query'],
@@ -212,7 +218,8 @@ describe('native tools change no file of the root', () => {
         components: ['main'],
         // ca-certificates: hundreds of shell, sed, ln and openssl runs; openssh-client: debconf, alternatives;
         // systemd: its preinst checks the merged /usr the host's loader folder must keep.
-        packages: ['ca-certificates', 'openssh-client', 'systemd-sysv'],
+        // initramfs-tools: for the initramfs made both ways below.
+        packages: ['ca-certificates', 'openssh-client', 'systemd-sysv', 'initramfs-tools'],
       };
       // Same clock for both: mmdebstrap clamps what it writes to SOURCE_DATE_EPOCH.
       const epoch = process.env.SOURCE_DATE_EPOCH;
@@ -254,11 +261,81 @@ describe('native tools change no file of the root', () => {
         writeFileSync(join(scratch, 'differences.txt'), diffs.join('\n'));
         expect(diffs).toEqual([]);
         console.log(`native ${native.seconds.toFixed(0)} s, emulated ${emulated.seconds.toFixed(0)} s`);
+        nativeRoot = native.root;
       } finally {
         if (epoch === undefined) delete process.env.SOURCE_DATE_EPOCH;
         else process.env.SOURCE_DATE_EPOCH = epoch;
       }
     },
     30 * MIN,
+  );
+});
+
+describe('native tools change no byte of the initramfs', () => {
+  itNeeds(
+    ['root', 'tool:qemu-aarch64-static'],
+    'mkinitramfs with the host tools writes the same initramfs as under emulation, and one holding a host program is made again',
+    async () => {
+      const root = nativeRoot;
+      if (!root) throw new Error('the tree comparison above did not leave its root');
+      const log = captureLog();
+      const epoch = process.env.SOURCE_DATE_EPOCH;
+      process.env.SOURCE_DATE_EPOCH = '1767225600';
+      // No kernel package: mkinitramfs only warns that the modules folder is missing, and still
+      // runs every hook (klibc, kmod, udev, fsck) and the scripts, which is where the programs run.
+      const version = '6.12.0-rpi-build-test';
+      const make = async (name: string, nativeTools: boolean) => {
+        const t0 = Date.now();
+        await mkinitramfs(
+          root,
+          version,
+          '/etc/initramfs-tools',
+          {
+            arch: 'arm64',
+            nativeTools,
+            logFile: join(scratch, `${name}.log`),
+          },
+          `/boot/${name}`,
+        );
+        console.log(`initramfs ${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        return readFileSync(join(root, 'boot', name));
+      };
+      try {
+        const emulated = await make('emulated', false);
+        const native = await make('native', true);
+        expect(log.join('\n')).toMatch(/\d+ programs of .* run natively for mkinitramfs/);
+        // Byte for byte: the same entries, modes, owners, times and contents, in the same order.
+        expect(native.length).toBeGreaterThan(1_000_000);
+        expect(native.equals(emulated)).toBe(true);
+        expect(readdirSync(root)).not.toContain('lib64');
+        expect(readdirSync(join(root, 'tmp'))).toEqual([]);
+
+        // A hook that copies sed would copy the host's while it stands in: caught, made again.
+        const hook = join(root, 'etc/initramfs-tools/hooks/copy-sed');
+        writeFileSync(
+          hook,
+          '#!/bin/sh\n[ "$1" = prereqs ] && exit 0\n. /usr/share/initramfs-tools/hook-functions\ncopy_exec /usr/bin/sed /bin\n',
+          { mode: 0o755 },
+        );
+        try {
+          const emulatedSed = await make('emulated-sed', false);
+          log.length = 0;
+          const nativeSed = await make('native-sed', true);
+          expect(log.filter((l) => l.startsWith('warning'))).toEqual([
+            expect.stringMatching(
+              /initramfs held the host's own \/usr\/bin\/sed .*made again under emulation/,
+            ),
+          ]);
+          expect(nativeSed.equals(emulatedSed)).toBe(true);
+          expect(nativeSed.equals(emulated)).toBe(false);
+        } finally {
+          rmSync(hook);
+        }
+      } finally {
+        if (epoch === undefined) delete process.env.SOURCE_DATE_EPOCH;
+        else process.env.SOURCE_DATE_EPOCH = epoch;
+      }
+    },
+    15 * MIN,
   );
 });

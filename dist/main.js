@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-MJ7YILHR.js";
+} from "./chunks/chunk-VFDTW6N7.js";
 import {
   actionsState,
   newReport

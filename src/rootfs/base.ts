@@ -32,15 +32,15 @@ export async function buildBase(
   }
   // The image's own sources: suite, -updates and -security, without credentials.
   await writeImageSources(root, spec);
-  await finishBase(root, spec.arch, logFile);
+  await finishBase(root, spec.arch, spec.nativeTools !== false, logFile);
 }
 
-async function finishBase(root: string, arch: Arch, logFile: string): Promise<void> {
+async function finishBase(root: string, arch: Arch, nativeTools: boolean, logFile: string): Promise<void> {
   await configureBoot(root, arch);
   await withChrootKeepingResolver(
     root,
     async () => {
-      await makeInitramfs(root, logFile);
+      await makeInitramfs(root, logFile, { arch, nativeTools });
       await generateLocale(root, BASE_LOCALE, logFile);
     },
     logFile,
@@ -71,7 +71,8 @@ export async function refreshBase(
     privileged: 'cleaning apt lists',
     logFile,
   });
-  if ((await kernelVersion(root)) !== before || upgraded > 0) await finishBase(root, arch, logFile);
+  if ((await kernelVersion(root)) !== before || upgraded > 0)
+    await finishBase(root, arch, sources?.nativeTools !== false, logFile);
   return { upgraded };
 }
 

@@ -7,6 +7,7 @@ import type { Arch } from '../config/schema.js';
 import { exec } from '../runtime/exec.js';
 import { logger } from '../runtime/log.js';
 import { inChroot } from './chroot.js';
+import { mkinitramfs } from './mkinitramfs.js';
 import { UNDIVERT_INITRAMFS } from './mmdebstrap.js';
 import { PI_CONSOLE } from './packages.js';
 import { writeRootFile } from './write.js';
@@ -86,7 +87,11 @@ export const INITRAMFS_MODULES = [
  * Debian's defaults (natively, where they are cheap). raspi-firmware's hook then copies
  * kernel, initramfs and device trees into /boot/firmware and writes config.txt and cmdline.txt.
  */
-export async function makeInitramfs(root: string, logFile: string): Promise<void> {
+export async function makeInitramfs(
+  root: string,
+  logFile: string,
+  opts: { arch: Arch; nativeTools: boolean },
+): Promise<void> {
   const version = await kernelVersion(root);
   const conf = join(root, 'tmp', 'rpi-build-initramfs');
   await exec('cp', ['-a', join(root, 'etc', 'initramfs-tools'), conf], {
@@ -101,15 +106,11 @@ export async function makeInitramfs(root: string, logFile: string): Promise<void
   await writeFile(join(conf, 'modules'), `${INITRAMFS_MODULES.join('\n')}\n`);
   // mkinitramfs says little while it works: the step says what runs.
   logger().progress(`initramfs: making initrd.img-${version} (mkinitramfs)`);
-  await inChroot(
-    root,
-    ['mkinitramfs', '-d', '/tmp/rpi-build-initramfs', '-o', `/boot/initrd.img-${version}`, version],
-    {
-      logFile,
-      onLine: (l) => logger().progress(`initramfs: ${l}`),
-    },
-  );
-  await rm(conf, { recursive: true, force: true });
+  try {
+    await mkinitramfs(root, version, '/tmp/rpi-build-initramfs', { ...opts, logFile });
+  } finally {
+    await rm(conf, { recursive: true, force: true });
+  }
   logger().progress(
     `initramfs: copying ${version}'s kernel, initramfs and device trees to the boot partition`,
   );

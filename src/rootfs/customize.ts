@@ -58,7 +58,8 @@ export async function customizeRootfs(
         if (config.customize.length) await runCustomizeScripts(root, config.customize, logFile);
         // Libraries an overlay or a script added reach the linker's cache now, not at first boot.
         if (config.customize.length || config.overlay) await inChroot(root, ['ldconfig'], { logFile });
-        if (config.customize.length || kernel) await makeInitramfs(root, logFile);
+        if (config.customize.length || kernel)
+          await makeInitramfs(root, logFile, { arch: config.arch[0]!, nativeTools: config.nativeTools });
         await restoreUpdateInitramfs(root, logFile);
       }),
     logFile,

@@ -154,6 +154,8 @@ export class NativeTools {
     private readonly root: string,
     private readonly hooksDir: string,
     private readonly arch: string,
+    /** What they stand in for, for the log line. */
+    private readonly purpose = 'while packages are configured',
   ) {}
 
   /** The essential hook that asks for the programs and waits for the answer. */
@@ -256,7 +258,7 @@ done
       );
     this.count = programs.size;
     logger().info(
-      `${programs.size} programs of ${NATIVE_PACKAGES.join(', ')} run natively while packages are configured (${libraries.size} host libraries beside them)`,
+      `${programs.size} programs of ${NATIVE_PACKAGES.join(', ')} run natively ${this.purpose} (${libraries.size} host libraries beside them)`,
     );
   }
 
@@ -275,6 +277,13 @@ done
     }
     await symlink(`usr/${top}`, link);
     this.created.push(link);
+  }
+
+  /** The top-level links made for the host's loader (`lib64`), while the programs are in. */
+  topLinks(): string[] {
+    return this.created
+      .map((p) => posix.basename(p))
+      .filter((n, i) => this.created[i] === join(this.root, n) && n !== ASIDE);
   }
 
   /** mkdir -p that records each folder it made, to remove exactly those. */
