@@ -300,6 +300,8 @@ const ALLOWED: Record<string, string> = {
     "NativeTools.HOOK: a constant essential hook that waits for rpi-build's answer file; nothing is interpolated",
   'rootfs/native-tools.ts: sh -c':
     "the proof that the host's shell runs in the root: a constant command line, nothing from input",
+  'rootfs/mkinitramfs.ts: shell script text':
+    'LINKS_HOOK: a constant initramfs hook; the link names it removes are read from a data file, line by line, quoted',
   'boot/guest-tests.ts: shell script text':
     'RUNNER_SCRIPT: the boot test runner, constant text; the user, time budget and script names are read from data files, scripts run by index',
 };

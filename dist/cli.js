@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-VFDTW6N7.js";
+} from "./chunks/chunk-IR5KUUJJ.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-OL4WVC5L.js";

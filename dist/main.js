@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-VFDTW6N7.js";
+} from "./chunks/chunk-IR5KUUJJ.js";
 import {
   actionsState,
   newReport

@@ -1,6 +1,6 @@
 // mkinitramfs with the host's shell and text tools standing in (rootfs/native-tools.ts). It is
 // a shell script that starts thousands of small programs: the default image's initramfs took
-// 81 s under emulation here and 23 s so. Two things keep the result the root's own:
+// 54-81 s under emulation here and 13-23 s so. Two things keep the result the root's own:
 // - mkinitramfs mirrors the root's top-level /lib* links into the initramfs, and the host's
 //   loader needs /lib64 while the programs stand in: a last hook drops what that link added;
 // - the initramfs must hold no program of the host's (a hook copying a shell or sed would copy
@@ -42,12 +42,17 @@ export async function mkinitramfs(
   let hostFiles: string[] = [];
   try {
     const hook = join(root, confDir, 'hooks', 'zz-rpi-build-native-links');
+    const list = join(root, confDir, 'rpi-build-native-links');
     const links = native?.count ? native.topLinks() : [];
-    if (links.length) await writeHook(hook, links);
+    if (links.length) {
+      await mkdir(join(root, confDir, 'hooks'), { recursive: true });
+      await writeFile(list, `${links.join('\n')}\n`);
+      await writeFile(hook, LINKS_HOOK, { mode: 0o755 });
+    }
     try {
       hostFiles = await run(root, version, confDir, output, opts.logFile, !!native?.count);
     } finally {
-      await rm(hook, { force: true });
+      for (const f of [hook, list]) await rm(f, { force: true });
     }
   } finally {
     await native?.takeOut();
@@ -107,20 +112,15 @@ async function hostPrograms(dir: string): Promise<string[]> {
 }
 
 /**
- * A hook run after the others: removes each top-level link mkinitramfs mirrored from a link
- * only the host's loader needed, with the empty /usr folder made for it.
+ * A hook run after the others: removes each top-level link mkinitramfs mirrored from a link only
+ * the host's loader needed (their names in a data file in the config folder), with the
+ * empty /usr folder made for it. Constant text: nothing is interpolated.
  */
-async function writeHook(path: string, links: string[]): Promise<void> {
-  const lines = [
-    '#!/bin/sh',
-    "# rpi-build: the host loader's link is not part of the root (rootfs/mkinitramfs.ts).",
-    '[ "$1" = prereqs ] && exit 0',
-    ...links.map(
-      (l) => `[ -L "$DESTDIR/${l}" ] && rmdir "$DESTDIR/usr/${l}" 2>/dev/null && rm "$DESTDIR/${l}"`,
-    ),
-    'exit 0',
-    '',
-  ];
-  await mkdir(join(path, '..'), { recursive: true });
-  await writeFile(path, lines.join('\n'), { mode: 0o755 });
-}
+const LINKS_HOOK = `#!/bin/sh
+# rpi-build: links made for the host's loader are not part of the root (rootfs/mkinitramfs.ts).
+[ "$1" = prereqs ] && exit 0
+while read -r l; do
+  [ -L "$DESTDIR/$l" ] && rmdir "$DESTDIR/usr/$l" 2>/dev/null && rm "$DESTDIR/$l"
+done < "$CONFDIR/rpi-build-native-links"
+exit 0
+`;
