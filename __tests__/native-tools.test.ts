@@ -202,6 +202,18 @@ const installed = (root: string): string =>
     encoding: 'utf8',
   }).stdout;
 
+/** Runs fn with SOURCE_DATE_EPOCH at one fixed time, then puts the caller's back. */
+async function atFixedEpoch(fn: () => Promise<void>): Promise<void> {
+  const saved = process.env.SOURCE_DATE_EPOCH;
+  process.env.SOURCE_DATE_EPOCH = '1767225600';
+  try {
+    await fn();
+  } finally {
+    if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
+    else process.env.SOURCE_DATE_EPOCH = saved;
+  }
+}
+
 /** The root the tree comparison built with the host tools, for the initramfs below. */
 let nativeRoot: string | undefined;
 
@@ -221,9 +233,6 @@ describe('native tools change no file of the root', () => {
         // initramfs-tools: for the initramfs made both ways below.
         packages: ['ca-certificates', 'openssh-client', 'systemd-sysv', 'initramfs-tools'],
       };
-      // Same clock for both: mmdebstrap clamps what it writes to SOURCE_DATE_EPOCH.
-      const epoch = process.env.SOURCE_DATE_EPOCH;
-      process.env.SOURCE_DATE_EPOCH = '1767225600';
       const build = async (name: string, nativeTools: boolean) => {
         const dir = join(scratch, name);
         rmSync(dir, { recursive: true, force: true });
@@ -239,7 +248,8 @@ describe('native tools change no file of the root', () => {
         console.log(`${name}: ${seconds.toFixed(0)} s\n${profile ? profileText(profile) : ''}`);
         return { root: join(dir, 'root'), seconds };
       };
-      try {
+      // Same clock for both: mmdebstrap clamps what it writes to SOURCE_DATE_EPOCH.
+      await atFixedEpoch(async () => {
         const native = await build('native', true);
         const said = log.join('\n');
         const count = Number(/(\d+) programs of .* run natively/.exec(said)?.[1] ?? 0);
@@ -262,10 +272,7 @@ describe('native tools change no file of the root', () => {
         expect(diffs).toEqual([]);
         console.log(`native ${native.seconds.toFixed(0)} s, emulated ${emulated.seconds.toFixed(0)} s`);
         nativeRoot = native.root;
-      } finally {
-        if (epoch === undefined) delete process.env.SOURCE_DATE_EPOCH;
-        else process.env.SOURCE_DATE_EPOCH = epoch;
-      }
+      });
     },
     30 * MIN,
   );
@@ -279,8 +286,6 @@ describe('native tools change no byte of the initramfs', () => {
       const root = nativeRoot;
       if (!root) throw new Error('the tree comparison above did not leave its root');
       const log = captureLog();
-      const epoch = process.env.SOURCE_DATE_EPOCH;
-      process.env.SOURCE_DATE_EPOCH = '1767225600';
       // No kernel package: mkinitramfs only warns that the modules folder is missing, and still
       // runs every hook (klibc, kmod, udev, fsck) and the scripts, which is where the programs run.
       const version = '6.12.0-rpi-build-test';
@@ -300,7 +305,8 @@ describe('native tools change no byte of the initramfs', () => {
         console.log(`initramfs ${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
         return readFileSync(join(root, 'boot', name));
       };
-      try {
+      // Same clock for both: the initramfs's entries get SOURCE_DATE_EPOCH's time.
+      await atFixedEpoch(async () => {
         const emulated = await make('emulated', false);
         const native = await make('native', true);
         expect(log.join('\n')).toMatch(/\d+ programs of .* run natively for mkinitramfs/);
@@ -331,10 +337,7 @@ describe('native tools change no byte of the initramfs', () => {
         } finally {
           rmSync(hook);
         }
-      } finally {
-        if (epoch === undefined) delete process.env.SOURCE_DATE_EPOCH;
-        else process.env.SOURCE_DATE_EPOCH = epoch;
-      }
+      });
     },
     15 * MIN,
   );

@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-IR5KUUJJ.js";
+} from "./chunks/chunk-7W7POE6Q.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-OL4WVC5L.js";

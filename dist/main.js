@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-IR5KUUJJ.js";
+} from "./chunks/chunk-7W7POE6Q.js";
 import {
   actionsState,
   newReport

@@ -10,10 +10,9 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Arch } from '../config/schema.js';
-import { readElf } from '../binfmt/elf.js';
 import { logger } from '../runtime/log.js';
 import { inChroot } from './chroot.js';
-import { NativeTools } from './native-tools.js';
+import { NativeTools, elfMachine } from './native-tools.js';
 import { sourceDateEpoch } from './reproducible.js';
 
 export interface MkinitramfsOptions {
@@ -38,23 +37,20 @@ export async function mkinitramfs(
   output = `/boot/initrd.img-${version}`,
 ): Promise<void> {
   const native = opts.nativeTools ? new NativeTools(root, '', opts.arch, 'for mkinitramfs') : undefined;
-  await native?.tryPutIn();
+  const hook = join(root, confDir, 'hooks', 'zz-rpi-build-native-links');
+  const list = join(root, confDir, 'rpi-build-native-links');
   let hostFiles: string[] = [];
   try {
-    const hook = join(root, confDir, 'hooks', 'zz-rpi-build-native-links');
-    const list = join(root, confDir, 'rpi-build-native-links');
+    await native?.tryPutIn();
     const links = native?.count ? native.topLinks() : [];
     if (links.length) {
       await mkdir(join(root, confDir, 'hooks'), { recursive: true });
       await writeFile(list, `${links.join('\n')}\n`);
       await writeFile(hook, LINKS_HOOK, { mode: 0o755 });
     }
-    try {
-      hostFiles = await run(root, version, confDir, output, opts.logFile, !!native?.count);
-    } finally {
-      for (const f of [hook, list]) await rm(f, { force: true });
-    }
+    hostFiles = await run(root, version, confDir, output, opts.logFile, !!native?.count);
   } finally {
+    for (const f of [hook, list]) await rm(f, { force: true });
     await native?.takeOut();
   }
   if (!hostFiles.length) return;
@@ -98,13 +94,13 @@ async function run(
 
 /** Files below `dir` built for the host's CPU, as paths inside the initramfs. */
 async function hostPrograms(dir: string): Promise<string[]> {
-  const host = (await readElf(process.execPath))?.machine;
+  const host = await elfMachine(process.execPath);
   const found: string[] = [];
   const walk = async (rel: string): Promise<void> => {
     for (const e of await readdir(join(dir, rel), { withFileTypes: true })) {
       const p = `${rel}/${e.name}`;
       if (e.isDirectory()) await walk(p);
-      else if (e.isFile() && (await readElf(join(dir, p)))?.machine === host) found.push(p);
+      else if (e.isFile() && (await elfMachine(join(dir, p))) === host) found.push(p);
     }
   };
   await walk('');

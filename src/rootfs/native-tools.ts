@@ -138,7 +138,8 @@ async function stamp(path: string): Promise<string | undefined> {
   return st && `${st.ino} ${st.ctimeMs} ${st.size}`;
 }
 
-async function elfMachine(path: string): Promise<ElfMachine | undefined> {
+/** The CPU a file's code is for; undefined when it is not ELF. */
+export async function elfMachine(path: string): Promise<ElfMachine | undefined> {
   return (await readElf(path))?.machine;
 }
 
