@@ -292,7 +292,7 @@ const ALLOWED: Record<string, string> = {
     'the one exec wrapper: spawn(cmd, argv) without a shell; every command goes through it',
   'runtime/privilege.ts: child_process import': 'spawnSync("sudo", ["-n", "true"]): fixed argv, no shell',
   'rootfs/mmdebstrap.ts: shell script text':
-    'DIVERT_INITRAMFS_HOOK: a constant hook script; its only argument is "$1", quoted, from mmdebstrap',
+    'DIVERT_INITRAMFS_HOOK and NO_HOST_KEYS_HOOK: constant hook scripts; their only argument is "$1", quoted, from mmdebstrap',
   'rootfs/system.ts: shell script text':
     'FIRSTBOOT_SCRIPT: a constant script run on the device at first boot; nothing is interpolated',
   'rootfs/chroot.ts: shell script text': 'policy-rc.d: the constant "exit 101"',

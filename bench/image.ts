@@ -1,13 +1,16 @@
-// The default image build, cold (empty cache) and warm (same config, cache filled by the cold
-// run), side by side by phase; a cold build with everything emulated (--native-tools false);
-// plain mmdebstrap of the same package set; then image assembly against a plain copy of the
-// same bytes. Run as root: node bench/run.mjs image [--quick: without the emulated build and plain mmdebstrap]
-import { execFileSync } from 'node:child_process';
+// The default image build side by side with plain mmdebstrap of the same package set: plain
+// mmdebstrap, our cold build (empty cache), our warm build (the cache the cold one filled), the
+// warm build without the boot test, each whole and by phase; the time to the login prompt per
+// boot machine (the warm build again on virt); then image assembly against a plain copy of the
+// same bytes. Run as root: node bench/run.mjs image [--quick: without plain mmdebstrap]
+// [--emulated: also the cold build with every maintainer script under emulation].
+import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { assembleImage } from '../src/image/assemble.js';
-import { slowestSteps, type RootfsProfile } from '../src/rootfs/dpkg-watch.js';
+import { DpkgWatch, slowestSteps, type RootfsProfile } from '../src/rootfs/dpkg-watch.js';
 import { rootfsPackages } from '../src/rootfs/packages.js';
 import { mmdebstrapMirrors } from '../src/rootfs/sources.js';
 import { printSideBySide, runCli, type Run } from './cold-warm.js';
@@ -16,6 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'rpi-bench-image-'));
 const cacheDir = join(dir, 'cache');
 
 const quick = process.argv.includes('--quick');
+const withEmulated = process.argv.includes('--emulated');
 
 function build(name: string, extra: string[] = [], cache = cacheDir): Run & { work: string } {
   const work = join(dir, `work-${name}`);
@@ -23,24 +27,19 @@ function build(name: string, extra: string[] = [], cache = cacheDir): Run & { wo
   return { ...runCli(name, work, ['image', '--out', out, '--cache-dir', cache, ...extra]), work };
 }
 
-const cold = build('cold');
-const warm = build('warm');
-printSideBySide('Default image build (Debian trixie arm64, xz), wall time by phase:', cold, warm);
-console.log('(boot-test and compress run side by side; total includes host checks and checksums)');
-const noBoot = build('warm-no-boot', ['--boot-test', 'false']);
-console.log(`warm build without the boot test: ${noBoot.total.toFixed(1)} s`);
+/** "boot-check: machine: raspi3b (…), login prompt after 110 s" from a build's log. */
+function loginPrompt(run: Run): string {
+  const m = /^boot-check: machine: (.*), login prompt after (\d+) s$/m.exec(run.stdout);
+  return m ? `${m[2]} s (${m[1]})` : 'not seen';
+}
 
-if (!quick) {
-  // The same cold build with every maintainer script under emulation, in a cache of its own.
-  const emulated = build('cold-emulated', ['--native-tools', 'false'], join(dir, 'cache-emulated'));
-  printSideBySide(
-    'Cold build: host tools (default) against everything emulated (--native-tools false):',
-    emulated,
-    cold,
-  );
-  // Plain mmdebstrap: the same packages and archives, no hooks (initramfs made by each trigger).
+/** Plain mmdebstrap of the default package set from the same archives: whole, by stage, its slowest steps. */
+async function plainMmdebstrap(): Promise<{ seconds: number; profile: RootfsProfile }> {
+  const root = join(dir, 'plain-root');
+  const watch = new DpkgWatch(root, () => {});
+  watch.start();
   const t0 = Date.now();
-  execFileSync(
+  const child = spawn(
     'mmdebstrap',
     [
       '--mode=root',
@@ -49,7 +48,7 @@ if (!quick) {
       '--components=main,non-free-firmware',
       `--include=${rootfsPackages('arm64', []).join(',')}`,
       'trixie',
-      join(dir, 'plain-root'),
+      root,
       ...mmdebstrapMirrors({
         suite: 'trixie',
         mirror: 'http://deb.debian.org/debian',
@@ -57,26 +56,84 @@ if (!quick) {
         components: ['main', 'non-free-firmware'],
       }),
     ],
-    { stdio: ['ignore', 'ignore', 'ignore'] },
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C.UTF-8' } },
   );
-  const plain = (Date.now() - t0) / 1000;
-  const ours = cold.phases.get('rootfs') ?? NaN;
+  const tail: string[] = [];
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    watch.line(line);
+    tail.push(line);
+    if (tail.length > 30) tail.shift();
+  });
+  const code = await new Promise<number | null>((res) => child.on('close', res));
+  const seconds = (Date.now() - t0) / 1000;
+  const profile = await watch.stop();
+  if (code !== 0) throw new Error(`plain mmdebstrap failed (exit ${code}):\n${tail.join('\n')}`);
+  return { seconds, profile };
+}
+
+const cold = build('cold');
+const warm = build('warm');
+const noBoot = build('warm-no-boot', ['--boot-test', 'false']);
+const virt = build('warm-virt', ['--boot-machine', 'virt']);
+const plain = quick ? undefined : await plainMmdebstrap();
+
+// One table: the plain tool, our cold build, our warm build with and without the boot test.
+const cols: [string, (phase: string) => number | undefined][] = [
+  ['plain mmdebstrap', (p) => (p === 'rootfs' ? plain?.seconds : undefined)],
+  ['cold', (p) => cold.phases.get(p)],
+  ['warm', (p) => warm.phases.get(p)],
+  ['warm, no boot test', (p) => noBoot.phases.get(p)],
+];
+const cell = (v: number | undefined): string => (v === undefined ? '-' : `${v.toFixed(1)} s`).padStart(20);
+console.log('\nDefault image (Debian trixie arm64, xz, boot test on raspi3b), wall time by phase:');
+console.log(`${'phase'.padEnd(12)}${cols.map(([n]) => n.padStart(20)).join('')}`);
+for (const phase of cold.phases.keys())
+  console.log(`${phase.padEnd(12)}${cols.map(([, f]) => cell(f(phase))).join('')}`);
+console.log(
+  `${'whole'.padEnd(12)}${[plain?.seconds, cold.total, warm.total, noBoot.total].map(cell).join('')}`,
+);
+console.log('(boot-test and compress run side by side; whole includes host checks and checksums)');
+if (plain)
   console.log(
-    `\nPlain mmdebstrap of the same package set: ${plain.toFixed(1)} s; our cold root filesystem phase ${ours.toFixed(1)} s ` +
-      `(${(plain / ours).toFixed(1)}x); our whole cold build ${cold.total.toFixed(1)} s (${(plain / cold.total).toFixed(1)}x); ` +
-      `warm ${warm.total.toFixed(1)} s (${(plain / warm.total).toFixed(1)}x)`,
+    `plain mmdebstrap / our cold build: ${(plain.seconds / cold.total).toFixed(2)}x; ` +
+      `/ our cold root filesystem phase: ${(plain.seconds / (cold.phases.get('rootfs') ?? NaN)).toFixed(2)}x; ` +
+      `cold / warm: ${(cold.total / warm.total).toFixed(1)}x`,
+  );
+console.log('\nTime to the login prompt, per boot machine:');
+console.log(`  cold, raspi3b (default)   ${loginPrompt(cold)}`);
+console.log(`  warm, raspi3b (default)   ${loginPrompt(warm)}`);
+console.log(
+  `  warm, virt                ${loginPrompt(virt)}; whole warm build on virt ${virt.total.toFixed(1)} s`,
+);
+
+if (withEmulated) {
+  // The same cold build with every maintainer script under emulation, in a cache of its own.
+  const emulated = build('cold-emulated', ['--native-tools', 'false'], join(dir, 'cache-emulated'));
+  printSideBySide(
+    'Cold build: host tools (default) against everything emulated (--native-tools false):',
+    emulated,
+    cold,
   );
 }
 
-// Where the cold root filesystem phase went: mmdebstrap's stages, then the slowest emulated steps.
+// Where the root filesystem phase went, ours cold against plain mmdebstrap: by mmdebstrap
+// stage, then the slowest dpkg steps (maintainer scripts and triggers, run under emulation).
 const profileFile = join(cold.work, 'logs', 'rootfs-profile.json');
 if (existsSync(profileFile)) {
-  const profile = JSON.parse(readFileSync(profileFile, 'utf8')) as RootfsProfile;
-  console.log('\nCold root filesystem phase by mmdebstrap stage:');
-  for (const s of profile.stages) console.log(`  ${s.name.padEnd(10)} ${s.seconds.toFixed(1).padStart(7)} s`);
-  console.log('Ten slowest dpkg steps (maintainer scripts and triggers run under emulation):');
-  for (const s of slowestSteps(profile))
-    console.log(`  ${`${s.pkg} (${s.kind})`.padEnd(40)} ${s.seconds.toFixed(1).padStart(7)} s`);
+  const ours = JSON.parse(readFileSync(profileFile, 'utf8')) as RootfsProfile;
+  const stage = (p: RootfsProfile | undefined, name: string): number | undefined =>
+    p?.stages.find((s) => s.name === name)?.seconds;
+  console.log('\nRoot filesystem phase by mmdebstrap stage:');
+  console.log(`  ${'stage'.padEnd(10)}${'plain mmdebstrap'.padStart(20)}${'ours, cold'.padStart(20)}`);
+  for (const name of new Set([...ours.stages, ...(plain?.profile.stages ?? [])].map((s) => s.name)))
+    console.log(`  ${name.padEnd(10)}${cell(stage(plain?.profile, name))}${cell(stage(ours, name))}`);
+  const slowest = (title: string, p: RootfsProfile): void => {
+    console.log(`Ten slowest dpkg steps, ${title}:`);
+    for (const s of slowestSteps(p))
+      console.log(`  ${`${s.pkg} (${s.kind})`.padEnd(40)} ${s.seconds.toFixed(1).padStart(7)} s`);
+  };
+  slowest('ours, cold', ours);
+  if (plain) slowest('plain mmdebstrap', plain.profile);
 }
 
 // Assembly again from the folders the warm build used, then a plain copy of its bytes.

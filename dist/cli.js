@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-7W7POE6Q.js";
+} from "./chunks/chunk-JMEUR5S4.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-OL4WVC5L.js";

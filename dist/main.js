@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-7W7POE6Q.js";
+} from "./chunks/chunk-JMEUR5S4.js";
 import {
   actionsState,
   newReport

@@ -71,6 +71,21 @@ printf '#!/bin/sh\\nexit 0\\n' > "$1/usr/sbin/update-initramfs"
 chmod 755 "$1/usr/sbin/update-initramfs"
 `;
 
+/**
+ * Empty stand-ins for the SSH host keys while packages install: openssh-server's postinst makes
+ * only the keys that are missing, and making an RSA key under emulation takes about half a minute.
+ * The image ships no host keys (scrub removes these with any others); the device makes its own
+ * on first boot.
+ */
+export const NO_HOST_KEYS_HOOK = `#!/bin/sh
+# rpi-build essential hook: no SSH host keys are made while packages install.
+set -e
+mkdir -p "$1/etc/ssh"
+for key in ssh_host_rsa_key ssh_host_ecdsa_key ssh_host_ed25519_key; do
+  [ -e "$1/etc/ssh/$key" ] || : > "$1/etc/ssh/$key"
+done
+`;
+
 export const UNDIVERT_INITRAMFS = [
   'dpkg-divert',
   '--quiet',
@@ -127,8 +142,15 @@ export async function buildRootfs(
   logFile: string,
 ): Promise<RootfsProfile | undefined> {
   const divert = join(hooksDir, 'essential-divert-initramfs.sh');
-  await writeFile(divert, DIVERT_INITRAMFS_HOOK);
-  await chmod(divert, 0o755);
+  const noHostKeys = join(hooksDir, 'essential-no-host-keys.sh');
+  const essentialHooks: [string, string][] = [
+    [divert, DIVERT_INITRAMFS_HOOK],
+    [noHostKeys, NO_HOST_KEYS_HOOK],
+  ];
+  for (const [file, text] of essentialHooks) {
+    await writeFile(file, text);
+    await chmod(file, 0o755);
+  }
   const onLine = (line: string): void => {
     const p = progressLine(line);
     if (p) logger().progress(`rootfs: ${p}`);
@@ -158,6 +180,7 @@ export async function buildRootfs(
         // A stalled connection counts as a failed try instead of waiting minutes on it.
         '--aptopt=Acquire::http::Timeout "60"',
         `--essential-hook=${divert}`,
+        `--essential-hook=${noHostKeys}`,
         ...(nativeHook ? [`--essential-hook=${nativeHook}`] : []),
         ...hooks,
         spec.suite,
