@@ -13,13 +13,13 @@ const UNIT = '__tests__/unit/**/*.test.ts';
  */
 const LONGEST_FIRST = [
   'image-build',
+  // Two small emulated builds, about 15 min: early, beside the image file, so the two workers end together.
+  'native-tools',
   'kernel-build',
   'image-armhf',
   'boot-tests',
   // A kernel compile and a Pi 3 boot, warm from the cache it keeps between runs.
   'kernel-image',
-  // Two small emulated builds, about 10 min (after armel and faults, it ran its last 7 min alone).
-  'native-tools',
   'armel-image',
   'faults',
   'pigen',

@@ -23,7 +23,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { itNeeds } from './support/needs.js';
 import { captureLog } from './support/capture-log.js';
 import { buildRootfs, type RootfsSpec } from '../src/rootfs/mmdebstrap.js';
-import { NativeTools, pathInRoot } from '../src/rootfs/native-tools.js';
+import { restoreUpdateInitramfs } from '../src/rootfs/boot-files.js';
+import { inChroot } from '../src/rootfs/chroot.js';
+import { SuiteTools, WRAPPER } from '../src/rootfs/suite-tools.js';
+import { NativeTools, elfMachine, pathInRoot } from '../src/rootfs/native-tools.js';
 import { tinyElf } from '../src/binfmt/elf.js';
 import { profileText } from '../src/rootfs/dpkg-watch.js';
 import { mkinitramfs } from '../src/rootfs/mkinitramfs.js';
@@ -262,6 +265,11 @@ describe('native tools change no file of the root', () => {
         const count = Number(/(\d+) programs of .* run natively/.exec(said)?.[1] ?? 0);
         // coreutils alone has about 100: the host's really stood in.
         expect(count).toBeGreaterThan(80);
+        // udev's postinst made the hardware database with trixie's systemd-hwdb for the host's CPU.
+        expect(said).toMatch(
+          /depmod \S+, systemd-hwdb \S+ from the archive's \S+ packages run natively while packages are configured/,
+        );
+        expect(readdirSync(native.root)).not.toContain('.rpi-build-suite-tools');
         // Nothing of the host is left in the root: no x86-64 library folder, no loader, no originals aside.
         expect(readdirSync(native.root)).not.toContain('lib64');
         expect(readdirSync(native.root)).not.toContain('.rpi-build-native');
@@ -271,6 +279,9 @@ describe('native tools change no file of the root', () => {
         // Debian pushes several times a day: a push between the builds is a new package set; once more then.
         if (installed(emulated.root) !== installed(native.root)) emulated = await build('emulated', false);
         expect(installed(emulated.root)).toBe(installed(native.root));
+        // As the build does next (rootfs/boot-files.ts): dpkg's diversions-old then holds the same in both.
+        for (const root of [native.root, emulated.root])
+          await restoreUpdateInitramfs(root, join(scratch, 'undivert.log'));
 
         const diffs = differences(tree(native.root), tree(emulated.root)).filter(
           (d) => !TIMESTAMPED.test(d.split(':')[0]!),
@@ -347,6 +358,103 @@ describe('native tools change no byte of the initramfs', () => {
           rmSync(hook);
         }
       });
+    },
+    15 * MIN,
+  );
+});
+
+describe("the root's own depmod for the host's CPU", () => {
+  itNeeds(
+    ['root', 'tool:mmdebstrap', 'tool:qemu-aarch64-static'],
+    "writes every module index byte for byte as the root's depmod does under emulation; a root with another kmod gets them made again under emulation",
+    async () => {
+      const root = nativeRoot;
+      if (!root) throw new Error('the tree comparison above did not leave its root');
+      const log = captureLog();
+      // A kernel's modules (Debian's smallest arm64 kernel), unpacked beside the root and moved in.
+      const unpacked = join(scratch, 'cloud-kernel');
+      execFileSync(
+        'mmdebstrap',
+        [
+          '--mode=root',
+          '--variant=extract',
+          '--architectures=arm64',
+          '--include=linux-image-cloud-arm64',
+          'trixie',
+          unpacked,
+          'deb http://deb.debian.org/debian trixie main',
+        ],
+        { stdio: 'ignore' },
+      );
+      const version = readdirSync(join(unpacked, 'usr/lib/modules'))[0]!;
+      const modules = join(root, 'usr/lib/modules', version);
+      execFileSync('cp', ['-a', join(unpacked, 'usr/lib/modules', version), modules]);
+      const indexes = () =>
+        Object.fromEntries(
+          readdirSync(modules)
+            .filter((f) => f.startsWith('modules.'))
+            .map((f) => [
+              f,
+              createHash('sha256')
+                .update(readFileSync(join(modules, f)))
+                .digest('hex'),
+            ]),
+        );
+      const t0 = Date.now();
+      await inChroot(root, ['depmod', version]);
+      const emulatedSeconds = (Date.now() - t0) / 1000;
+      const emulated = indexes();
+      expect(Object.keys(emulated)).toEqual(
+        expect.arrayContaining(['modules.dep', 'modules.dep.bin', 'modules.alias.bin']),
+      );
+      for (const f of Object.keys(emulated))
+        if (!['modules.order', 'modules.builtin', 'modules.builtin.modinfo'].includes(f))
+          rmSync(join(modules, f));
+
+      const hooks = join(scratch, 'suite-hooks');
+      mkdirSync(hooks, { recursive: true });
+      const diversions = readFileSync(join(root, 'var/lib/dpkg/diversions'), 'utf8');
+      const suite = new SuiteTools(
+        root,
+        hooks,
+        { arch: 'arm64', suite: 'trixie', mirror: 'http://deb.debian.org/debian', components: ['main'] },
+        join(scratch, 'suite.log'),
+      );
+      expect(await suite.fetch([])).toBe(true);
+      await suite.putIn();
+      // The root's depmod is the stand-in now (the root's own moved aside by dpkg-divert).
+      expect(readFileSync(join(root, 'usr/sbin/depmod'), 'utf8')).toBe(WRAPPER);
+      const t1 = Date.now();
+      await inChroot(root, ['depmod', version]);
+      const nativeSeconds = (Date.now() - t1) / 1000;
+      console.log(
+        `depmod of ${version}: emulated ${emulatedSeconds.toFixed(1)} s, host build ${nativeSeconds.toFixed(1)} s`,
+      );
+      await suite.takeOut();
+      expect(indexes()).toEqual(emulated);
+      expect(readdirSync(root)).not.toContain('.rpi-build-suite-tools');
+      expect(readFileSync(join(root, 'var/lib/dpkg/diversions'), 'utf8')).toBe(diversions);
+      expect(await elfMachine(join(root, 'usr/bin/kmod'))).toBe('aarch64');
+      expect(log.filter((l) => l.startsWith('warning'))).toEqual([]);
+
+      // The root says it has another kmod than the one that ran: made again under emulation.
+      const status = join(root, 'var/lib/dpkg/status');
+      const saved = readFileSync(status, 'utf8');
+      writeFileSync(status, saved.replace(/^(Package: kmod\n(?:.+\n)*?Version: ).+$/m, '$1999-1'));
+      try {
+        for (const f of ['modules.dep', 'modules.dep.bin']) rmSync(join(modules, f));
+        expect(await suite.fetch([])).toBe(true);
+        await suite.putIn();
+        await suite.takeOut();
+        expect(log.filter((l) => l.startsWith('warning'))).toEqual([
+          expect.stringMatching(
+            /The root has kmod 999-1, the archive's \S+ build was \S+: depmod's work is done again under emulation/,
+          ),
+        ]);
+        expect(indexes()).toEqual(emulated);
+      } finally {
+        writeFileSync(status, saved);
+      }
     },
     15 * MIN,
   );

@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-JMEUR5S4.js";
+} from "./chunks/chunk-MBCYGL2L.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-OL4WVC5L.js";

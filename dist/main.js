@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-JMEUR5S4.js";
+} from "./chunks/chunk-MBCYGL2L.js";
 import {
   actionsState,
   newReport

@@ -11,6 +11,7 @@ import { logger } from '../runtime/log.js';
 import { withoutCredentials } from '../runtime/redact.js';
 import { DpkgWatch, type RootfsProfile } from './dpkg-watch.js';
 import { NativeTools } from './native-tools.js';
+import { SuiteTools } from './suite-tools.js';
 import { authConf, mmdebstrapMirrors, type SourcesSpec } from './sources.js';
 
 export interface RootfsSpec extends SourcesSpec {
@@ -109,6 +110,12 @@ const DPKG_OPTS = [
 /** apt's tries per download; it waits longer between each (Acquire::Retries::Delay). */
 const APT_RETRIES = 5;
 
+/** apt's options for every download: retries, and a stalled connection counted as a failed try instead of waited on for minutes. */
+export const APT_OPTS = [
+  `--aptopt=Acquire::Retries "${APT_RETRIES}"`,
+  '--aptopt=Acquire::http::Timeout "60"',
+];
+
 /** apt's words for a download the archive broke off, stalled or served wrong. */
 const DOWNLOAD_FAILED =
   /^(?:E|W): (?:Failed to fetch .*|.*(?:Connection failed|Connection reset|Undetermined Error|Hash Sum mismatch|File has unexpected size|Could not connect|Connection timed out|Unable to fetch).*)$/m;
@@ -166,6 +173,9 @@ export async function buildRootfs(
     const watch = new DpkgWatch(target, (what) => logger().progress(`rootfs: ${what}`));
     watch.start();
     const native = spec.nativeTools === false ? undefined : new NativeTools(target, hooksDir, spec.arch);
+    // depmod and systemd-hwdb of the root's own release, built for the host's CPU, beside them.
+    const suite = native && new SuiteTools(target, hooksDir, spec, logFile);
+    if (suite && (await suite.fetch([...APT_OPTS, ...hooks]))) native!.alsoPutIn(() => suite.tryPutIn());
     const nativeHook = await native?.start();
     await exec(
       'mmdebstrap',
@@ -176,9 +186,7 @@ export async function buildRootfs(
         `--components=${spec.components.join(',')}`,
         `--include=${spec.packages.join(',')}`,
         ...DPKG_OPTS.map((o) => `--dpkgopt=${o}`),
-        `--aptopt=Acquire::Retries "${APT_RETRIES}"`,
-        // A stalled connection counts as a failed try instead of waiting minutes on it.
-        '--aptopt=Acquire::http::Timeout "60"',
+        ...APT_OPTS,
         `--essential-hook=${divert}`,
         `--essential-hook=${noHostKeys}`,
         ...(nativeHook ? [`--essential-hook=${nativeHook}`] : []),
@@ -198,6 +206,7 @@ export async function buildRootfs(
         await watch.stop();
         // The root's own programs back before anything reads the root, built or not.
         await native?.takeOut();
+        await suite?.takeOut();
       });
     return watch.stop();
   }

@@ -189,8 +189,15 @@ done
     return hook;
   }
 
+  /** Also run when the hook asks, once the host's programs are in (the root's own release of some tools). */
+  private readonly alongside: (() => Promise<void>)[] = [];
+  alsoPutIn(fn: () => Promise<void>): void {
+    this.alongside.push(fn);
+  }
+
   private async answer(): Promise<void> {
     await this.tryPutIn();
+    for (const fn of this.alongside) await fn();
     await writeFile(join(this.hooksDir, DONE), '');
   }
 

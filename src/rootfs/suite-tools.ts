@@ -1,0 +1,250 @@
+// The root's own release of depmod and systemd-hwdb, built for the host's CPU, stands in for the
+// root's while packages are configured. Their output (the module indexes, the hardware database)
+// is binary and versioned with the tool, so the host's programs of another release write other
+// bytes; the same release built for another CPU writes the same bytes (by hand on the default
+// trixie arm64 root: trixie's amd64 kmod and udev rewrote its 14 module index files and hwdb.bin
+// byte for byte; depmod took 5 s against about 60 s under emulation).
+//
+// They come from the root's own archive (mmdebstrap's extract variant, a few seconds) into a
+// folder inside the root and run there by their own loader. dpkg-divert moves the root's program
+// aside for the duration, so that dpkg unpacking kmod or udev leaves the stand-in in place; all of
+// it goes again, diversions removed, before anything else reads the root. When the root's package
+// is another version than the one fetched, the program's work is done again under emulation.
+import { chmod, lstat, mkdir, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, posix, relative } from 'node:path';
+import { errorMessage } from '../runtime/errors.js';
+import { exec, tryOutput } from '../runtime/exec.js';
+import { logger } from '../runtime/log.js';
+import { inChroot, withChrootMounts } from './chroot.js';
+import { pathInRoot } from './native-tools.js';
+import { mmdebstrapMirrors, type SourcesSpec } from './sources.js';
+
+/** The folder inside the root the programs run from (removed again). */
+const DIR = '.rpi-build-suite-tools';
+
+/** Each program: its package, and its paths in that package across releases (/usr/sbin since trixie). */
+const TOOLS = [
+  { pkg: 'kmod', name: 'depmod', paths: ['/usr/sbin/depmod', '/sbin/depmod'] },
+  { pkg: 'udev', name: 'systemd-hwdb', paths: ['/usr/bin/systemd-hwdb', '/bin/systemd-hwdb'] },
+];
+/** kmod opens liblzma only when it reads a compressed module: not a dependency, fetched with it. */
+const ALSO = ['liblzma5', 'libzstd1'];
+
+/** The host's loader and library folder, by its dpkg architecture. */
+const HOST: Record<string, { loader: string; triplet: string }> = {
+  amd64: { loader: '/lib64/ld-linux-x86-64.so.2', triplet: 'x86_64-linux-gnu' },
+  arm64: { loader: '/lib/ld-linux-aarch64.so.1', triplet: 'aarch64-linux-gnu' },
+  armhf: { loader: '/lib/ld-linux-armhf.so.3', triplet: 'arm-linux-gnueabihf' },
+};
+
+/**
+ * What stands in at the program's path: constant text, the loader, library path and program read
+ * from data files beside the programs.
+ */
+export const WRAPPER = [
+  '#!/bin/sh',
+  "# rpi-build: the root's own release of this program, built for the host's CPU (rootfs/suite-tools.ts).",
+  `d=/${DIR}`,
+  'name=$(basename "$0")',
+  'read -r loader < "$d/loader"',
+  'read -r libs < "$d/library-path"',
+  'read -r program < "$d/programs/$name"',
+  'exec "$d$loader" --library-path "$libs" --argv0 "$name" "$d$program" "$@"',
+  '',
+].join('\n');
+
+interface Placed {
+  pkg: string;
+  name: string;
+  /** The program's path in the root (diverted). */
+  path: string;
+  /** The fetched package's version (from its file name). */
+  version: string;
+}
+
+/** A package's version from dpkg's status file in the root; undefined when it is not installed. */
+async function installedVersion(root: string, pkg: string): Promise<string | undefined> {
+  const status = await readFile(join(root, 'var/lib/dpkg/status'), 'utf8').catch(() => '');
+  for (const para of status.split('\n\n')) {
+    if (!new RegExp(`^Package: ${pkg}$`, 'm').test(para)) continue;
+    if (!/^Status: install ok installed$/m.test(para)) return undefined;
+    return /^Version: (.+)$/m.exec(para)?.[1];
+  }
+  return undefined;
+}
+
+/** The version without a binary-only rebuild's suffix (+bN): the same source builds the same program. */
+const sourceVersion = (v: string) => v.replace(/\+b\d+$/, '');
+
+export class SuiteTools {
+  private readonly placed: Placed[] = [];
+  private fetched: { dir: string; hostArch: string; versions: Map<string, string> } | undefined;
+
+  constructor(
+    private readonly root: string,
+    private readonly hooksDir: string,
+    private readonly spec: SourcesSpec & { arch: string },
+    private readonly logFile: string,
+  ) {}
+
+  /**
+   * Fetches the programs for the host's CPU from the root's archive (before mmdebstrap starts),
+   * with the build's apt options and login hooks; false, with the reason logged, when they cannot
+   * be had (the build then emulates them).
+   */
+  async fetch(aptOptions: string[]): Promise<boolean> {
+    const hostArch = await tryOutput('dpkg', ['--print-architecture']);
+    if (!hostArch || !HOST[hostArch] || hostArch === this.spec.arch) return false;
+    const dir = join(this.hooksDir, 'suite-tools');
+    await rm(dir, { recursive: true, force: true });
+    logger().progress(`rootfs: fetching ${this.spec.suite}'s depmod and systemd-hwdb for ${hostArch}`);
+    try {
+      await exec(
+        'mmdebstrap',
+        [
+          '--mode=root',
+          '--variant=extract',
+          `--architectures=${hostArch}`,
+          `--components=${this.spec.components.join(',')}`,
+          `--include=${[...TOOLS.map((t) => t.pkg), ...ALSO].join(',')}`,
+          // The package files stay: their names carry the versions.
+          '--skip=cleanup/apt/cache',
+          ...aptOptions,
+          this.spec.suite,
+          dir,
+          ...mmdebstrapMirrors(this.spec),
+        ],
+        { privileged: 'mmdebstrap', logFile: this.logFile, env: { LC_ALL: 'C.UTF-8' } },
+      );
+    } catch (err) {
+      logger().info(
+        `depmod and systemd-hwdb run under emulation: the archive's ${hostArch} packages could not be had (${errorMessage(err).split('\n')[0]})`,
+      );
+      await rm(dir, { recursive: true, force: true });
+      return false;
+    }
+    const versions = new Map<string, string>();
+    const debs = join(dir, 'var/cache/apt/archives');
+    for (const f of await readdir(debs)) {
+      const m = /^([^_]+)_([^_]+)_[^_]+\.deb$/.exec(f);
+      if (m) versions.set(m[1]!, decodeURIComponent(m[2]!));
+    }
+    await rm(debs, { recursive: true, force: true });
+    this.fetched = { dir, hostArch, versions };
+    return true;
+  }
+
+  /** putIn, or the programs left to emulation (with a note) when they do not fit. */
+  async tryPutIn(): Promise<void> {
+    try {
+      await this.putIn();
+    } catch (err) {
+      logger().info(`depmod and systemd-hwdb run under emulation: ${errorMessage(err)}`);
+      await this.takeOut().catch(() => undefined);
+    }
+  }
+
+  /** Puts the fetched programs in at their paths in the root (during the essential hook), each proven to run. */
+  async putIn(): Promise<void> {
+    if (!this.fetched) return;
+    const logFile = this.logFile;
+    const { dir, hostArch, versions } = this.fetched;
+    const host = HOST[hostArch]!;
+    // An unmerged tree (the extract variant makes no /lib64 link): the loader where the package put it.
+    const loaderPath = await firstPresent(dir, [host.loader, `/usr${host.loader}`]);
+    const loader = loaderPath && (await resolveIn(dir, loaderPath));
+    if (!loader) throw new Error(`the ${hostArch} loader ${host.loader} was not in the packages`);
+    const inRoot = join(this.root, DIR);
+    await exec('cp', ['-a', '--', dir, inRoot], { logFile });
+    const libs = [`/usr/lib/${host.triplet}`, `/lib/${host.triplet}`, `/usr/lib/${host.triplet}/systemd`];
+    await writeFile(join(inRoot, 'loader'), `${loader}\n`);
+    await writeFile(join(inRoot, 'library-path'), `${libs.map((l) => `/${DIR}${l}`).join(':')}\n`);
+    await mkdir(join(inRoot, 'programs'));
+    for (const tool of TOOLS) {
+      const version = versions.get(tool.pkg);
+      const path = await firstPresent(dir, tool.paths);
+      if (!version || !path) continue;
+      // The program itself (depmod is a link to kmod), as a path inside the fetched tree.
+      const real = await resolveIn(dir, path);
+      if (!real) continue;
+      await writeFile(join(inRoot, 'programs', tool.name), `${real}\n`);
+      await inChroot(this.root, ['dpkg-divert', '--quiet', '--local', '--rename', '--add', path], {
+        logFile,
+      });
+      this.placed.push({ pkg: tool.pkg, name: tool.name, path, version });
+      await writeFile(join(this.root, path), WRAPPER);
+      await chmod(join(this.root, path), 0o755);
+      const r = await inChroot(this.root, [path, '--version'], { logFile, allowFailure: true });
+      if (r.exitCode !== 0) {
+        logger().info(`${tool.name} runs under emulation: the ${hostArch} build did not start in the root`);
+        await this.remove(this.placed.pop()!, logFile);
+      }
+    }
+    if (this.placed.length)
+      logger().info(
+        `${this.placed.map((p) => `${p.name} ${p.version}`).join(', ')} from the archive's ${hostArch} packages run natively while packages are configured`,
+      );
+  }
+
+  private async remove(p: Placed, logFile: string): Promise<void> {
+    await rm(join(this.root, p.path), { force: true });
+    await inChroot(this.root, ['dpkg-divert', '--quiet', '--local', '--rename', '--remove', p.path], {
+      logFile,
+    });
+  }
+
+  /**
+   * Takes everything out, diversions removed; then, for a package the root has in another
+   * version than the one that ran, does that program's work again under emulation.
+   */
+  async takeOut(): Promise<void> {
+    const logFile = this.logFile;
+    const ran = [...this.placed];
+    for (const p of this.placed.reverse()) await this.remove(p, logFile);
+    this.placed.length = 0;
+    await rm(join(this.root, DIR), { recursive: true, force: true });
+    if (this.fetched) await rm(this.fetched.dir, { recursive: true, force: true });
+    for (const p of ran) {
+      const installed = await installedVersion(this.root, p.pkg);
+      if (!installed || sourceVersion(installed) === sourceVersion(p.version)) continue;
+      logger().warn(
+        `The root has ${p.pkg} ${installed}, the archive's ${this.fetched?.hostArch} build was ${p.version}: ${p.name}'s work is done again under emulation.`,
+      );
+      await withChrootMounts(this.root, () => redo(this.root, p.name, logFile), logFile);
+    }
+  }
+}
+
+/** The program's work in the root, under emulation: every kernel's module indexes, or the hardware database. */
+async function redo(root: string, name: string, logFile: string): Promise<void> {
+  if (name === 'systemd-hwdb') {
+    await inChroot(root, ['systemd-hwdb', '--usr', 'update'], { logFile });
+    return;
+  }
+  const modules = join(root, 'usr/lib/modules');
+  for (const version of await readdir(modules).catch(() => [] as string[]))
+    await inChroot(root, ['depmod', version], { logFile });
+}
+
+/**
+ * The file `path` names inside the tree at `dir`, its links followed with `dir` as `/` (bookworm's
+ * packages link absolutely, as /lib64/ld-linux-x86-64.so.2 -> /lib/x86_64-linux-gnu/…); undefined
+ * when it is missing.
+ */
+async function resolveIn(dir: string, path: string): Promise<string | undefined> {
+  let p = path;
+  for (let hops = 0; hops < 40; hops++) {
+    const inTree = await pathInRoot(dir, p);
+    const st = await lstat(inTree).catch(() => undefined);
+    if (!st) return undefined;
+    if (!st.isSymbolicLink()) return `/${relative(dir, inTree)}`;
+    const target = await readlink(inTree);
+    p = isAbsolute(target) ? target : posix.join(posix.dirname(`/${relative(dir, inTree)}`), target);
+  }
+  return undefined;
+}
+
+async function firstPresent(dir: string, paths: string[]): Promise<string | undefined> {
+  for (const p of paths) if (await lstat(join(dir, p)).catch(() => undefined)) return p;
+  return undefined;
+}
