@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-MBCYGL2L.js";
+} from "./chunks/chunk-M3A2OQTJ.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-OL4WVC5L.js";

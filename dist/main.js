@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-MBCYGL2L.js";
+} from "./chunks/chunk-M3A2OQTJ.js";
 import {
   actionsState,
   newReport

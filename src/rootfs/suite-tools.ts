@@ -22,10 +22,25 @@ import { mmdebstrapMirrors, type SourcesSpec } from './sources.js';
 /** The folder inside the root the programs run from (removed again). */
 const DIR = '.rpi-build-suite-tools';
 
-/** Each program: its package, and its paths in that package across releases (/usr/sbin since trixie). */
-const TOOLS = [
-  { pkg: 'kmod', name: 'depmod', paths: ['/usr/sbin/depmod', '/sbin/depmod'] },
-  { pkg: 'udev', name: 'systemd-hwdb', paths: ['/usr/bin/systemd-hwdb', '/bin/systemd-hwdb'] },
+/**
+ * Each program: its package, its paths in that package across releases (/usr/sbin since trixie),
+ * and the commands that do its work again under emulation (every kernel's module indexes; the
+ * hardware database).
+ */
+const TOOLS: { pkg: string; name: string; paths: string[]; redo: (root: string) => Promise<string[][]> }[] = [
+  {
+    pkg: 'kmod',
+    name: 'depmod',
+    paths: ['/usr/sbin/depmod', '/sbin/depmod'],
+    redo: async (root) =>
+      (await readdir(join(root, 'usr/lib/modules')).catch(() => [] as string[])).map((v) => ['depmod', v]),
+  },
+  {
+    pkg: 'udev',
+    name: 'systemd-hwdb',
+    paths: ['/usr/bin/systemd-hwdb', '/bin/systemd-hwdb'],
+    redo: async () => [['systemd-hwdb', '--usr', 'update']],
+  },
 ];
 /** kmod opens liblzma only when it reads a compressed module: not a dependency, fetched with it. */
 const ALSO = ['liblzma5', 'libzstd1'];
@@ -54,8 +69,7 @@ export const WRAPPER = [
 ].join('\n');
 
 interface Placed {
-  pkg: string;
-  name: string;
+  tool: (typeof TOOLS)[number];
   /** The program's path in the root (diverted). */
   path: string;
   /** The fetched package's version (from its file name). */
@@ -151,8 +165,7 @@ export class SuiteTools {
     const { dir, hostArch, versions } = this.fetched;
     const host = HOST[hostArch]!;
     // An unmerged tree (the extract variant makes no /lib64 link): the loader where the package put it.
-    const loaderPath = await firstPresent(dir, [host.loader, `/usr${host.loader}`]);
-    const loader = loaderPath && (await resolveIn(dir, loaderPath));
+    const loader = (await resolveFirst(dir, [host.loader, `/usr${host.loader}`]))?.real;
     if (!loader) throw new Error(`the ${hostArch} loader ${host.loader} was not in the packages`);
     const inRoot = join(this.root, DIR);
     await exec('cp', ['-a', '--', dir, inRoot], { logFile });
@@ -162,34 +175,33 @@ export class SuiteTools {
     await mkdir(join(inRoot, 'programs'));
     for (const tool of TOOLS) {
       const version = versions.get(tool.pkg);
-      const path = await firstPresent(dir, tool.paths);
-      if (!version || !path) continue;
-      // The program itself (depmod is a link to kmod), as a path inside the fetched tree.
-      const real = await resolveIn(dir, path);
-      if (!real) continue;
+      // Where the package puts the program, and the program itself (depmod is a link to kmod).
+      const found = await resolveFirst(dir, tool.paths);
+      if (!version || !found) continue;
+      const { path, real } = found;
       await writeFile(join(inRoot, 'programs', tool.name), `${real}\n`);
       await inChroot(this.root, ['dpkg-divert', '--quiet', '--local', '--rename', '--add', path], {
         logFile,
       });
-      this.placed.push({ pkg: tool.pkg, name: tool.name, path, version });
+      this.placed.push({ tool, path, version });
       await writeFile(join(this.root, path), WRAPPER);
       await chmod(join(this.root, path), 0o755);
       const r = await inChroot(this.root, [path, '--version'], { logFile, allowFailure: true });
       if (r.exitCode !== 0) {
         logger().info(`${tool.name} runs under emulation: the ${hostArch} build did not start in the root`);
-        await this.remove(this.placed.pop()!, logFile);
+        await this.remove(this.placed.pop()!);
       }
     }
     if (this.placed.length)
       logger().info(
-        `${this.placed.map((p) => `${p.name} ${p.version}`).join(', ')} from the archive's ${hostArch} packages run natively while packages are configured`,
+        `${this.placed.map((p) => `${p.tool.name} ${p.version}`).join(', ')} from the archive's ${hostArch} packages run natively while packages are configured`,
       );
   }
 
-  private async remove(p: Placed, logFile: string): Promise<void> {
+  private async remove(p: Placed): Promise<void> {
     await rm(join(this.root, p.path), { force: true });
     await inChroot(this.root, ['dpkg-divert', '--quiet', '--local', '--rename', '--remove', p.path], {
-      logFile,
+      logFile: this.logFile,
     });
   }
 
@@ -200,30 +212,26 @@ export class SuiteTools {
   async takeOut(): Promise<void> {
     const logFile = this.logFile;
     const ran = [...this.placed];
-    for (const p of this.placed.reverse()) await this.remove(p, logFile);
+    for (const p of this.placed.reverse()) await this.remove(p);
     this.placed.length = 0;
     await rm(join(this.root, DIR), { recursive: true, force: true });
     if (this.fetched) await rm(this.fetched.dir, { recursive: true, force: true });
-    for (const p of ran) {
-      const installed = await installedVersion(this.root, p.pkg);
-      if (!installed || sourceVersion(installed) === sourceVersion(p.version)) continue;
+    for (const { tool, version } of ran) {
+      const installed = await installedVersion(this.root, tool.pkg);
+      if (!installed || sourceVersion(installed) === sourceVersion(version)) continue;
       logger().warn(
-        `The root has ${p.pkg} ${installed}, the archive's ${this.fetched?.hostArch} build was ${p.version}: ${p.name}'s work is done again under emulation.`,
+        `The root has ${tool.pkg} ${installed}, the archive's ${this.fetched?.hostArch} build was ${version}: ${tool.name}'s work is done again under emulation.`,
       );
-      await withChrootMounts(this.root, () => redo(this.root, p.name, logFile), logFile);
+      const again = await tool.redo(this.root);
+      await withChrootMounts(
+        this.root,
+        async () => {
+          for (const argv of again) await inChroot(this.root, argv, { logFile });
+        },
+        logFile,
+      );
     }
   }
-}
-
-/** The program's work in the root, under emulation: every kernel's module indexes, or the hardware database. */
-async function redo(root: string, name: string, logFile: string): Promise<void> {
-  if (name === 'systemd-hwdb') {
-    await inChroot(root, ['systemd-hwdb', '--usr', 'update'], { logFile });
-    return;
-  }
-  const modules = join(root, 'usr/lib/modules');
-  for (const version of await readdir(modules).catch(() => [] as string[]))
-    await inChroot(root, ['depmod', version], { logFile });
 }
 
 /**
@@ -244,7 +252,14 @@ async function resolveIn(dir: string, path: string): Promise<string | undefined>
   return undefined;
 }
 
-async function firstPresent(dir: string, paths: string[]): Promise<string | undefined> {
-  for (const p of paths) if (await lstat(join(dir, p)).catch(() => undefined)) return p;
+/** The first of `paths` present in the tree at `dir`, with the file it resolves to there. */
+async function resolveFirst(
+  dir: string,
+  paths: string[],
+): Promise<{ path: string; real: string } | undefined> {
+  for (const path of paths) {
+    const real = await resolveIn(dir, path);
+    if (real) return { path, real };
+  }
   return undefined;
 }
