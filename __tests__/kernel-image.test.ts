@@ -7,10 +7,10 @@
 // test (--boot-test, the tiny initramfs) fails naming the options to build in.
 // The cold paths are kernel-build's (cross gcc, ccache) and image-build's (the root): this file
 // keeps its cache folder (toolchain, ccache, root filesystem) under the temp folder between
-// runs, as armel-image does. The first run on a machine is cold: a 13-minute compile on 2 cores.
+// runs (KEPT_CACHE_HOME; boot-tests restores its root from it too), as armel-image does. The
+// first run on a machine is cold: a 13-minute compile on 2 cores.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
 import { itNeeds } from './support/needs.js';
@@ -18,13 +18,12 @@ import { ROOT } from './support/runner.js';
 import { scratchDirs } from './support/scratch.js';
 import { LINUX_SOURCE } from './support/kernel-builds.js';
 import { debugfs, fatList, fatRead, partitions } from './support/image-inspect.js';
-import { CLI, IMAGE_NEEDS, MIN } from './support/image-checks.js';
+import { CLI, IMAGE_NEEDS, KEPT_CACHE_HOME, MIN } from './support/image-checks.js';
 
 const SOURCE = LINUX_SOURCE;
 const FRAGMENT = join(ROOT, 'examples', 'kernel-boot-arm64.config');
 /** Kept between runs (its rpi-build/ folder holds the tools, ccache and root filesystem entries). */
-const CACHE_HOME =
-  process.env.RPI_BUILD_TEST_CACHE_KERNEL_IMAGE ?? join(tmpdir(), 'rpi-build-kernel-image-test-cache');
+const CACHE_HOME = KEPT_CACHE_HOME;
 const { scratch, removeAll } = scratchDirs();
 // Removing the kernel trees took over a minute in a CI-like run beside other builds.
 afterAll(removeAll, 5 * MIN);

@@ -2,6 +2,7 @@
 // every built image must pass (partitions, boot files, the boot log on its Pi board, sources).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { ROOT } from './runner.js';
@@ -27,6 +28,16 @@ export const IMAGE_NEEDS = [
   'tool:mcopy',
   'tool:debugfs',
 ] as const;
+
+/**
+ * A cache home kept between runs under the temp folder, as a self-hosted runner keeps its own:
+ * kernel-image's builds save the default root (trixie arm64), its toolchain and ccache there, and
+ * boot-tests' build, which fails on purpose and so never saves, restores the root from it. The
+ * first run on a machine, or on a new archive state, builds the root cold; image-build's
+ * cold cases never use it.
+ */
+export const KEPT_CACHE_HOME =
+  process.env.RPI_BUILD_TEST_CACHE_KEPT ?? join(tmpdir(), 'rpi-build-kernel-image-test-cache');
 
 /** Runs the CLI in `cwd` with its own cache folder (XDG_CACHE_HOME), so each test chooses cold or warm. */
 export function cli(cwd: string, cacheHome: string, ...args: string[]) {
