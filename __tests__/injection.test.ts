@@ -303,7 +303,7 @@ const ALLOWED: Record<string, string> = {
   'rootfs/mkinitramfs.ts: shell script text':
     'LINKS_HOOK: a constant initramfs hook; the link names it removes are read from a data file, line by line, quoted',
   'rootfs/suite-tools.ts: shell script text':
-    'WRAPPER: constant text standing in for depmod and systemd-hwdb; the loader, library path and program are read from data files, quoted',
+    "WRAPPER: constant text standing in for depmod, systemd-hwdb and perl; the loader, library path, program and perl's two options (paths rpi-build writes, no input) are read from data files",
   'boot/guest-tests.ts: shell script text':
     'RUNNER_SCRIPT: the boot test runner, constant text; the user, time budget and script names are read from data files, scripts run by index',
 };

@@ -24,7 +24,7 @@ import { itNeeds } from './support/needs.js';
 import { captureLog } from './support/capture-log.js';
 import { buildRootfs, type RootfsSpec } from '../src/rootfs/mmdebstrap.js';
 import { restoreUpdateInitramfs } from '../src/rootfs/boot-files.js';
-import { inChroot } from '../src/rootfs/chroot.js';
+import { inChroot, withChrootMounts } from '../src/rootfs/chroot.js';
 import { SuiteTools, WRAPPER } from '../src/rootfs/suite-tools.js';
 import { NativeTools, elfMachine, pathInRoot } from '../src/rootfs/native-tools.js';
 import { tinyElf } from '../src/binfmt/elf.js';
@@ -260,8 +260,10 @@ describe('native tools change no file of the root', () => {
         expect(count).toBeGreaterThan(80);
         // udev's postinst made the hardware database with trixie's systemd-hwdb for the host's CPU.
         expect(said).toMatch(
-          /depmod \S+, systemd-hwdb \S+ from the archive's \S+ packages run natively while packages are configured/,
+          /depmod \S+, systemd-hwdb \S+, perl \S+ from the archive's \S+ packages run natively while packages are configured/,
         );
+        // debconf (ca-certificates asks) and deb-systemd-helper (apt's timers) ran on the host's perl, none fell back.
+        expect(said).not.toMatch(/perl ran under emulation/);
         expect(readdirSync(native.root)).not.toContain('.rpi-build-suite-tools');
         // Nothing of the host is left in the root: no x86-64 library folder, no loader, no originals aside.
         expect(readdirSync(native.root)).not.toContain('lib64');
@@ -430,14 +432,14 @@ describe("the root's own depmod for the host's CPU", () => {
       expect(await elfMachine(join(root, 'usr/bin/kmod'))).toBe('aarch64');
       expect(log.filter((l) => l.startsWith('warning'))).toEqual([]);
 
-      // The root says it has another kmod than the one that ran: made again under emulation.
+      // dpkg installs another kmod while the stand-in is in: the indexes are made again under emulation.
       const status = join(root, 'var/lib/dpkg/status');
       const saved = readFileSync(status, 'utf8');
-      writeFileSync(status, saved.replace(/^(Package: kmod\n(?:.+\n)*?Version: ).+$/m, '$1999-1'));
       try {
         for (const f of ['modules.dep', 'modules.dep.bin']) rmSync(join(modules, f));
         expect(await suite.fetch([])).toBe(true);
         await suite.putIn();
+        writeFileSync(status, saved.replace(/^(Package: kmod\n(?:.+\n)*?Version: ).+$/m, '$1999-1'));
         await suite.takeOut();
         expect(log.filter((l) => l.startsWith('warning'))).toEqual([
           expect.stringMatching(
@@ -450,5 +452,97 @@ describe("the root's own depmod for the host's CPU", () => {
       }
     },
     15 * MIN,
+  );
+});
+
+describe("the root's own perl for the host's CPU", () => {
+  itNeeds(
+    ['root', 'tool:mmdebstrap', 'tool:qemu-aarch64-static'],
+    "finds the modules the root's perl finds, loads those built for the root's CPU from the host's build, runs a program needing one it lacks under the root's perl, and stays out of a root with another perl-base",
+    async () => {
+      const root = nativeRoot;
+      if (!root) throw new Error('the tree comparison above did not leave its root');
+      const log = captureLog();
+      const hooks = join(scratch, 'perl-hooks');
+      mkdirSync(hooks, { recursive: true });
+      const diversions = readFileSync(join(root, 'var/lib/dpkg/diversions'), 'utf8');
+      const suite = new SuiteTools(
+        root,
+        hooks,
+        { arch: 'arm64', suite: 'trixie', mirror: 'http://deb.debian.org/debian', components: ['main'] },
+        join(scratch, 'perl.log'),
+      );
+      const perl = async (argv: string[]) => {
+        const t0 = Date.now();
+        const r = await inChroot(root, argv, { allowFailure: true });
+        return { ...r, seconds: (Date.now() - t0) / 1000 };
+      };
+      // Every module debconf loads (its optional ones in evals too), sorted, and where POSIX came from.
+      const loaded = [
+        '-e',
+        'use Debconf::Db; use Debconf::Encoding; print join(" ", sort keys %INC), "\\n", $INC{"POSIX.pm"}, "\\n"',
+      ];
+      // A module only the root's folder for its own CPU has (as an XS module's .pm would be), in
+      // taint mode as adduser runs (what the search reads, and the program run again, are untainted).
+      const fake = join(root, 'usr/lib/aarch64-linux-gnu/perl5/5.40/RpiBuildFake.pm');
+      const fakeRun = [
+        '-T',
+        '-w',
+        '-e',
+        'use RpiBuildFake; print RpiBuildFake::x(), ":", join(",", @ARGV), "\\n"',
+      ];
+      const emulated = await perl(['perl', ...loaded]);
+      expect(emulated.exitCode, emulated.stderr).toBe(0);
+      expect(await suite.fetch([])).toBe(true);
+      await suite.putIn();
+      expect(log.join('\n')).toMatch(/perl 5\.\S+ from the archive's \S+ packages run natively/);
+      const native = await withChrootMounts(root, async () => {
+        const r = await perl(['perl', ...loaded]);
+        mkdirSync(join(fake, '..'), { recursive: true });
+        writeFileSync(fake, 'package RpiBuildFake; sub x { 42 } 1;\n');
+        try {
+          return { loaded: r, fallback: await perl(['perl', ...fakeRun, 'a b', '', 'c']) };
+        } finally {
+          rmSync(fake);
+        }
+      });
+      await suite.takeOut();
+      console.log(
+        `perl loading debconf: emulated ${emulated.seconds} s, host build ${native.loaded.seconds} s`,
+      );
+      const [names, posix] = native.loaded.stdout.split('\n');
+      const [emulatedNames, emulatedPosix] = emulated.stdout.split('\n');
+      // The same modules found, besides the search itself.
+      expect(names!.split(' ').filter((n) => n !== 'RpiBuildInc.pm')).toEqual(emulatedNames!.split(' '));
+      expect(emulatedPosix).toBe('/usr/lib/aarch64-linux-gnu/perl-base/POSIX.pm');
+      expect(posix).toBe('/.rpi-build-suite-tools/usr/lib/x86_64-linux-gnu/perl-base/POSIX.pm');
+      // The whole program again under the root's perl, its arguments as they were.
+      expect(native.fallback.exitCode, native.fallback.stderr).toBe(0);
+      expect(native.fallback.stdout).toBe('42:a b,,c\n');
+      expect(log.join('\n')).toContain(
+        "perl ran under emulation for the programs that load RpiBuildFake.pm (built only for the root's CPU)",
+      );
+      expect(readdirSync(root)).not.toContain('.rpi-build-suite-tools');
+      expect(readFileSync(join(root, 'var/lib/dpkg/diversions'), 'utf8')).toBe(diversions);
+      expect(await elfMachine(join(root, 'usr/bin/perl'))).toBe('aarch64');
+
+      // A root whose perl-base is another release: its own perl stays.
+      const status = join(root, 'var/lib/dpkg/status');
+      const saved = readFileSync(status, 'utf8');
+      writeFileSync(status, saved.replace(/^(Package: perl-base\n(?:.+\n)*?Version: ).+$/m, '$1999-1'));
+      try {
+        expect(await suite.fetch([])).toBe(true);
+        await suite.putIn();
+        expect(await elfMachine(join(root, 'usr/bin/perl'))).toBe('aarch64');
+        await suite.takeOut();
+        expect(log.join('\n')).toMatch(
+          /perl runs under emulation: the root has perl-base 999-1, the archive's \S+ build is \S+/,
+        );
+      } finally {
+        writeFileSync(status, saved);
+      }
+      expect(log.filter((l) => l.startsWith('warning'))).toEqual([]);
+    },
+    10 * MIN,
   );
 });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { assembleImage } from '../src/image/assemble.js';
-import { DpkgWatch, slowestSteps, type RootfsProfile } from '../src/rootfs/dpkg-watch.js';
+import { DpkgWatch, slowestSteps, stepTotals, type RootfsProfile } from '../src/rootfs/dpkg-watch.js';
 import { rootfsPackages } from '../src/rootfs/packages.js';
 import { mmdebstrapMirrors } from '../src/rootfs/sources.js';
 import { printSideBySide, runCli, type Run } from './cold-warm.js';
@@ -127,6 +127,16 @@ if (existsSync(profileFile)) {
   console.log(`  ${'stage'.padEnd(10)}${'plain mmdebstrap'.padStart(20)}${'ours, cold'.padStart(20)}`);
   for (const name of new Set([...ours.stages, ...(plain?.profile.stages ?? [])].map((s) => s.name)))
     console.log(`  ${name.padEnd(10)}${cell(stage(plain?.profile, name))}${cell(stage(ours, name))}`);
+  // Unpacking (dpkg writing files) against configuring and triggers (maintainer scripts), per stage.
+  const total = (p: RootfsProfile | undefined, stage: string, kind: string): number | undefined =>
+    p ? stepTotals(p).find((t) => t.stage === stage && t.kind === kind)?.seconds : undefined;
+  console.log("dpkg's steps by stage and kind, summed:");
+  console.log(`  ${'step'.padEnd(20)}${'plain mmdebstrap'.padStart(20)}${'ours, cold'.padStart(20)}`);
+  for (const name of ['essential', 'remaining'])
+    for (const kind of ['unpack', 'configure', 'trigger'])
+      console.log(
+        `  ${`${name} ${kind}`.padEnd(20)}${cell(total(plain?.profile, name, kind))}${cell(total(ours, name, kind))}`,
+      );
   const slowest = (title: string, p: RootfsProfile): void => {
     console.log(`Ten slowest dpkg steps, ${title}:`);
     for (const s of slowestSteps(p))

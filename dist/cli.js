@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-M3A2OQTJ.js";
+} from "./chunks/chunk-CPH7XBRI.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-OL4WVC5L.js";

@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-M3A2OQTJ.js";
+} from "./chunks/chunk-CPH7XBRI.js";
 import {
   actionsState,
   newReport

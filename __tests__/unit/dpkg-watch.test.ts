@@ -8,6 +8,7 @@ import {
   profileText,
   slowestSteps,
   stageName,
+  stepTotals,
 } from '../../src/rootfs/dpkg-watch.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rpi-dpkg-watch-'));
@@ -25,7 +26,13 @@ describe('dpkg.log', () => {
       kind: 'trigger',
       pkg: 'libc-bin',
     });
-    expect(parseDpkgLine(`${T} install zstd:arm64 <none> 1.5.4`)).toEqual({ install: true, pkg: 'zstd' });
+    // dpkg.log has no "unpack" line: "install" (or "upgrade") begins the unpacking.
+    expect(parseDpkgLine(`${T} install zstd:arm64 <none> 1.5.4`)).toEqual({
+      install: true,
+      kind: 'unpack',
+      pkg: 'zstd',
+    });
+    expect(parseDpkgLine(`${T} upgrade zstd:arm64 1.5.4 1.5.5`)).toEqual({ kind: 'unpack', pkg: 'zstd' });
     expect(parseDpkgLine(`${T} status installed zstd:arm64 1.5.4`)).toEqual({ installed: 'zstd' });
     expect(parseDpkgLine(`${T} status half-configured zstd:arm64 1.5.4`)).toEqual({});
     expect(parseDpkgLine(`${T} startup packages configure`)).toEqual({ startup: true });
@@ -61,15 +68,11 @@ describe('dpkg.log', () => {
     };
     const lines = (...l: string[]): string => l.map((x) => `${T} ${x}\n`).join('');
     clock += 1000;
-    await add(
-      lines(
-        'startup archives unpack',
-        'install zstd:arm64 <none> 1',
-        'install ca-certificates:all <none> 2',
-        'startup packages configure',
-        'configure zstd:arm64 1 1',
-      ),
-    );
+    await add(lines('startup archives unpack', 'install zstd:arm64 <none> 1'));
+    clock += 1500;
+    await add(lines('install ca-certificates:all <none> 2'));
+    clock += 500;
+    await add(lines('startup packages configure', 'configure zstd:arm64 1 1'));
     clock += 2000;
     await add(lines('status installed zstd:arm64 1', 'configure ca-certificates:all 2 2'));
     clock += 7000;
@@ -82,18 +85,27 @@ describe('dpkg.log', () => {
     expect(progress).toEqual([
       'download',
       'remaining',
+      'unpacking zstd',
+      'unpacking ca-certificates',
       'configuring zstd (1 of 2)',
       'configuring ca-certificates (2 of 2)',
       'triggers of ca-certificates',
     ]);
     expect(p.steps).toEqual([
-      { kind: 'configure', pkg: 'zstd', seconds: 2 },
-      { kind: 'configure', pkg: 'ca-certificates', seconds: 7 },
-      { kind: 'trigger', pkg: 'ca-certificates', seconds: 4 },
+      { kind: 'unpack', pkg: 'zstd', seconds: 1.5, stage: 'remaining' },
+      { kind: 'unpack', pkg: 'ca-certificates', seconds: 0.5, stage: 'remaining' },
+      { kind: 'configure', pkg: 'zstd', seconds: 2, stage: 'remaining' },
+      { kind: 'configure', pkg: 'ca-certificates', seconds: 7, stage: 'remaining' },
+      { kind: 'trigger', pkg: 'ca-certificates', seconds: 4, stage: 'remaining' },
+    ]);
+    expect(stepTotals(p)).toEqual([
+      { stage: 'remaining', kind: 'unpack', seconds: 2, count: 2 },
+      { stage: 'remaining', kind: 'configure', seconds: 9, count: 2 },
+      { stage: 'remaining', kind: 'trigger', seconds: 4, count: 1 },
     ]);
     expect(p.stages).toEqual([
       { name: 'download', seconds: 5 },
-      { name: 'remaining', seconds: 17 },
+      { name: 'remaining', seconds: 19 },
     ]);
     expect(await w.stop()).toBe(p);
     expect(slowestSteps(p, 2).map((s) => `${s.kind} ${s.pkg}`)).toEqual([
@@ -101,7 +113,7 @@ describe('dpkg.log', () => {
       'trigger ca-certificates',
     ]);
     expect(profileText(p)).toMatch(
-      /^root filesystem stages: download 5 s, remaining 17 s; slowest steps: ca-certificates \(configure\) 7\.0 s, /,
+      /^root filesystem stages: download 5 s, remaining 19 s; dpkg: remaining unpack 2 s \(2\), remaining configure 9 s \(2\), remaining trigger 4 s \(1\); slowest steps: ca-certificates \(configure\) 7\.0 s, /,
     );
   });
 

@@ -14,6 +14,8 @@ export interface Step {
   /** Package name without its architecture. */
   pkg: string;
   seconds: number;
+  /** mmdebstrap's stage it ran in (essential, remaining), when one was seen. */
+  stage?: string;
 }
 
 export interface RootfsProfile {
@@ -23,7 +25,13 @@ export interface RootfsProfile {
   steps: Step[];
 }
 
-const ACTIONS: Record<string, StepKind> = { unpack: 'unpack', configure: 'configure', trigproc: 'trigger' };
+/** dpkg.log's actions: "install" and "upgrade" begin a package's unpacking (there is no "unpack" line). */
+const ACTIONS: Record<string, StepKind> = {
+  install: 'unpack',
+  upgrade: 'unpack',
+  configure: 'configure',
+  trigproc: 'trigger',
+};
 
 /**
  * One dpkg.log line: "2026-11-29 22:00:01 configure openssh-server:arm64 1:9.2 1:9.2" starts a
@@ -41,7 +49,7 @@ export function parseDpkgLine(line: string): {
   if (!m) return {};
   const bare = (p: string): string => p.replace(/:[a-z0-9]+$/, '');
   if (m[1] === 'startup') return { startup: true };
-  if (m[1] === 'install') return { install: true, pkg: bare(m[2]!) };
+  if (m[1] === 'install') return { install: true, kind: 'unpack', pkg: bare(m[2]!) };
   if (m[1] === 'status') return m[2] === 'installed' && m[3] ? { installed: bare(m[3]) } : {};
   const kind = ACTIONS[m[1]!];
   return kind ? { kind, pkg: bare(m[2]!) } : {};
@@ -75,7 +83,7 @@ export class DpkgWatch {
   private offset = 0;
   private rest = '';
   private timer?: NodeJS.Timeout;
-  private current?: { kind: StepKind; pkg: string; at: number };
+  private current?: { kind: StepKind; pkg: string; at: number; stage?: string };
   private readonly steps: Step[] = [];
   private readonly stages: { name: string; at: number }[] = [];
   private installs = 0;
@@ -134,7 +142,7 @@ export class DpkgWatch {
       if (e.startup || (e.installed && e.installed === this.current?.pkg)) this.close(at);
       if (!e.kind || !e.pkg) continue;
       this.close(at);
-      this.current = { kind: e.kind, pkg: e.pkg, at };
+      this.current = { kind: e.kind, pkg: e.pkg, at, stage: this.stages.at(-1)?.name };
       if (e.kind === 'configure') this.configured++;
       const count =
         e.kind === 'configure' && this.installs ? ` (${this.configured} of ${this.installs})` : '';
@@ -149,6 +157,7 @@ export class DpkgWatch {
         kind: this.current.kind,
         pkg: this.current.pkg,
         seconds: (at - this.current.at) / 1000,
+        ...(this.current.stage ? { stage: this.current.stage } : {}),
       });
     this.current = undefined;
   }
@@ -186,11 +195,33 @@ export function slowestSteps(profile: RootfsProfile, n = 10): Step[] {
   return [...sum.values()].sort((a, b) => b.seconds - a.seconds).slice(0, n);
 }
 
-/** One line for the log: stages, then the slowest steps. */
+/**
+ * dpkg's time by stage and kind of step: how much of the essential and remaining stages went
+ * to unpacking (dpkg writing files, preinst scripts) and how much to configuring and triggers.
+ */
+export function stepTotals(
+  profile: RootfsProfile,
+): { stage: string; kind: StepKind; seconds: number; count: number }[] {
+  const sum = new Map<string, { stage: string; kind: StepKind; seconds: number; count: number }>();
+  for (const s of profile.steps) {
+    const stage = s.stage ?? 'unknown';
+    const k = `${stage} ${s.kind}`;
+    const had = sum.get(k) ?? { stage, kind: s.kind, seconds: 0, count: 0 };
+    had.seconds += s.seconds;
+    had.count++;
+    sum.set(k, had);
+  }
+  return [...sum.values()];
+}
+
+/** One line for the log: stages, dpkg's time by stage and kind, then the slowest steps. */
 export function profileText(profile: RootfsProfile, n = 10): string {
   const stages = profile.stages.map((s) => `${s.name} ${s.seconds.toFixed(0)} s`).join(', ');
   const slow = slowestSteps(profile, n)
     .map((s) => `${s.pkg} (${s.kind}) ${s.seconds.toFixed(1)} s`)
     .join(', ');
-  return `root filesystem stages: ${stages || 'none seen'}; slowest steps: ${slow || 'none seen'}`;
+  const totals = stepTotals(profile)
+    .map((t) => `${t.stage} ${t.kind} ${t.seconds.toFixed(0)} s (${t.count})`)
+    .join(', ');
+  return `root filesystem stages: ${stages || 'none seen'}; dpkg: ${totals || 'none seen'}; slowest steps: ${slow || 'none seen'}`;
 }

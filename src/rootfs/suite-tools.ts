@@ -10,6 +10,14 @@
 // aside for the duration, so that dpkg unpacking kmod or udev leaves the stand-in in place; all of
 // it goes again, diversions removed, before anything else reads the root. When the root's package
 // is another version than the one fetched, the program's work is done again under emulation.
+//
+// perl too: deb-systemd-helper, update-rc.d, adduser and debconf (every package that asks a
+// question) are perl scripts, and an emulated perl takes 2 to 3 s to load them where the host's
+// CPU takes 0.05 s. A script computes the same on any CPU; only the modules built for the root's
+// CPU (perl-base's own, XS modules) cannot load in the host's perl. So the host's build of the
+// root's perl searches exactly the root's module folders, in the root perl's order, with each
+// folder built for the root's CPU swapped for the same release built for the host's (PERL_INC);
+// a module the root has only for its own CPU runs the whole program again under emulation.
 import { chmod, lstat, mkdir, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, posix, relative } from 'node:path';
 import { errorMessage } from '../runtime/errors.js';
@@ -27,23 +35,38 @@ const DIR = '.rpi-build-suite-tools';
  * and the commands that do its work again under emulation (every kernel's module indexes; the
  * hardware database).
  */
-const TOOLS: { pkg: string; name: string; paths: string[]; redo: (root: string) => Promise<string[][]> }[] = [
-  {
-    pkg: 'kmod',
-    name: 'depmod',
-    paths: ['/usr/sbin/depmod', '/sbin/depmod'],
-    redo: async (root) =>
-      (await readdir(join(root, 'usr/lib/modules')).catch(() => [] as string[])).map((v) => ['depmod', v]),
-  },
-  {
-    pkg: 'udev',
-    name: 'systemd-hwdb',
-    paths: ['/usr/bin/systemd-hwdb', '/bin/systemd-hwdb'],
-    redo: async () => [['systemd-hwdb', '--usr', 'update']],
-  },
+const TOOLS: { pkg: string; name: string; paths: string[]; redo?: (root: string) => Promise<string[][]> }[] =
+  [
+    {
+      pkg: 'kmod',
+      name: 'depmod',
+      paths: ['/usr/sbin/depmod', '/sbin/depmod'],
+      redo: async (root) =>
+        (await readdir(join(root, 'usr/lib/modules')).catch(() => [] as string[])).map((v) => ['depmod', v]),
+    },
+    {
+      pkg: 'udev',
+      name: 'systemd-hwdb',
+      paths: ['/usr/bin/systemd-hwdb', '/bin/systemd-hwdb'],
+      redo: async () => [['systemd-hwdb', '--usr', 'update']],
+    },
+    // Nothing to redo: perl-base is essential, installed before this goes in, and checked to match.
+    { pkg: 'perl-base', name: 'perl', paths: ['/usr/bin/perl'] },
+  ];
+/**
+ * kmod opens liblzma only when it reads a compressed module: not a dependency, fetched with it.
+ * The XS modules debconf loads when the root has them (Debconf::Encoding), for the host's perl.
+ */
+const ALSO = [
+  'liblzma5',
+  'libzstd1',
+  'libtext-charwidth-perl',
+  'libtext-iconv-perl',
+  'liblocale-gettext-perl',
 ];
-/** kmod opens liblzma only when it reads a compressed module: not a dependency, fetched with it. */
-const ALSO = ['liblzma5', 'libzstd1'];
+const PERL_XS = ALSO.filter((p) => p.endsWith('-perl'));
+/** For messages: depmod, systemd-hwdb, perl. */
+const NAMES = TOOLS.map((t) => t.name).join(', ');
 
 /** The host's loader and library folder, by its dpkg architecture. */
 const HOST: Record<string, { loader: string; triplet: string }> = {
@@ -64,9 +87,61 @@ export const WRAPPER = [
   'read -r loader < "$d/loader"',
   'read -r libs < "$d/library-path"',
   'read -r program < "$d/programs/$name"',
-  'exec "$d$loader" --library-path "$libs" --argv0 "$name" "$d$program" "$@"',
+  // Options that go first (perl's module search), words without spaces or patterns.
+  'set -f',
+  'args=',
+  'if [ -r "$d/args/$name" ]; then read -r args < "$d/args/$name"; fi',
+  'exec "$d$loader" --library-path "$libs" --argv0 "$name" "$d$program" $args "$@"',
   '',
 ].join('\n');
+
+/**
+ * The host's perl's module search (perl code, loaded with -MRpiBuildInc): the root perl's own
+ * folders in its order, read from perl-inc beside it ("dir" a folder any CPU can read, "map" a
+ * folder built for the root's CPU and the host's build of it). Written without `use`: nothing
+ * loads before this search is in place.
+ */
+export const PERL_INC = String.raw`# rpi-build: the root perl's module search for the host's build of it (rootfs/suite-tools.ts).
+package RpiBuildInc;
+my $d = '/${DIR}';
+my @search;
+if (open(my $fh, "<", "$d/perl-inc")) {
+  # Untainted: under perl -T (adduser), code from a path read in a file would be refused.
+  while (my $line = <$fh>) { chomp $line; ($line) = $line =~ /^(.*)$/s; push @search, [split /\t/, $line] }
+  close $fh;
+}
+# A module the root has only for its own CPU: the whole program again, under the root's perl.
+sub emulated {
+  my ($file) = @_;
+  if (open(my $log, ">>", "$d/perl-emulated")) { print $log "$file\n"; close $log }
+  open(my $c, "<", "/proc/self/cmdline") or die "rpi-build: $file needs the root's perl: /proc/self/cmdline: $!\n";
+  my $all = do { local $/; <$c> };
+  close $c;
+  my @argv = map { /^(.*)$/s } split /\0/, $all, -1;
+  pop @argv;
+  my ($at) = grep { $argv[$_] eq "-MRpiBuildInc" } 0 .. $#argv;
+  die "rpi-build: $file needs the root's perl: no -MRpiBuildInc in its command line\n" unless defined $at;
+  # The same environment, untainted: perl -T runs no program with it as it is.
+  for my $k (qw(PATH IFS CDPATH ENV BASH_ENV)) { ($ENV{$k}) = $ENV{$k} =~ /^(.*)$/s if defined $ENV{$k} }
+  exec { "/usr/bin/perl.distrib" } "perl", @argv[$at + 1 .. $#argv];
+  die "rpi-build: $file needs the root's perl: /usr/bin/perl.distrib: $!\n";
+}
+unshift @INC, sub {
+  my (undef, $file) = @_;
+  for my $s (@search) {
+    my ($kind, $dir, $host) = @$s;
+    next unless -f "$dir/$file";
+    my $path = $kind eq "map" ? "$host/$file" : "$dir/$file";
+    emulated($file) unless -f $path;
+    open(my $fh, "<", $path) or emulated($file);
+    $INC{$file} = $path;
+    # Its own path as the file name: XSLoader finds the shared object beside it.
+    return (\"#line 1 \"$path\"\n", $fh);
+  }
+  return;
+};
+1;
+`;
 
 interface Placed {
   tool: (typeof TOOLS)[number];
@@ -111,7 +186,7 @@ export class SuiteTools {
     if (!hostArch || !HOST[hostArch] || hostArch === this.spec.arch) return false;
     const dir = join(this.hooksDir, 'suite-tools');
     await rm(dir, { recursive: true, force: true });
-    logger().progress(`rootfs: fetching ${this.spec.suite}'s depmod and systemd-hwdb for ${hostArch}`);
+    logger().progress(`rootfs: fetching ${this.spec.suite}'s ${NAMES} for ${hostArch}`);
     try {
       await exec(
         'mmdebstrap',
@@ -132,7 +207,7 @@ export class SuiteTools {
       );
     } catch (err) {
       logger().info(
-        `depmod and systemd-hwdb run under emulation: the archive's ${hostArch} packages could not be had (${errorMessage(err).split('\n')[0]})`,
+        `${NAMES} run under emulation: the archive's ${hostArch} packages could not be had (${errorMessage(err).split('\n')[0]})`,
       );
       await rm(dir, { recursive: true, force: true });
       return false;
@@ -153,7 +228,7 @@ export class SuiteTools {
     try {
       await this.putIn();
     } catch (err) {
-      logger().info(`depmod and systemd-hwdb run under emulation: ${errorMessage(err)}`);
+      logger().info(`${NAMES} run under emulation: ${errorMessage(err)}`);
       await this.takeOut().catch(() => undefined);
     }
   }
@@ -179,6 +254,14 @@ export class SuiteTools {
       const found = await resolveFirst(dir, tool.paths);
       if (!version || !found) continue;
       const { path, real } = found;
+      // Installed already (perl-base is essential): only the same release stands in for it.
+      const installed = await installedVersion(this.root, tool.pkg);
+      if (installed && sourceVersion(installed) !== sourceVersion(version)) {
+        logger().info(
+          `${tool.name} runs under emulation: the root has ${tool.pkg} ${installed}, the archive's ${hostArch} build is ${version}`,
+        );
+        continue;
+      }
       await writeFile(join(inRoot, 'programs', tool.name), `${real}\n`);
       await inChroot(this.root, ['dpkg-divert', '--quiet', '--local', '--rename', '--add', path], {
         logFile,
@@ -187,7 +270,8 @@ export class SuiteTools {
       await writeFile(join(this.root, path), WRAPPER);
       await chmod(join(this.root, path), 0o755);
       const r = await inChroot(this.root, [path, '--version'], { logFile, allowFailure: true });
-      if (r.exitCode !== 0) {
+      const ready = r.exitCode === 0 && (tool.name !== 'perl' || (await this.perlSearch(host.triplet)));
+      if (!ready) {
         logger().info(`${tool.name} runs under emulation: the ${hostArch} build did not start in the root`);
         await this.remove(this.placed.pop()!);
       }
@@ -196,6 +280,50 @@ export class SuiteTools {
       logger().info(
         `${this.placed.map((p) => `${p.tool.name} ${p.version}`).join(', ')} from the archive's ${hostArch} packages run natively while packages are configured`,
       );
+  }
+
+  /**
+   * Gives the host's perl the root perl's module search (PERL_INC), then proves it: POSIX, an XS
+   * module of perl-base, loads from the host's build. False when it does not.
+   */
+  private async perlSearch(hostTriplet: string): Promise<boolean> {
+    const logFile = this.logFile;
+    const inRoot = join(this.root, DIR);
+    const printInc = ['-e', 'print join("\n", @INC), "\n"'];
+    const rootInc = await inChroot(this.root, ['/usr/bin/perl.distrib', ...printInc], { logFile });
+    const dirs = rootInc.stdout.split('\n').filter((d) => d.startsWith('/'));
+    // The root's multiarch folder, from perl-base's (/usr/lib/aarch64-linux-gnu/perl-base).
+    const triplet = dirs.map((d) => /^\/usr\/lib\/([^/]+)\/perl-base$/.exec(d)?.[1]).find(Boolean);
+    if (!triplet) return false;
+    const lines = dirs.map((d) =>
+      d.includes(`/${triplet}/`)
+        ? `map\t${d}\t/${DIR}${d.replace(`/${triplet}/`, `/${hostTriplet}/`)}`
+        : `dir\t${d}`,
+    );
+    await writeFile(join(inRoot, 'perl-inc'), `${lines.join('\n')}\n`);
+    await mkdir(join(inRoot, 'perl'));
+    await writeFile(join(inRoot, 'perl', 'RpiBuildInc.pm'), PERL_INC);
+    await mkdir(join(inRoot, 'args'));
+    await writeFile(join(inRoot, 'args', 'perl'), `-I/${DIR}/perl -MRpiBuildInc\n`);
+    const proof = await inChroot(this.root, ['perl', '-MPOSIX', '-e', 'print POSIX::floor(2.5), "\n"'], {
+      logFile,
+      allowFailure: true,
+    });
+    const fellBack = await readFile(join(inRoot, 'perl-emulated'), 'utf8').catch(() => '');
+    return proof.exitCode === 0 && proof.stdout.trim() === '2' && !fellBack;
+  }
+
+  /** An XS module package the root has in another release than the host's build perl loaded. */
+  private async checkPerlModules(perlRan: boolean): Promise<void> {
+    if (!perlRan || !this.fetched) return;
+    for (const pkg of PERL_XS) {
+      const installed = await installedVersion(this.root, pkg);
+      const fetched = this.fetched.versions.get(pkg);
+      if (installed && fetched && sourceVersion(installed) !== sourceVersion(fetched))
+        logger().warn(
+          `The root has ${pkg} ${installed}; perl loaded the archive's ${this.fetched.hostArch} build ${fetched} while packages were configured.`,
+        );
+    }
   }
 
   private async remove(p: Placed): Promise<void> {
@@ -214,11 +342,18 @@ export class SuiteTools {
     const ran = [...this.placed];
     for (const p of this.placed.reverse()) await this.remove(p);
     this.placed.length = 0;
+    const fellBack = await readFile(join(this.root, DIR, 'perl-emulated'), 'utf8').catch(() => '');
     await rm(join(this.root, DIR), { recursive: true, force: true });
     if (this.fetched) await rm(this.fetched.dir, { recursive: true, force: true });
+    const modules = [...new Set(fellBack.split('\n').filter(Boolean))];
+    if (modules.length)
+      logger().info(
+        `perl ran under emulation for the programs that load ${modules.join(', ')} (built only for the root's CPU)`,
+      );
+    await this.checkPerlModules(ran.some((p) => p.tool.name === 'perl'));
     for (const { tool, version } of ran) {
       const installed = await installedVersion(this.root, tool.pkg);
-      if (!installed || sourceVersion(installed) === sourceVersion(version)) continue;
+      if (!tool.redo || !installed || sourceVersion(installed) === sourceVersion(version)) continue;
       logger().warn(
         `The root has ${tool.pkg} ${installed}, the archive's ${this.fetched?.hostArch} build was ${version}: ${tool.name}'s work is done again under emulation.`,
       );
