@@ -356,6 +356,15 @@ describe('native tools change no byte of the initramfs', () => {
   );
 });
 
+/** The suite tools of the test root's release (trixie arm64), logging to `log` in the scratch folder. */
+const trixieSuiteTools = (root: string, hooks: string, log: string) =>
+  new SuiteTools(
+    root,
+    hooks,
+    { arch: 'arm64', suite: 'trixie', mirror: 'http://deb.debian.org/debian', components: ['main'] },
+    join(scratch, log),
+  );
+
 describe("the root's own depmod for the host's CPU", () => {
   itNeeds(
     ['root', 'tool:mmdebstrap', 'tool:qemu-aarch64-static'],
@@ -409,12 +418,7 @@ describe("the root's own depmod for the host's CPU", () => {
       const hooks = join(scratch, 'suite-hooks');
       mkdirSync(hooks, { recursive: true });
       const diversions = readFileSync(join(root, 'var/lib/dpkg/diversions'), 'utf8');
-      const suite = new SuiteTools(
-        root,
-        hooks,
-        { arch: 'arm64', suite: 'trixie', mirror: 'http://deb.debian.org/debian', components: ['main'] },
-        join(scratch, 'suite.log'),
-      );
+      const suite = trixieSuiteTools(root, hooks, 'suite.log');
       expect(await suite.fetch([])).toBe(true);
       await suite.putIn();
       // The root's depmod is the stand-in now (the root's own moved aside by dpkg-divert).
@@ -466,12 +470,7 @@ describe("the root's own perl for the host's CPU", () => {
       const hooks = join(scratch, 'perl-hooks');
       mkdirSync(hooks, { recursive: true });
       const diversions = readFileSync(join(root, 'var/lib/dpkg/diversions'), 'utf8');
-      const suite = new SuiteTools(
-        root,
-        hooks,
-        { arch: 'arm64', suite: 'trixie', mirror: 'http://deb.debian.org/debian', components: ['main'] },
-        join(scratch, 'perl.log'),
-      );
+      const suite = trixieSuiteTools(root, hooks, 'perl.log');
       const perl = async (argv: string[]) => {
         const t0 = Date.now();
         const r = await inChroot(root, argv, { allowFailure: true });
