@@ -3,11 +3,11 @@
 // kept, both running Debian's ARM busybox; found again with no PATH at all (no package
 // manager); packed for a cache Store and restored into another runner's empty tool cache.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { itNeeds } from './support/needs.js';
+import { scratchDirs } from './support/scratch.js';
 import { ROOT } from './support/runner.js';
 import { readElf } from '../src/binfmt/elf.js';
 import { LocalStore } from '../src/cache/local-store.js';
@@ -15,7 +15,9 @@ import { CacheSession } from '../src/cache/session.js';
 import { QEMU_TOOL, qemuFromToolCache, type ToolOptions } from '../src/tools/qemu-user.js';
 import { findTool, packTool, restoreTool } from '../src/tools/tool-cache.js';
 
-const scratch = (name: string) => mkdtempSync(join(tmpdir(), `rpi-${name}-`));
+// Tool caches hold a cross gcc or QEMU each: removed when the file ends.
+const { scratch, removeAll } = scratchDirs();
+afterAll(removeAll);
 const busybox = (arch: string) => join(ROOT, '.fixtures', arch, 'bin', 'busybox');
 const options = (): ToolOptions => ({
   caches: new CacheSession(undefined, false),

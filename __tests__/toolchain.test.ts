@@ -3,17 +3,19 @@
 // toolchain tarball fetched from a URL (a local HTTP server) the way the Arm GNU Toolchain is.
 import { CacheSession } from '../src/cache/session.js';
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itNeeds } from './support/needs.js';
+import { scratchDirs } from './support/scratch.js';
 import { resolveToolchain, type ToolchainRequest } from '../src/tools/toolchain.js';
 import { semverOf } from '../src/tools/tool-cache.js';
 import { InputError } from '../src/runtime/errors.js';
 
-const scratch = (name: string) => mkdtempSync(join(tmpdir(), `rpi-${name}-`));
+// Tool caches hold a cross gcc or QEMU each: removed when the file ends.
+const { scratch, removeAll } = scratchDirs();
+afterAll(removeAll);
 const request = (toolchain: string): ToolchainRequest => ({
   karch: 'arm64',
   toolchain,
