@@ -17,6 +17,7 @@ import { ROOT } from './support/runner.js';
 import { scratchDirs } from './support/scratch.js';
 import { debugfs, partitions } from './support/image-inspect.js';
 import { KEPT_CACHE_HOME } from './support/image-checks.js';
+import { defaultCacheDir } from '../src/cache/local-store.js';
 
 const CLI = join(ROOT, 'dist', 'cli.js');
 const NEEDS = [
@@ -29,7 +30,7 @@ const NEEDS = [
 ] as const;
 const MIN = 60_000;
 /** kernel-image's kept cache: the default root comes from it (this file's build never saves). */
-const CACHE = join(KEPT_CACHE_HOME, 'rpi-build');
+const CACHE = defaultCacheDir({ XDG_CACHE_HOME: KEPT_CACHE_HOME });
 
 const { scratch, removeAll } = scratchDirs();
 afterAll(removeAll);

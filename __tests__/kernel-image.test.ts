@@ -22,8 +22,6 @@ import { CLI, IMAGE_NEEDS, KEPT_CACHE_HOME, MIN } from './support/image-checks.j
 
 const SOURCE = LINUX_SOURCE;
 const FRAGMENT = join(ROOT, 'examples', 'kernel-boot-arm64.config');
-/** Kept between runs (its rpi-build/ folder holds the tools, ccache and root filesystem entries). */
-const CACHE_HOME = KEPT_CACHE_HOME;
 const { scratch, removeAll } = scratchDirs();
 // Removing the kernel trees took over a minute in a CI-like run beside other builds.
 afterAll(removeAll, 5 * MIN);
@@ -34,7 +32,7 @@ function cli(cwd: string, timeoutMin: number, ...args: string[]) {
     encoding: 'utf8',
     timeout: timeoutMin * MIN,
     // The CLI's own tool cache (under the cache folder), not a runner's.
-    env: { ...process.env, GITHUB_ACTIONS: '', RUNNER_TOOL_CACHE: '', XDG_CACHE_HOME: CACHE_HOME },
+    env: { ...process.env, GITHUB_ACTIONS: '', RUNNER_TOOL_CACHE: '', XDG_CACHE_HOME: KEPT_CACHE_HOME },
   });
 }
 /** Debian's linux-source, tinyconfig plus a fragment, into cwd/<out>. */

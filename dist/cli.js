@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-CPH7XBRI.js";
+} from "./chunks/chunk-Y7W4JUR3.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-OL4WVC5L.js";

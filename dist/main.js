@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-CPH7XBRI.js";
+} from "./chunks/chunk-Y7W4JUR3.js";
 import {
   actionsState,
   newReport

@@ -49,10 +49,10 @@ export function parseDpkgLine(line: string): {
   if (!m) return {};
   const bare = (p: string): string => p.replace(/:[a-z0-9]+$/, '');
   if (m[1] === 'startup') return { startup: true };
-  if (m[1] === 'install') return { install: true, kind: 'unpack', pkg: bare(m[2]!) };
   if (m[1] === 'status') return m[2] === 'installed' && m[3] ? { installed: bare(m[3]) } : {};
   const kind = ACTIONS[m[1]!];
-  return kind ? { kind, pkg: bare(m[2]!) } : {};
+  if (!kind) return {};
+  return { ...(m[1] === 'install' ? { install: true as const } : {}), kind, pkg: bare(m[2]!) };
 }
 
 /** mmdebstrap's stage lines ("I: downloading packages with apt...") as short names. */
@@ -183,16 +183,28 @@ export class DpkgWatch {
   }
 }
 
+/** Steps summed by `key`: the first step of each group, its seconds summed and its steps counted. */
+function sumSteps(
+  profile: RootfsProfile,
+  key: (s: Step) => string,
+): { step: Step; seconds: number; count: number }[] {
+  const sum = new Map<string, { step: Step; seconds: number; count: number }>();
+  for (const s of profile.steps) {
+    const k = key(s);
+    const had = sum.get(k) ?? { step: s, seconds: 0, count: 0 };
+    had.seconds += s.seconds;
+    had.count++;
+    sum.set(k, had);
+  }
+  return [...sum.values()];
+}
+
 /** The slowest steps, summed per package and kind (a package's triggers may run several times). */
 export function slowestSteps(profile: RootfsProfile, n = 10): Step[] {
-  const sum = new Map<string, Step>();
-  for (const s of profile.steps) {
-    const k = `${s.kind} ${s.pkg}`;
-    const had = sum.get(k);
-    if (had) had.seconds += s.seconds;
-    else sum.set(k, { ...s });
-  }
-  return [...sum.values()].sort((a, b) => b.seconds - a.seconds).slice(0, n);
+  return sumSteps(profile, (s) => `${s.kind} ${s.pkg}`)
+    .map(({ step, seconds }) => ({ ...step, seconds }))
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, n);
 }
 
 /**
@@ -202,16 +214,12 @@ export function slowestSteps(profile: RootfsProfile, n = 10): Step[] {
 export function stepTotals(
   profile: RootfsProfile,
 ): { stage: string; kind: StepKind; seconds: number; count: number }[] {
-  const sum = new Map<string, { stage: string; kind: StepKind; seconds: number; count: number }>();
-  for (const s of profile.steps) {
-    const stage = s.stage ?? 'unknown';
-    const k = `${stage} ${s.kind}`;
-    const had = sum.get(k) ?? { stage, kind: s.kind, seconds: 0, count: 0 };
-    had.seconds += s.seconds;
-    had.count++;
-    sum.set(k, had);
-  }
-  return [...sum.values()];
+  return sumSteps(profile, (s) => `${s.stage ?? 'unknown'} ${s.kind}`).map(({ step, seconds, count }) => ({
+    stage: step.stage ?? 'unknown',
+    kind: step.kind,
+    seconds,
+    count,
+  }));
 }
 
 /** One line for the log: stages, dpkg's time by stage and kind, then the slowest steps. */

@@ -151,15 +151,16 @@ interface Placed {
   version: string;
 }
 
-/** A package's version from dpkg's status file in the root; undefined when it is not installed. */
-async function installedVersion(root: string, pkg: string): Promise<string | undefined> {
+/** The installed packages' versions, from dpkg's status file in the root (read once per use). */
+async function installedVersions(root: string): Promise<Map<string, string>> {
   const status = await readFile(join(root, 'var/lib/dpkg/status'), 'utf8').catch(() => '');
+  const versions = new Map<string, string>();
   for (const para of status.split('\n\n')) {
-    if (!new RegExp(`^Package: ${pkg}$`, 'm').test(para)) continue;
-    if (!/^Status: install ok installed$/m.test(para)) return undefined;
-    return /^Version: (.+)$/m.exec(para)?.[1];
+    const pkg = /^Package: (.+)$/m.exec(para)?.[1];
+    const version = /^Version: (.+)$/m.exec(para)?.[1];
+    if (pkg && version && /^Status: install ok installed$/m.test(para)) versions.set(pkg, version);
   }
-  return undefined;
+  return versions;
 }
 
 /** The version without a binary-only rebuild's suffix (+bN): the same source builds the same program. */
@@ -248,6 +249,7 @@ export class SuiteTools {
     await writeFile(join(inRoot, 'loader'), `${loader}\n`);
     await writeFile(join(inRoot, 'library-path'), `${libs.map((l) => `/${DIR}${l}`).join(':')}\n`);
     await mkdir(join(inRoot, 'programs'));
+    const installedNow = await installedVersions(this.root);
     for (const tool of TOOLS) {
       const version = versions.get(tool.pkg);
       // Where the package puts the program, and the program itself (depmod is a link to kmod).
@@ -255,7 +257,7 @@ export class SuiteTools {
       if (!version || !found) continue;
       const { path, real } = found;
       // Installed already (perl-base is essential): only the same release stands in for it.
-      const installed = await installedVersion(this.root, tool.pkg);
+      const installed = installedNow.get(tool.pkg);
       if (installed && sourceVersion(installed) !== sourceVersion(version)) {
         logger().info(
           `${tool.name} runs under emulation: the root has ${tool.pkg} ${installed}, the archive's ${hostArch} build is ${version}`,
@@ -314,10 +316,10 @@ export class SuiteTools {
   }
 
   /** An XS module package the root has in another release than the host's build perl loaded. */
-  private async checkPerlModules(perlRan: boolean): Promise<void> {
+  private checkPerlModules(perlRan: boolean, installedAfter: Map<string, string>): void {
     if (!perlRan || !this.fetched) return;
     for (const pkg of PERL_XS) {
-      const installed = await installedVersion(this.root, pkg);
+      const installed = installedAfter.get(pkg);
       const fetched = this.fetched.versions.get(pkg);
       if (installed && fetched && sourceVersion(installed) !== sourceVersion(fetched))
         logger().warn(
@@ -350,9 +352,13 @@ export class SuiteTools {
       logger().info(
         `perl ran under emulation for the programs that load ${modules.join(', ')} (built only for the root's CPU)`,
       );
-    await this.checkPerlModules(ran.some((p) => p.tool.name === 'perl'));
+    const installedAfter = await installedVersions(this.root);
+    this.checkPerlModules(
+      ran.some((p) => p.tool.name === 'perl'),
+      installedAfter,
+    );
     for (const { tool, version } of ran) {
-      const installed = await installedVersion(this.root, tool.pkg);
+      const installed = installedAfter.get(tool.pkg);
       if (!tool.redo || !installed || sourceVersion(installed) === sourceVersion(version)) continue;
       logger().warn(
         `The root has ${tool.pkg} ${installed}, the archive's ${this.fetched?.hostArch} build was ${version}: ${tool.name}'s work is done again under emulation.`,
