@@ -8,6 +8,7 @@ import {
   statSync,
   writeFileSync,
   copyFileSync,
+  rmSync,
   symlinkSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -171,4 +172,26 @@ describe('rootless assembly with the real tools', () => {
       );
     },
   );
+
+  itNeeds(['tool:xz'], 'compresses niced, so a boot test beside it keeps its CPU', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rpi-compress-'));
+    const src = join(dir, 'a.img');
+    writeFileSync(src, Buffer.alloc(MiB));
+    // The real xz, behind a wrapper on PATH that records the niceness it was started at.
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    const realXz = execFileSync('sh', ['-c', 'command -v xz'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(bin, 'xz'), `#!/bin/sh\nnice > "${dir}/niceness"\nexec "${realXz}" "$@"\n`, {
+      mode: 0o755,
+    });
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      await compressImage(src, 'xz');
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(Number(readFileSync(join(dir, 'niceness'), 'utf8'))).toBe(19);
+    rmSync(dir, { recursive: true });
+  });
 });

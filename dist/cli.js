@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-Y7W4JUR3.js";
+} from "./chunks/chunk-W4NNHGVY.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-OL4WVC5L.js";
@@ -240,7 +240,7 @@ async function run(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-NDGH47HS.js");
+      const { bootTestCommand } = await import("./chunks/command-JIL5V3U6.js");
       return bootTestCommand(image, config);
     }
     case "image":

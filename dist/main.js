@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-Y7W4JUR3.js";
+} from "./chunks/chunk-W4NNHGVY.js";
 import {
   actionsState,
   newReport

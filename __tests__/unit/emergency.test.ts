@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emergencyMode, systemdFroze } from '../../src/boot/qemu.js';
+import { cpuStall, emergencyMode, systemdFroze } from '../../src/boot/qemu.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'emergency-console.txt');
 
@@ -60,5 +60,27 @@ describe('systemd (PID 1) frozen on the console', () => {
 
   it('is nothing on a console that never says it', () => {
     expect(systemdFroze('[  OK  ] Reached target multi-user.target\r\nraspberrypi login: ')).toBeUndefined();
+  });
+});
+
+// Lines of a CI run's Pi 3 boot that ran out of time on a host whose cores were busy.
+describe('a CPU stall reported by the guest kernel', () => {
+  it('names the first report, an RCU stall or a soft lockup', () => {
+    expect(
+      cpuStall(
+        '[  753.111826]  el0t_64_sync+0x190/0x198\r\n[  790.040493] rcu: INFO: rcu_sched self-detected stall on CPU\r\n' +
+          '[  817.112002] watchdog: BUG: soft lockup - CPU#1 stuck for 338s! [modprobe:271]\r\n',
+      ),
+    ).toBe('rcu: INFO: rcu_sched self-detected stall on CPU');
+    expect(
+      cpuStall('[  817.112002] watchdog: BUG: soft lockup - CPU#1 stuck for 338s! [modprobe:271]\r\n'),
+    ).toBe('soft lockup - CPU#1 stuck for 338s! [modprobe:271]');
+    expect(cpuStall('[ 60.1] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:\n')).toBe(
+      'rcu: INFO: rcu_preempt detected stalls on CPUs',
+    );
+  });
+
+  it('is nothing on a console that never says it', () => {
+    expect(cpuStall('[  OK  ] Reached target multi-user.target\r\nraspberrypi login: ')).toBeUndefined();
   });
 });

@@ -139,6 +139,21 @@ export function systemdFroze(consoleText: string): string | undefined {
   return `systemd (PID 1) stopped and froze the system${cause ? ` (${cause})` : ''}`;
 }
 
+/**
+ * The guest kernel's own report that a CPU made no progress (a soft lockup or an RCU stall).
+ * An emulated guest keeps time by the host's clock, so a vCPU that gets too little of the host's
+ * CPU (other jobs on its cores) looks stuck to it: in a CI run, a Pi 3 boot beside a compressor
+ * and another build reported both and reached no login prompt in 15 minutes. Said beside a boot
+ * that ran out of time, so the reader looks at the host's load as well as the image.
+ */
+export function cpuStall(consoleText: string): string | undefined {
+  const m =
+    /soft lockup - CPU#\d+ stuck for \d+s! \[[^\]\r\n]*\]|rcu: INFO: rcu_\w+ (?:self-)?detected stalls? on CPUs?/.exec(
+      consoleText,
+    );
+  return m?.[0];
+}
+
 /** Once the login prompt is up, the runner's first marker must follow within this (seconds). */
 const RUNNER_GRACE = 180;
 /** The built-in checks wait for the system to settle (systemctl is-system-running --wait) at most this long. */
@@ -229,6 +244,7 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
   let loginAt = 0;
   let panic: string | undefined;
   let stuck: string | undefined; // emergency mode, or PID 1 frozen
+  let stall: string | undefined; // the guest kernel saw a CPU make no progress
   let silent = false;
   const stop = new AbortController();
   const end = (): void => {
@@ -261,6 +277,7 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
       }
       panic ??= /Kernel panic - not syncing: .*/.exec(seen)?.[0];
       stuck ??= emergencyMode(seen) ?? systemdFroze(seen);
+      stall ??= cpuStall(seen);
       // Stop QEMU once we know; the disk is a scratch copy, so nothing is lost.
       if (panic || stuck) end();
     },
@@ -318,6 +335,9 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
   else if (run.started)
     detail = `the checks did not finish within the boot test's time (last: ${Object.keys(judged.facts).pop() ?? 'none'})`;
   else detail = `no login prompt within ${timeoutSeconds} s`;
+  // Out of time (not a verdict of the checks or a panic): say what the guest's kernel saw.
+  if (!passed && !run.done && !panic && !stuck && stall)
+    detail += `; the guest's kernel reported "${stall}": an emulated board's CPUs stall like this when the host's cores are busy with other work (run fewer jobs beside the boot test, or raise boot-timeout), or the guest hung`;
   if (!passed && !stop.signal.aborted && r.exitCode !== 0 && r.signal === null && !run.started) {
     detail = `${qemu} exited with code ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`;
   }

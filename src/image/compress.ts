@@ -24,12 +24,22 @@ async function command(how: Exclude<Compression, 'none'>): Promise<[string, stri
   return COMMANDS[how];
 }
 
+/**
+ * The compressor's niceness. Compression has no deadline; the boot test that runs beside it
+ * does: an emulated guest's kernel and systemd keep time by the host's clock, and a guest
+ * starved of CPU by a compressor on every core and other jobs (a CI run) reached udev after
+ * 8 minutes, then reported soft lockups until boot-timeout. Niced, the compressor takes what
+ * the boot leaves; measured alone, that cost no time (bench/boot-beside-compress.mjs).
+ */
+const NICENESS = '19';
+
 /** Writes `<image><ext>` beside the image and returns its path; `none` returns the image itself. */
 export async function compressImage(image: string, how: Compression, logFile?: string): Promise<string> {
   if (how === 'none') return image;
   const [cmd, args] = await command(how);
   const out = `${image}${EXTENSIONS[how]}`;
-  await exec(cmd, [...args, image], {
+  // nice(1) runs the tool itself (no shell): its threads start at that niceness.
+  await exec('nice', ['-n', NICENESS, cmd, ...args, image], {
     ...(logFile ? { logFile } : {}),
     onLine: (line) => {
       if (/%|MiB/.test(line)) logger().progress(`${how}: ${line.trim()}`);
