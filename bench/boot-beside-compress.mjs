@@ -1,8 +1,9 @@
 // Whether the build should boot-test and compress side by side or one after the other, and
 // how the compressor should share the cores with the boot: the boot test (the CLI's
 // `boot-test`, the same boot the build runs) and xz -1 of one uncompressed image, each alone,
-// then both at once with xz on every core (-T0, the default), on one core (-T1), and on every
-// core at the lowest priority (nice 19), as wall seconds and the ratio to one after the other.
+// then both at once with xz on every core (-T0), on one core (-T1), and on every core at the
+// lowest priority (nice 19, what the build does), as wall seconds and the ratio to one after
+// the other.
 // Usage: node bench/boot-beside-compress.mjs IMAGE [--arch arm64|armhf] [--machine pi|virt]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
