@@ -18,6 +18,7 @@ import { bootFilesFromConfig, partitionOffsets } from '../src/boot/qemu.js';
 import { assembleImage } from '../src/image/assemble.js';
 import { writeBmap } from '../src/image/bmap.js';
 import { sha256File, writeSha256Sums } from '../src/image/checksums.js';
+import { which } from '../src/host/tools.js';
 import { compressImage } from '../src/image/compress.js';
 import { fatSectorsPerCluster } from '../src/image/filesystems.js';
 import { MiB, computeLayout, rootSizeBytes, sfdiskScript } from '../src/image/layout.js';
@@ -180,7 +181,7 @@ describe('rootless assembly with the real tools', () => {
     // The real xz, behind a wrapper on PATH that records the niceness it was started at.
     const bin = join(dir, 'bin');
     mkdirSync(bin);
-    const realXz = execFileSync('sh', ['-c', 'command -v xz'], { encoding: 'utf8' }).trim();
+    const realXz = await which('xz');
     writeFileSync(join(bin, 'xz'), `#!/bin/sh\nnice > "${dir}/niceness"\nexec "${realXz}" "$@"\n`, {
       mode: 0o755,
     });

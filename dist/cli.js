@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-W4NNHGVY.js";
+} from "./chunks/chunk-Z6FTOYCP.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-OL4WVC5L.js";

@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-W4NNHGVY.js";
+} from "./chunks/chunk-Z6FTOYCP.js";
 import {
   actionsState,
   newReport

@@ -29,7 +29,7 @@ async function command(how: Exclude<Compression, 'none'>): Promise<[string, stri
  * does: an emulated guest's kernel and systemd keep time by the host's clock, and a guest
  * starved of CPU by a compressor on every core and other jobs (a CI run) reached udev after
  * 8 minutes, then reported soft lockups until boot-timeout. Niced, the compressor takes what
- * the boot leaves; measured alone, that cost no time (bench/boot-beside-compress.mjs).
+ * the boot leaves; measured beside a Pi 3 boot, that cost no time (bench/boot-beside-compress.mjs).
  */
 const NICENESS = '19';
 

@@ -20,6 +20,7 @@
 // a module the root has only for its own CPU runs the whole program again under emulation.
 import { chmod, lstat, mkdir, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, posix, relative } from 'node:path';
+import { readManifest } from '../image/manifest.js';
 import { errorMessage } from '../runtime/errors.js';
 import { exec, tryOutput } from '../runtime/exec.js';
 import { logger } from '../runtime/log.js';
@@ -153,14 +154,8 @@ interface Placed {
 
 /** The installed packages' versions, from dpkg's status file in the root (read once per use). */
 async function installedVersions(root: string): Promise<Map<string, string>> {
-  const status = await readFile(join(root, 'var/lib/dpkg/status'), 'utf8').catch(() => '');
-  const versions = new Map<string, string>();
-  for (const para of status.split('\n\n')) {
-    const pkg = /^Package: (.+)$/m.exec(para)?.[1];
-    const version = /^Version: (.+)$/m.exec(para)?.[1];
-    if (pkg && version && /^Status: install ok installed$/m.test(para)) versions.set(pkg, version);
-  }
-  return versions;
+  const installed = await readManifest(root).catch(() => []);
+  return new Map(installed.map((p) => [p.name, p.version]));
 }
 
 /** The version without a binary-only rebuild's suffix (+bN): the same source builds the same program. */
