@@ -33,8 +33,8 @@ export const IMAGE_NEEDS = [
  * A cache home kept between runs under the temp folder, as a self-hosted runner keeps its own:
  * kernel-image's builds save the default root (trixie arm64), its toolchain and ccache there, and
  * boot-tests' build, which fails on purpose and so never saves, restores the root from it. The
- * first run on a machine, or on a new archive state, builds the root cold; image-build's
- * cold cases never use it.
+ * first run on a machine, or on a new archive state, builds the root cold, unless image-build's
+ * cold action build (which never restores from it) ran first and put its root in.
  */
 export const KEPT_CACHE_HOME =
   process.env.RPI_BUILD_TEST_CACHE_KEPT ?? join(tmpdir(), 'rpi-build-kernel-image-test-cache');
