@@ -5,10 +5,10 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-Z6FTOYCP.js";
+} from "./chunks/chunk-R3PPIWWW.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-OL4WVC5L.js";
+} from "./chunks/chunk-JCTFUQVQ.js";
 import {
   collectState,
   formatDoctor,
@@ -16,7 +16,7 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-D462SHMT.js";
+} from "./chunks/chunk-UER7GLBC.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-MULECCNM.js";
 import "./chunks/chunk-DKRGG3JU.js";
@@ -28,7 +28,7 @@ import {
   defaultText,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-LHQ6BU3M.js";
+} from "./chunks/chunk-44HYLFZV.js";
 import {
   PARTS,
   ensureHostPackages,
@@ -40,11 +40,11 @@ import "./chunks/chunk-FCYPM6WI.js";
 import {
   defaultWorkDir,
   handBack
-} from "./chunks/chunk-Z376HUQU.js";
+} from "./chunks/chunk-MF4P4QDF.js";
 import {
   cleanupWorkDir,
   isMarked
-} from "./chunks/chunk-L5KHKHNA.js";
+} from "./chunks/chunk-77CN6PQB.js";
 import "./chunks/chunk-AKLGG77D.js";
 import "./chunks/chunk-FX24ZEC6.js";
 import {

@@ -2,18 +2,18 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-MFRI3TI6.js";
+} from "./chunks/chunk-2UANJYLA.js";
 import {
   artifactName
 } from "./chunks/chunk-4RHPPCP7.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-Z6FTOYCP.js";
+} from "./chunks/chunk-R3PPIWWW.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-D462SHMT.js";
+} from "./chunks/chunk-UER7GLBC.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-MULECCNM.js";
 import "./chunks/chunk-DKRGG3JU.js";
@@ -21,14 +21,14 @@ import "./chunks/chunk-JPZUMQ53.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-LHQ6BU3M.js";
+} from "./chunks/chunk-44HYLFZV.js";
 import "./chunks/chunk-2Y3BNSSO.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-FCYPM6WI.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-Z376HUQU.js";
-import "./chunks/chunk-L5KHKHNA.js";
+} from "./chunks/chunk-MF4P4QDF.js";
+import "./chunks/chunk-77CN6PQB.js";
 import "./chunks/chunk-AKLGG77D.js";
 import "./chunks/chunk-FX24ZEC6.js";
 import "./chunks/chunk-G4YZ52AF.js";

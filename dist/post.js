@@ -2,21 +2,21 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-MFRI3TI6.js";
+} from "./chunks/chunk-2UANJYLA.js";
 import {
   ActionsArtifacts,
   uploadFiles
 } from "./chunks/chunk-4RHPPCP7.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-OL4WVC5L.js";
+} from "./chunks/chunk-JCTFUQVQ.js";
 import {
   LocalStore,
   cleanupAsRoot,
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-D462SHMT.js";
+} from "./chunks/chunk-UER7GLBC.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-DKRGG3JU.js";
 import "./chunks/chunk-JPZUMQ53.js";
@@ -24,7 +24,7 @@ import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-LHQ6BU3M.js";
+} from "./chunks/chunk-44HYLFZV.js";
 import "./chunks/chunk-2Y3BNSSO.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-FCYPM6WI.js";
@@ -33,7 +33,7 @@ import {
   checkWorkLock,
   cleanupWorkDir,
   isMarked
-} from "./chunks/chunk-L5KHKHNA.js";
+} from "./chunks/chunk-77CN6PQB.js";
 import "./chunks/chunk-AKLGG77D.js";
 import "./chunks/chunk-G4YZ52AF.js";
 import "./chunks/chunk-X2M4GMIQ.js";

@@ -13,31 +13,27 @@ export interface CleanupReport {
   summary: string;
 }
 
-/** Processes whose root lies strictly inside `dir`: a chroot left running. Not the folder itself,
- * and not by program path: a shell cd'd there, or a tool run from there, is not ours to end. */
-export async function processesBelow(dir: string): Promise<number[]> {
-  const root = resolve(dir);
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    const link = await readlink(`/proc/${entry}/root`).catch(() => undefined);
-    if (link?.startsWith(`${root}/`)) pids.push(Number(entry));
-  }
-  return pids;
-}
-
 /**
- * Processes holding a file open, or their working folder, inside one of `points` (mounts rpi-build
- * made below its work folder): they keep the mount busy, e.g. the copy out of a base image's
- * loop mount, which runs with the host's root. Only inside those mounts, never the folder at large.
+ * The processes to end before unmounting below `dir`, in one pass over /proc:
+ * - those whose root lies strictly inside `dir`: a chroot left running. Not the folder itself,
+ *   and not by program path: a shell cd'd there, or a tool run from there, is not ours to end;
+ * - those holding a file open, or their working folder, inside one of `points` (mounts rpi-build
+ *   made below its work folder): they keep the mount busy, e.g. the copy out of a base image's
+ *   loop mount, which runs with the host's root. Only inside those mounts, never the folder at large.
  */
-export async function processesInside(points: string[]): Promise<number[]> {
-  if (points.length === 0) return [];
+export async function processesBelow(dir: string, points: string[] = []): Promise<number[]> {
+  const root = resolve(dir);
   const inside = (p: string | undefined): boolean =>
     p !== undefined && points.some((m) => p === m || p.startsWith(`${m}/`));
   const pids: number[] = [];
   for (const entry of await readdir('/proc').catch(() => [] as string[])) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const link = await readlink(`/proc/${entry}/root`).catch(() => undefined);
+    if (link?.startsWith(`${root}/`)) {
+      pids.push(Number(entry));
+      continue;
+    }
+    if (points.length === 0) continue;
     const fds = await readdir(`/proc/${entry}/fd`).catch(() => [] as string[]);
     const links = await Promise.all(
       [`/proc/${entry}/cwd`, ...fds.map((f) => `/proc/${entry}/fd/${f}`)].map((l) =>
@@ -64,9 +60,7 @@ export async function loopDevicesBelow(dir: string): Promise<string[]> {
 export async function cleanupWorkDir(dir: string): Promise<CleanupReport> {
   // End what still runs inside the build root, or reads inside a mount of ours, first: a busy
   // mount cannot be unmounted.
-  const pids = [
-    ...new Set([...(await processesBelow(dir)), ...(await processesInside(await mountsBelow(dir)))]),
-  ];
+  const pids = await processesBelow(dir, await mountsBelow(dir));
   for (const sig of ['SIGTERM', 'SIGKILL'] as const) {
     for (const pid of pids) {
       try {
