@@ -5,9 +5,9 @@
 // folder: a passing script (exit 0; the failed unit only a warning), a hanging one (stopped at
 // test-timeout, named), and the image afterwards (same bytes, no trace of the unit or scripts in
 // its root). The default image, its root restored from the cache kernel-image keeps between runs
-// (a build that fails saves nothing, so a cache of its own would always be cold); the build
-// boots on the Pi 3 board, the rest on virt (the checks do not depend on the machine). Slow: one
-// build, three boots.
+// (a build that fails saves nothing, so a cache of its own would always be cold; on a new
+// machine image-build's cold build fills it first); the build boots on the Pi 3 board, the rest
+// on virt (the checks do not depend on the machine). Slow: one build, three boots.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
