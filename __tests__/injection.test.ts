@@ -297,7 +297,7 @@ const ALLOWED: Record<string, string> = {
     'FIRSTBOOT_SCRIPT: a constant script run on the device at first boot; nothing is interpolated',
   'rootfs/chroot.ts: shell script text': 'policy-rc.d: the constant "exit 101"',
   'rootfs/native-tools.ts: shell script text':
-    "NativeTools.HOOK: a constant essential hook that waits for rpi-build's answer file; nothing is interpolated",
+    "NativeTools.HOOK: a constant extract and essential hook that waits for rpi-build's answer file (its stage from its own file name); nothing is interpolated",
   'rootfs/native-tools.ts: sh -c':
     "the proof that the host's shell runs in the root: a constant command line, nothing from input",
   'rootfs/mkinitramfs.ts: shell script text':

@@ -138,6 +138,93 @@ describe('the host programs go in and come out again', () => {
   );
 
   itNeeds(
+    ['root', 'tool:dpkg', 'tool:dpkg-deb'],
+    "at mmdebstrap's extract hook, from the packages' .deb files: each program diverted, so dpkg unpacks the package's file aside; taken out, that file is in place and dpkg's list holds no diversion",
+    async () => {
+      const log = captureLog();
+      const root = fakeRoot('extract');
+      // Before dpkg installs anything: no lists, only the downloaded packages (built here from the fake root's files).
+      const archives = join(root, 'var/cache/apt/archives');
+      mkdirSync(archives, { recursive: true });
+      for (const list of readdirSync(join(root, 'var/lib/dpkg/info'))) {
+        const pkg = list.replace(/(?::arm64)?\.list$/, '');
+        const files = readFileSync(join(root, 'var/lib/dpkg/info', list), 'utf8')
+          .split('\n')
+          .filter((f) => f.startsWith('/usr/bin/'));
+        const dir = join(scratch, `deb-${pkg}`);
+        mkdirSync(join(dir, 'DEBIAN'), { recursive: true });
+        writeFileSync(
+          join(dir, 'DEBIAN/control'),
+          `Package: ${pkg}\nVersion: 1\nArchitecture: arm64\nMaintainer: t <t@example.org>\nDescription: t\n`,
+        );
+        for (const f of files) {
+          mkdirSync(join(dir, 'usr/bin'), { recursive: true });
+          // What dpkg unpacks is told apart from what the extract step left.
+          writeFileSync(
+            join(dir, f),
+            Buffer.concat([tinyElf('aarch64'), Buffer.from(`${f} from the package`)]),
+            {
+              mode: 0o755,
+            },
+          );
+        }
+        execFileSync(
+          'dpkg-deb',
+          ['--build', '--root-owner-group', dir, join(archives, `${pkg}_1_arm64.deb`)],
+          {
+            stdio: 'ignore',
+          },
+        );
+        rmSync(join(root, 'var/lib/dpkg/info', list));
+      }
+      writeFileSync(join(root, 'var/lib/dpkg/status'), '');
+      mkdirSync(join(root, 'var/lib/dpkg/updates'));
+
+      const tools = new NativeTools(root, join(scratch, 'no-hooks'), 'arm64');
+      await tools.tryPutIn('extract');
+      expect(log.filter((l) => l.startsWith('warning'))).toEqual([]);
+      expect(tools.count).toBe(5);
+      expect(log.join('\n')).toMatch(
+        /5 programs of .* run natively while the essential packages are installed/,
+      );
+      const diversions = readFileSync(join(root, 'var/lib/dpkg/diversions'), 'utf8');
+      expect(diversions.split('\n').filter((_, i) => i % 3 === 0 && _)).toEqual(
+        expect.arrayContaining([
+          '/usr/bin/dash',
+          '/usr/bin/basename',
+          '/usr/bin/true',
+          '/usr/bin/sed',
+          '/usr/bin/dpkg-deb',
+        ]),
+      );
+      expect(diversions).toMatch(/^\/usr\/bin\/sed\n\/\.rpi-build-native\/\d+\n:\n/m);
+      // The real dpkg (the host's, on the root's database) unpacks sed: its file goes aside, ours stays.
+      execFileSync(
+        'dpkg',
+        [
+          `--root=${root}`,
+          '--force-architecture',
+          '--log=/dev/null',
+          '--unpack',
+          join(archives, 'sed_1_arm64.deb'),
+        ],
+        { stdio: 'ignore' },
+      );
+      expect(readFileSync(join(root, 'usr/bin/sed')).equals(readFileSync(realpathSync('/bin/sed')))).toBe(
+        true,
+      );
+      await tools.takeOut();
+      expect(readFileSync(join(root, 'usr/bin/sed'), 'latin1')).toContain('/usr/bin/sed from the package');
+      // The others as the extract step left them.
+      expect(readFileSync(join(root, 'usr/bin/dash')).equals(tinyElf('aarch64'))).toBe(true);
+      expect(existsSync(join(root, 'var/lib/dpkg/diversions'))).toBe(false);
+      expect(readdirSync(root)).not.toContain('.rpi-build-native');
+      expect(readdirSync(root)).not.toContain('lib64');
+      expect(readdirSync(join(root, 'usr/lib'))).not.toContain('x86_64-linux-gnu');
+    },
+  );
+
+  itNeeds(
     ['root'],
     'a root that already holds a host library path is left wholly under emulation, with a warning',
     async () => {
@@ -259,8 +346,11 @@ describe('native tools change no file of the root', () => {
       await atFixedEpoch(async () => {
         const native = await build('native', true);
         const said = log.join('\n');
-        const count = Number(/(\d+) programs of .* run natively/.exec(said)?.[1] ?? 0);
-        // coreutils alone has about 100: the host's really stood in.
+        // From the extract hook on, diverted while dpkg installs the essential packages: coreutils
+        // alone has about 100, so the host's really stood in.
+        const count = Number(
+          /(\d+) programs of .* run natively while the essential packages are installed/.exec(said)?.[1] ?? 0,
+        );
         expect(count).toBeGreaterThan(80);
         // udev's postinst made the hardware database with trixie's systemd-hwdb for the host's CPU.
         expect(said).toMatch(

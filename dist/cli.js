@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-R3PPIWWW.js";
+} from "./chunks/chunk-VNOWYRJP.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-JCTFUQVQ.js";

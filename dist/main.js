@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-R3PPIWWW.js";
+} from "./chunks/chunk-VNOWYRJP.js";
 import {
   actionsState,
   newReport

@@ -176,7 +176,7 @@ export async function buildRootfs(
     // depmod and systemd-hwdb of the root's own release, built for the host's CPU, beside them.
     const suite = native && new SuiteTools(target, hooksDir, spec, logFile);
     if (suite && (await suite.fetch([...APT_OPTS, ...hooks]))) native!.alsoPutIn(() => suite.tryPutIn());
-    const nativeHook = await native?.start();
+    const nativeHooks = await native?.start();
     await exec(
       'mmdebstrap',
       [
@@ -189,7 +189,9 @@ export async function buildRootfs(
         ...APT_OPTS,
         `--essential-hook=${divert}`,
         `--essential-hook=${noHostKeys}`,
-        ...(nativeHook ? [`--essential-hook=${nativeHook}`] : []),
+        ...(nativeHooks
+          ? [`--extract-hook=${nativeHooks.extract}`, `--essential-hook=${nativeHooks.essential}`]
+          : []),
         ...hooks,
         spec.suite,
         target,

@@ -15,6 +15,7 @@ import {
   lstat,
   mkdir,
   readFile,
+  readdir,
   readlink,
   realpath,
   rename,
@@ -61,9 +62,19 @@ const KEEP_EMULATED = new Set(['uname', 'arch', 'stdbuf']);
 
 const PROGRAM_DIRS = ['/bin/', '/sbin/', '/usr/bin/', '/usr/sbin/'];
 
+/**
+ * mmdebstrap's two hooks that ask for the programs: `extract`, after the essential packages are
+ * unpacked by tar and before dpkg installs them (their maintainer scripts are about half of a cold
+ * root's emulated time), and `essential`, before the remaining packages.
+ */
+export type HookStage = 'extract' | 'essential';
+
 /** The hook's request and rpi-build's answer, files in the hooks folder (named in HOOK too). */
-const READY = 'native-tools.ready';
-const DONE = 'native-tools.done';
+const ready = (stage: HookStage) => `native-tools-${stage}.ready`;
+const done = (stage: HookStage) => `native-tools-${stage}.done`;
+
+/** dpkg's list of diversions in a root: triplets of lines (path, diverted-to path, package; ":" for local). */
+const DIVERSIONS = 'var/lib/dpkg/diversions';
 
 /** The folder in the root where the originals wait (removed with everything else). */
 const ASIDE = '.rpi-build-native';
@@ -76,6 +87,12 @@ interface Placed {
   stamp: string | undefined;
   /** Where the original waits, for a program; none for a library. */
   original?: string;
+  /**
+   * Put in at the extract hook: the path dpkg knows the program by, diverted (locally) to
+   * `original` while dpkg installs the essential packages, so that unpacking writes the package's
+   * file there instead of over ours. The diversion goes at the essential hook.
+   */
+  diverted?: string;
 }
 
 /**
@@ -113,10 +130,33 @@ async function packagePrograms(root: string, pkg: string, arch: string): Promise
   const text =
     (await readFile(join(info, `${pkg}.list`), 'utf8').catch(() => undefined)) ??
     (await readFile(join(info, `${pkg}:${arch}.list`), 'utf8').catch(() => ''));
-  return text
-    .split('\n')
-    .filter((p) => PROGRAM_DIRS.some((d) => p.startsWith(d)))
-    .filter((p) => !KEEP_EMULATED.has(posix.basename(p)) && (ONLY[pkg]?.has(posix.basename(p)) ?? true));
+  return text.split('\n').filter((p) => isProgram(pkg, p));
+}
+
+/**
+ * The programs a package's .deb puts under the program folders, as paths dpkg knows them by, at
+ * the extract hook (dpkg has no list yet): from the package in the root's download folder.
+ */
+async function debPrograms(root: string, pkg: string, arch: string): Promise<string[]> {
+  const dir = join(root, 'var/cache/apt/archives');
+  const debs = (await readdir(dir).catch(() => [] as string[])).filter(
+    (n) => n.startsWith(`${pkg}_`) && (n.endsWith(`_${arch}.deb`) || n.endsWith('_all.deb')),
+  );
+  if (debs.length !== 1) return [];
+  const listing = await tryOutput('dpkg-deb', ['--contents', join(dir, debs[0]!)]);
+  const paths: string[] = [];
+  for (const line of (listing ?? '').split('\n')) {
+    // "-rwxr-xr-x root/root 84080 2025-04-08 11:22 ./usr/bin/sed": regular files only.
+    const m = /^-\S*\s+\S+\s+\d+\s+\S+\s+\S+\s+\.(\/\S+)$/.exec(line);
+    if (m) paths.push(m[1]!);
+  }
+  return paths.filter((p) => isProgram(pkg, p));
+}
+
+function isProgram(pkg: string, path: string): boolean {
+  if (!PROGRAM_DIRS.some((d) => path.startsWith(d))) return false;
+  const name = posix.basename(path);
+  return !KEEP_EMULATED.has(name) && (ONLY[pkg]?.has(name) ?? true);
 }
 
 /** The host's shared libraries (and loader) a program needs, from ldd; undefined when ldd cannot tell. */
@@ -159,52 +199,75 @@ export class NativeTools {
     private readonly purpose = 'while packages are configured',
   ) {}
 
-  /** The essential hook that asks for the programs and waits for the answer. */
+  /**
+   * The hook (extract and essential alike) that asks for the programs and waits for the answer;
+   * its stage is its file's name, `<stage>-native-tools.sh`.
+   */
   static readonly HOOK = `#!/bin/sh
-# rpi-build essential hook: rpi-build puts the host's shell and text tools into the root
-# for the remaining packages (rootfs/native-tools.ts) and answers; this waits for the answer.
+# rpi-build extract and essential hook: rpi-build puts the host's shell and text tools into the
+# root for the packages dpkg configures next (rootfs/native-tools.ts); this waits for its answer.
 set -e
 dir=$(dirname "$0")
-: > "$dir/native-tools.ready"
+stage=$(basename "$0" -native-tools.sh)
+: > "$dir/native-tools-$stage.ready"
 n=0
-until [ -e "$dir/native-tools.done" ]; do
+until [ -e "$dir/native-tools-$stage.done" ]; do
   n=$((n + 1))
   if [ "$n" -gt 1200 ]; then echo 'rpi-build did not answer the native-tools hook in 120 s' >&2; exit 1; fi
   sleep 0.1
 done
+# A non-empty answer is rpi-build's reason to stop the build.
+if [ -s "$dir/native-tools-$stage.done" ]; then cat "$dir/native-tools-$stage.done" >&2; exit 1; fi
 `;
 
-  /** Writes the hook (returned) and watches for its request while mmdebstrap runs. */
-  async start(): Promise<string> {
-    const hook = join(this.hooksDir, 'essential-native-tools.sh');
-    const ready = join(this.hooksDir, READY);
-    for (const f of [ready, join(this.hooksDir, DONE)]) await rm(f, { force: true });
-    await writeFile(hook, NativeTools.HOOK);
-    await chmod(hook, 0o755);
+  /** Writes the two hooks (returned) and answers their requests while mmdebstrap runs. */
+  async start(): Promise<Record<HookStage, string>> {
+    const stages: HookStage[] = ['extract', 'essential'];
+    const hooks = {} as Record<HookStage, string>;
+    for (const stage of stages) {
+      hooks[stage] = join(this.hooksDir, `${stage}-native-tools.sh`);
+      for (const f of [ready(stage), done(stage)]) await rm(join(this.hooksDir, f), { force: true });
+      await writeFile(hooks[stage], NativeTools.HOOK);
+      await chmod(hooks[stage], 0o755);
+    }
+    const waiting = new Set(stages);
     this.timer = setInterval(() => {
-      if (this.pending || !existsSync(ready)) return;
-      clearInterval(this.timer);
-      this.pending = this.answer();
+      if (this.pending) return;
+      const stage = [...waiting].find((st) => existsSync(join(this.hooksDir, ready(st))));
+      if (!stage) return;
+      waiting.delete(stage);
+      if (waiting.size === 0) clearInterval(this.timer);
+      this.pending = this.answer(stage).finally(() => (this.pending = undefined));
     }, 100);
-    return hook;
+    return hooks;
   }
 
-  /** Also run when the hook asks, once the host's programs are in (the root's own release of some tools). */
+  /** Also run when the essential hook asks, once the host's programs are in (the root's own release of some tools). */
   private readonly alongside: (() => Promise<void>)[] = [];
   alsoPutIn(fn: () => Promise<void>): void {
     this.alongside.push(fn);
   }
 
-  private async answer(): Promise<void> {
-    await this.tryPutIn();
-    for (const fn of this.alongside) await fn();
-    await writeFile(join(this.hooksDir, DONE), '');
+  private async answer(stage: HookStage): Promise<void> {
+    let failed = '';
+    try {
+      if (stage === 'extract') await this.tryPutIn('extract');
+      else {
+        // Before the remaining packages: dpkg's list must never keep a diversion of ours.
+        await this.undivert();
+        await this.tryPutIn();
+        for (const fn of this.alongside) await fn();
+      }
+    } catch (err) {
+      failed = `rpi-build's native tools failed at mmdebstrap's ${stage} hook: ${errorMessage(err)}\n`;
+    }
+    await writeFile(join(this.hooksDir, done(stage)), failed);
   }
 
   /** putIn, or everything under emulation (with a warning) when the host's programs do not fit. */
-  async tryPutIn(): Promise<void> {
+  async tryPutIn(stage: HookStage = 'essential'): Promise<void> {
     try {
-      await this.putIn();
+      await this.putIn(stage);
     } catch (err) {
       logger().warn(
         `The host's programs could not stand in for the root's (${errorMessage(err)}); the packages are configured under emulation.`,
@@ -213,21 +276,32 @@ done
     }
   }
 
-  /** Puts the programs in, proves the shell runs, and counts them. */
-  async putIn(): Promise<void> {
+  /**
+   * Puts the programs in, proves the shell runs, and counts them. At the extract hook, from the
+   * packages' .deb files, each program diverted for dpkg (see Placed); at the essential hook, from
+   * dpkg's lists, those not in yet.
+   */
+  async putIn(stage: HookStage = 'essential'): Promise<void> {
     const hostMachine = await elfMachine(process.execPath);
     const rootMachine = await elfMachine(await pathInRoot(this.root, '/bin/true'));
     if (!hostMachine || !rootMachine || hostMachine === rootMachine) return; // nothing is emulated
-    const programs = new Map<string, { host: string; libs: string[] }>(); // by path in the root
+    const already = new Set(this.placed.map((p) => p.path));
+    // By path in the root; `known` is the path dpkg knows it by.
+    const programs = new Map<string, { host: string; libs: string[]; known: string }>();
     for (const pkg of NATIVE_PACKAGES) {
-      for (const p of await packagePrograms(this.root, pkg, this.arch)) {
+      const listed =
+        stage === 'extract'
+          ? await debPrograms(this.root, pkg, this.arch)
+          : await packagePrograms(this.root, pkg, this.arch);
+      for (const p of listed) {
         const inRoot = await pathInRoot(this.root, p);
+        if (programs.has(inRoot) || already.has(inRoot)) continue;
         const st = await lstatOrNone(inRoot);
-        if (!st?.isFile() || programs.has(inRoot) || (await elfMachine(inRoot)) !== rootMachine) continue;
+        if (!st?.isFile() || (await elfMachine(inRoot)) !== rootMachine) continue;
         const host = await realpath(p).catch(() => undefined);
         if (!host || !(await stat(host)).isFile() || (await elfMachine(host)) !== hostMachine) continue;
         const libs = await hostLibraries(host);
-        if (libs) programs.set(inRoot, { host, libs });
+        if (libs) programs.set(inRoot, { host, libs, known: p });
       }
     }
     if (programs.size === 0) return;
@@ -236,7 +310,8 @@ done
     for (const { libs } of programs.values())
       for (const lib of libs) {
         await this.mergedTop(lib);
-        libraries.set(await pathInRoot(this.root, lib), lib);
+        const dest = await pathInRoot(this.root, lib);
+        if (!already.has(dest)) libraries.set(dest, lib);
       }
     for (const [dest, lib] of libraries) {
       if (await lstatOrNone(dest))
@@ -246,16 +321,23 @@ done
       await chmod(dest, 0o755);
       this.placed.push({ path: dest, stamp: await stamp(dest) });
     }
-    await mkdir(join(this.root, ASIDE), { mode: 0o700 });
-    this.created.push(join(this.root, ASIDE));
-    let i = 0;
-    for (const [inRoot, { host }] of programs) {
-      const original = join(this.root, ASIDE, String(i++));
+    const aside = join(this.root, ASIDE);
+    if (!this.created.includes(aside)) {
+      await mkdir(aside, { mode: 0o700 });
+      this.created.push(aside);
+    }
+    const diversions: string[] = [];
+    for (const [inRoot, { host, known }] of programs) {
+      const name = String(this.placed.length);
+      const original = join(aside, name);
       await rename(inRoot, original);
       await copyFile(host, inRoot);
       await chmod(inRoot, 0o755);
-      this.placed.push({ path: inRoot, stamp: await stamp(inRoot), original });
+      const diverted = stage === 'extract' ? known : undefined;
+      this.placed.push({ path: inRoot, stamp: await stamp(inRoot), original, diverted });
+      if (diverted) diversions.push(`${diverted}\n/${ASIDE}/${name}\n:\n`);
     }
+    if (diversions.length) await this.divert(diversions.join(''));
     // Proof: the root's /bin/sh, now the host's, runs a pipe of two host programs.
     const r = await inChroot(this.root, ['/bin/sh', '-c', 'basename /a/b.c .c | sed s/b/ok/'], {
       allowFailure: true,
@@ -264,10 +346,46 @@ done
       throw new Error(
         `the host's shell did not run in the root: ${(r.stderr || r.stdout).trim().slice(0, 200)}`,
       );
-    this.count = programs.size;
+    this.count += programs.size;
+    const when = stage === 'extract' ? 'while the essential packages are installed' : this.purpose;
     logger().info(
-      `${programs.size} programs of ${NATIVE_PACKAGES.join(', ')} run natively ${this.purpose} (${libraries.size} host libraries beside them)`,
+      `${programs.size} programs of ${NATIVE_PACKAGES.join(', ')} run natively ${when} (${libraries.size} host libraries beside them)`,
     );
+  }
+
+  /** What dpkg's diversions file held before the extract hook added ours (undefined: no file). */
+  private diversionsBefore: string | undefined;
+  private diverting = false;
+
+  /** Adds local diversions to dpkg's list in the root (written before dpkg first runs there). */
+  private async divert(entries: string): Promise<void> {
+    const file = join(this.root, DIVERSIONS);
+    if (!this.diverting) this.diversionsBefore = await readFile(file, 'utf8').catch(() => undefined);
+    this.diverting = true;
+    await mkdir(join(file, '..'), { recursive: true });
+    await writeFile(file, (this.diversionsBefore ?? '') + entries);
+  }
+
+  /**
+   * Takes our diversions out of dpkg's list again, leaving what dpkg-divert added meanwhile as
+   * it wrote it; the originals stay aside (the package's file, as dpkg unpacked it there) until
+   * takeOut puts them back. With none left, the file is as before: absent when it was.
+   */
+  private async undivert(): Promise<void> {
+    if (!this.diverting) return;
+    const ours = new Set(this.placed.filter((p) => p.diverted).map((p) => p.diverted));
+    const file = join(this.root, DIVERSIONS);
+    const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n');
+    const kept: string[] = [];
+    for (let i = 0; i + 2 < lines.length; i += 3) {
+      const [from, to, pkg] = [lines[i]!, lines[i + 1]!, lines[i + 2]!];
+      if (pkg === ':' && ours.has(from) && to.startsWith(`/${ASIDE}/`)) continue;
+      kept.push(`${from}\n${to}\n${pkg}\n`);
+    }
+    if (kept.length === 0 && this.diversionsBefore === undefined) await rm(file, { force: true });
+    else await writeFile(file, kept.join(''));
+    for (const p of this.placed) p.diverted = undefined;
+    this.diverting = false;
   }
 
   /**
@@ -315,6 +433,7 @@ done
   }
 
   private async undo(): Promise<void> {
+    await this.undivert();
     const replaced: string[] = [];
     for (const p of this.placed.reverse()) {
       const ours = (await stamp(p.path)) === p.stamp;
