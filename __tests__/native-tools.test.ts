@@ -86,6 +86,43 @@ function fakeRoot(name: string): string {
   return root;
 }
 
+/**
+ * The fake root as mmdebstrap's extract hook sees it: no dpkg lists yet, only the downloaded
+ * packages (built here from the root's files, each with content told apart from what is extracted).
+ */
+function asDownloaded(root: string, extra: string[] = []): string {
+  const archives = join(root, 'var/cache/apt/archives');
+  mkdirSync(archives, { recursive: true });
+  const lists = readdirSync(join(root, 'var/lib/dpkg/info'));
+  for (const pkg of [...lists.map((l) => l.replace(/(?::arm64)?\.list$/, '')), ...extra]) {
+    const list = lists.find((l) => l.replace(/(?::arm64)?\.list$/, '') === pkg);
+    const files = list
+      ? readFileSync(join(root, 'var/lib/dpkg/info', list), 'utf8')
+          .split('\n')
+          .filter((f) => f.startsWith('/usr/bin/'))
+      : [];
+    const dir = join(scratch, `deb-${pkg}-${root.split('/').pop()}`);
+    mkdirSync(join(dir, 'DEBIAN'), { recursive: true });
+    writeFileSync(
+      join(dir, 'DEBIAN/control'),
+      `Package: ${pkg}\nVersion: 1\nArchitecture: arm64\nMaintainer: t <t@example.org>\nDescription: t\n`,
+    );
+    for (const f of files) {
+      mkdirSync(join(dir, 'usr/bin'), { recursive: true });
+      writeFileSync(join(dir, f), Buffer.concat([tinyElf('aarch64'), Buffer.from(`${f} from the package`)]), {
+        mode: 0o755,
+      });
+    }
+    execFileSync('dpkg-deb', ['--build', '--root-owner-group', dir, join(archives, `${pkg}_1_arm64.deb`)], {
+      stdio: 'ignore',
+    });
+    if (list) rmSync(join(root, 'var/lib/dpkg/info', list));
+  }
+  writeFileSync(join(root, 'var/lib/dpkg/status'), '');
+  mkdirSync(join(root, 'var/lib/dpkg/updates'));
+  return archives;
+}
+
 describe('the host programs go in and come out again', () => {
   itNeeds(
     ['root'],
@@ -143,43 +180,7 @@ describe('the host programs go in and come out again', () => {
     async () => {
       const log = captureLog();
       const root = fakeRoot('extract');
-      // Before dpkg installs anything: no lists, only the downloaded packages (built here from the fake root's files).
-      const archives = join(root, 'var/cache/apt/archives');
-      mkdirSync(archives, { recursive: true });
-      for (const list of readdirSync(join(root, 'var/lib/dpkg/info'))) {
-        const pkg = list.replace(/(?::arm64)?\.list$/, '');
-        const files = readFileSync(join(root, 'var/lib/dpkg/info', list), 'utf8')
-          .split('\n')
-          .filter((f) => f.startsWith('/usr/bin/'));
-        const dir = join(scratch, `deb-${pkg}`);
-        mkdirSync(join(dir, 'DEBIAN'), { recursive: true });
-        writeFileSync(
-          join(dir, 'DEBIAN/control'),
-          `Package: ${pkg}\nVersion: 1\nArchitecture: arm64\nMaintainer: t <t@example.org>\nDescription: t\n`,
-        );
-        for (const f of files) {
-          mkdirSync(join(dir, 'usr/bin'), { recursive: true });
-          // What dpkg unpacks is told apart from what the extract step left.
-          writeFileSync(
-            join(dir, f),
-            Buffer.concat([tinyElf('aarch64'), Buffer.from(`${f} from the package`)]),
-            {
-              mode: 0o755,
-            },
-          );
-        }
-        execFileSync(
-          'dpkg-deb',
-          ['--build', '--root-owner-group', dir, join(archives, `${pkg}_1_arm64.deb`)],
-          {
-            stdio: 'ignore',
-          },
-        );
-        rmSync(join(root, 'var/lib/dpkg/info', list));
-      }
-      writeFileSync(join(root, 'var/lib/dpkg/status'), '');
-      mkdirSync(join(root, 'var/lib/dpkg/updates'));
-
+      const archives = asDownloaded(root);
       const tools = new NativeTools(root, join(scratch, 'no-hooks'), 'arm64');
       await tools.tryPutIn('extract');
       expect(log.filter((l) => l.startsWith('warning'))).toEqual([]);
@@ -221,6 +222,25 @@ describe('the host programs go in and come out again', () => {
       expect(readdirSync(root)).not.toContain('.rpi-build-native');
       expect(readdirSync(root)).not.toContain('lib64');
       expect(readdirSync(join(root, 'usr/lib'))).not.toContain('x86_64-linux-gnu');
+    },
+  );
+
+  itNeeds(
+    ['root', 'tool:dpkg-deb'],
+    "at the extract hook, essential packages that include usrmerge (bookworm's: its postinst runs the root's ldd on /bin/cp) are installed wholly under emulation",
+    async () => {
+      const log = captureLog();
+      const root = fakeRoot('extract-usrmerge');
+      asDownloaded(root, ['usrmerge']);
+      const before = tree(root);
+      const tools = new NativeTools(root, join(scratch, 'no-hooks'), 'arm64');
+      await tools.tryPutIn('extract');
+      expect(tools.count).toBe(0);
+      expect(log.join('\n')).toContain(
+        "The essential packages include usrmerge, whose maintainer script examines the root's programs: they are installed under emulation",
+      );
+      expect(differences(tree(root), before)).toEqual([]);
+      await tools.takeOut();
     },
   );
 

@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-VNOWYRJP.js";
+} from "./chunks/chunk-IKBMB3IE.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-JCTFUQVQ.js";

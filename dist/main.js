@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-VNOWYRJP.js";
+} from "./chunks/chunk-IKBMB3IE.js";
 import {
   actionsState,
   newReport

@@ -134,16 +134,29 @@ async function packagePrograms(root: string, pkg: string, arch: string): Promise
 }
 
 /**
- * The programs a package's .deb puts under the program folders, as paths dpkg knows them by, at
- * the extract hook (dpkg has no list yet): from the package in the root's download folder.
+ * Essential packages whose maintainer scripts inspect the programs themselves: usrmerge's postinst
+ * (in bookworm's essential set) runs the root's ldd on /bin/cp and stops at a host program. With
+ * one of these, the essential packages are installed under emulation, as before the extract hook.
  */
-async function debPrograms(root: string, pkg: string, arch: string): Promise<string[]> {
+const EXAMINE_PROGRAMS = ['usrmerge'];
+
+/** The root's downloaded .deb of `pkg` (mmdebstrap's download folder), if there is exactly one. */
+async function downloadedDeb(root: string, pkg: string, arch: string): Promise<string | undefined> {
   const dir = join(root, 'var/cache/apt/archives');
   const debs = (await readdir(dir).catch(() => [] as string[])).filter(
     (n) => n.startsWith(`${pkg}_`) && (n.endsWith(`_${arch}.deb`) || n.endsWith('_all.deb')),
   );
-  if (debs.length !== 1) return [];
-  const listing = await tryOutput('dpkg-deb', ['--contents', join(dir, debs[0]!)]);
+  return debs.length === 1 ? join(dir, debs[0]!) : undefined;
+}
+
+/**
+ * The programs a package's .deb puts under the program folders, as paths dpkg knows them by, at
+ * the extract hook (dpkg has no list yet): from the package in the root's download folder.
+ */
+async function debPrograms(root: string, pkg: string, arch: string): Promise<string[]> {
+  const deb = await downloadedDeb(root, pkg, arch);
+  if (!deb) return [];
+  const listing = await tryOutput('dpkg-deb', ['--contents', deb]);
   const paths: string[] = [];
   for (const line of (listing ?? '').split('\n')) {
     // "-rwxr-xr-x root/root 84080 2025-04-08 11:22 ./usr/bin/sed": regular files only.
@@ -285,6 +298,14 @@ if [ -s "$dir/native-tools-$stage.done" ]; then cat "$dir/native-tools-$stage.do
     const hostMachine = await elfMachine(process.execPath);
     const rootMachine = await elfMachine(await pathInRoot(this.root, '/bin/true'));
     if (!hostMachine || !rootMachine || hostMachine === rootMachine) return; // nothing is emulated
+    if (stage === 'extract')
+      for (const pkg of EXAMINE_PROGRAMS)
+        if (await downloadedDeb(this.root, pkg, this.arch)) {
+          logger().info(
+            `The essential packages include ${pkg}, whose maintainer script examines the root's programs: they are installed under emulation`,
+          );
+          return;
+        }
     const already = new Set(this.placed.map((p) => p.path));
     // By path in the root; `known` is the path dpkg knows it by.
     const programs = new Map<string, { host: string; libs: string[]; known: string }>();
