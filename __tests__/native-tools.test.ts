@@ -93,9 +93,12 @@ function fakeRoot(name: string): string {
 function asDownloaded(root: string, extra: string[] = []): string {
   const archives = join(root, 'var/cache/apt/archives');
   mkdirSync(archives, { recursive: true });
-  const lists = readdirSync(join(root, 'var/lib/dpkg/info'));
-  for (const pkg of [...lists.map((l) => l.replace(/(?::arm64)?\.list$/, '')), ...extra]) {
-    const list = lists.find((l) => l.replace(/(?::arm64)?\.list$/, '') === pkg);
+  // By package name: "sed:arm64.list" is sed's list.
+  const lists = new Map(
+    readdirSync(join(root, 'var/lib/dpkg/info')).map((l) => [l.replace(/(?::arm64)?\.list$/, ''), l]),
+  );
+  for (const pkg of [...lists.keys(), ...extra]) {
+    const list = lists.get(pkg);
     const files = list
       ? readFileSync(join(root, 'var/lib/dpkg/info', list), 'utf8')
           .split('\n')

@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-IKBMB3IE.js";
+} from "./chunks/chunk-REWIJEDU.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-JCTFUQVQ.js";

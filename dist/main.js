@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-IKBMB3IE.js";
+} from "./chunks/chunk-REWIJEDU.js";
 import {
   actionsState,
   newReport

@@ -374,17 +374,19 @@ if [ -s "$dir/native-tools-$stage.done" ]; then cat "$dir/native-tools-$stage.do
     );
   }
 
-  /** What dpkg's diversions file held before the extract hook added ours (undefined: no file). */
-  private diversionsBefore: string | undefined;
-  private diverting = false;
+  /**
+   * Set while our diversions are in dpkg's list: what the file held before the extract hook
+   * added them (`before` undefined: no file).
+   */
+  private diverted: { before: string | undefined } | undefined;
 
-  /** Adds local diversions to dpkg's list in the root (written before dpkg first runs there). */
+  /** Adds local diversions to dpkg's list in the root (once, before dpkg first runs there). */
   private async divert(entries: string): Promise<void> {
     const file = join(this.root, DIVERSIONS);
-    if (!this.diverting) this.diversionsBefore = await readFile(file, 'utf8').catch(() => undefined);
-    this.diverting = true;
+    const before = await readFile(file, 'utf8').catch(() => undefined);
     await mkdir(join(file, '..'), { recursive: true });
-    await writeFile(file, (this.diversionsBefore ?? '') + entries);
+    this.diverted = { before };
+    await writeFile(file, (before ?? '') + entries);
   }
 
   /**
@@ -393,8 +395,8 @@ if [ -s "$dir/native-tools-$stage.done" ]; then cat "$dir/native-tools-$stage.do
    * takeOut puts them back. With none left, the file is as before: absent when it was.
    */
   private async undivert(): Promise<void> {
-    if (!this.diverting) return;
-    const ours = new Set(this.placed.filter((p) => p.diverted).map((p) => p.diverted));
+    if (!this.diverted) return;
+    const ours = new Set(this.placed.flatMap((p) => (p.diverted ? [p.diverted] : [])));
     const file = join(this.root, DIVERSIONS);
     const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n');
     const kept: string[] = [];
@@ -403,10 +405,10 @@ if [ -s "$dir/native-tools-$stage.done" ]; then cat "$dir/native-tools-$stage.do
       if (pkg === ':' && ours.has(from) && to.startsWith(`/${ASIDE}/`)) continue;
       kept.push(`${from}\n${to}\n${pkg}\n`);
     }
-    if (kept.length === 0 && this.diversionsBefore === undefined) await rm(file, { force: true });
+    if (kept.length === 0 && this.diverted.before === undefined) await rm(file, { force: true });
     else await writeFile(file, kept.join(''));
     for (const p of this.placed) p.diverted = undefined;
-    this.diverting = false;
+    this.diverted = undefined;
   }
 
   /**
