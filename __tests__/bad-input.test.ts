@@ -319,6 +319,24 @@ const CASES: Case[] = [
     hint: 'Accepted values: xz, zstd, gzip, none',
   },
   {
+    what: 'xz level above 9',
+    source: { inputs: { 'compression-level': '12' } },
+    input: 'compression-level',
+    hint: 'Give 0 to 9 for xz',
+  },
+  {
+    what: 'compression level as a word',
+    source: { inputs: { 'compression-level': 'best' } },
+    input: 'compression-level',
+    hint: 'whole number',
+  },
+  {
+    what: 'compression level without compression',
+    source: { yaml: 'compression: none\ncompression-level: 6\n' },
+    input: 'compression-level',
+    hint: 'Leave compression-level out, or set compression to xz, zstd or gzip.',
+  },
+  {
     what: 'unknown diagnostics',
     source: { inputs: { diagnostics: 'sometimes' } },
     input: 'diagnostics',
@@ -565,6 +583,12 @@ const CASES: Case[] = [
     source: { flags: ['--compression', 'rar'] },
     input: 'compression',
     hint: 'Accepted values: xz, zstd, gzip, none',
+  },
+  {
+    what: 'zstd level 0',
+    source: { flags: ['--compression', 'zstd', '--compression-level', '0'] },
+    input: 'compression-level',
+    hint: 'Give 1 to 19 for zstd',
   },
   {
     what: 'relative file: mirror',

@@ -174,6 +174,30 @@ describe('rootless assembly with the real tools', () => {
     },
   );
 
+  itNeeds(
+    ['tool:xz', 'tool:gzip'],
+    "compresses at compression-level, else at the tool's default (xz 0); the level shows in the file",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'rpi-compress-'));
+      const src = join(dir, 'a.img');
+      writeFileSync(src, Buffer.concat([Buffer.alloc(MiB), Buffer.from('payload'.repeat(1000))]));
+      // xz records each block's filter chain: preset 0 has a 256 KiB dictionary, preset 6 8 MiB.
+      const xzDict = async (level?: number): Promise<string> => {
+        const out = await compressImage(src, 'xz', level === undefined ? {} : { level });
+        const list = execFileSync('xz', ['--robot', '-lvv', out], { encoding: 'utf8' });
+        return /--lzma2=dict=(\w+)/.exec(list)?.[1] ?? list;
+      };
+      expect(await xzDict()).toBe('256KiB');
+      expect(await xzDict(6)).toBe('8MiB');
+      // gzip's header byte 8 (XFL): 2 for the slowest level (9), 4 for the fastest (1).
+      const gzipXfl = async (level: number): Promise<number> =>
+        readFileSync(await compressImage(src, 'gzip', { level }))[8]!;
+      expect(await gzipXfl(9)).toBe(2);
+      expect(await gzipXfl(1)).toBe(4);
+      rmSync(dir, { recursive: true });
+    },
+  );
+
   itNeeds(['tool:xz'], 'compresses niced, so a boot test beside it keeps its CPU', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rpi-compress-'));
     const src = join(dir, 'a.img');

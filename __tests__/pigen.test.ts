@@ -114,6 +114,7 @@ describe('pi-gen config file', () => {
       IMG_NAME: 'rpi-build',
       RELEASE: 'trixie',
       DEPLOY_COMPRESSION: 'xz',
+      COMPRESSION_LEVEL: '0', // rpi-build's xz default, not pi-gen's 6
       LOCALE_DEFAULT: 'en_US.UTF-8',
       TIMEZONE_DEFAULT: 'Etc/UTC',
       KEYBOARD_KEYMAP: 'gb',
@@ -139,9 +140,14 @@ describe('pi-gen config file', () => {
     expect(vars).not.toHaveProperty('PUBKEY_SSH_FIRST_USER');
     expect(vars.DISABLE_FIRST_BOOT_USER_RENAME).toBe('0'); // build.sh refuses 1 without a password
     expect(vars.DEPLOY_COMPRESSION).toBe('gz');
-    expect(Object.fromEntries(piGenVariables(cfg({ compression: 'zstd' }), PATHS)).DEPLOY_COMPRESSION).toBe(
-      'none',
+    expect(vars.COMPRESSION_LEVEL).toBe('6');
+    const zstd = Object.fromEntries(
+      piGenVariables(cfg({ compression: 'zstd', 'compression-level': 19 }), PATHS),
     );
+    expect(zstd.DEPLOY_COMPRESSION).toBe('none');
+    expect(zstd).not.toHaveProperty('COMPRESSION_LEVEL'); // rpi-build compresses zstd itself
+    const xz9 = Object.fromEntries(piGenVariables(cfg({ compression: 'xz', 'compression-level': 9 }), PATHS));
+    expect(xz9.COMPRESSION_LEVEL).toBe('9');
   });
 
   it('quotes every value so that sourcing it runs nothing', () => {

@@ -1,6 +1,6 @@
 // Whether the build should boot-test and compress side by side or one after the other, and
 // how the compressor should share the cores with the boot: the boot test (the CLI's
-// `boot-test`, the same boot the build runs) and xz -1 of one uncompressed image, each alone,
+// `boot-test`, the same boot the build runs) and xz -0 of one uncompressed image, each alone,
 // then both at once with xz on every core (-T0), on one core (-T1), and on every core at the
 // lowest priority (nice 19, what the build does), as wall seconds and the ratio to one after
 // the other.
@@ -55,7 +55,7 @@ async function boot() {
   }
 }
 
-/** xz -1 of the image with `threads` (0: a thread per core), under `nice` when given. */
+/** xz -0 (the build's default) of the image with `threads` (0: a thread per core), under `nice` when given. */
 async function compress(threads = 0, nice = 0) {
   const dir = mkdtempSync(join(tmpdir(), 'rpi-bench-xz-'));
   try {
@@ -65,7 +65,7 @@ async function compress(threads = 0, nice = 0) {
       String(nice),
       'sh',
       '-c',
-      'xz -T"$1" -1 -c "$2" > "$3"',
+      'xz -T"$1" -0 -c "$2" > "$3"',
       'sh',
       String(threads),
       resolve(image),

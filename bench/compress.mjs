@@ -22,8 +22,9 @@ const has = (tool) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', tool]).sta
 
 // [label, argv writing to stdout, decompressor]; the first is the default, the ratios' base.
 const CHOICES = [
-  ['xz -1 -T0 (default)', ['xz', '-T0', '-1', '-c'], ['xz', '-dc']],
-  ['xz -1 -T1', ['xz', '-T1', '-1', '-c'], ['xz', '-dc']],
+  ['xz -0 -T0 (default)', ['xz', '-T0', '-0', '-c'], ['xz', '-dc']],
+  ['xz -0 -T1', ['xz', '-T1', '-0', '-c'], ['xz', '-dc']],
+  ['xz -1 -T0', ['xz', '-T0', '-1', '-c'], ['xz', '-dc']],
   ['xz -3 -T0', ['xz', '-T0', '-3', '-c'], ['xz', '-dc']],
   ...(quick ? [] : [['xz -6 -T0', ['xz', '-T0', '-6', '-c'], ['xz', '-dc']]]),
   ['zstd -3 -T0', ['zstd', '-T0', '-3', '-c'], ['zstd', '-dc']],

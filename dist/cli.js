@@ -5,10 +5,10 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-REWIJEDU.js";
+} from "./chunks/chunk-BMAZQQZB.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-JCTFUQVQ.js";
+} from "./chunks/chunk-6V43NQ4X.js";
 import {
   collectState,
   formatDoctor,
@@ -16,19 +16,16 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-UER7GLBC.js";
+} from "./chunks/chunk-N7G6VC32.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-MULECCNM.js";
 import "./chunks/chunk-DKRGG3JU.js";
 import "./chunks/chunk-JPZUMQ53.js";
 import {
-  OPTIONS,
-  OPTION_KEYS,
   checkKeys,
-  defaultText,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-44HYLFZV.js";
+} from "./chunks/chunk-AOK3HAXE.js";
 import {
   PARTS,
   ensureHostPackages,
@@ -40,11 +37,14 @@ import "./chunks/chunk-FCYPM6WI.js";
 import {
   defaultWorkDir,
   handBack
-} from "./chunks/chunk-MF4P4QDF.js";
+} from "./chunks/chunk-PWXKGCEB.js";
 import {
+  OPTIONS,
+  OPTION_KEYS,
   cleanupWorkDir,
+  defaultText,
   isMarked
-} from "./chunks/chunk-77CN6PQB.js";
+} from "./chunks/chunk-GQWLO3JV.js";
 import "./chunks/chunk-AKLGG77D.js";
 import "./chunks/chunk-FX24ZEC6.js";
 import {

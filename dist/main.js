@@ -2,18 +2,18 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-2UANJYLA.js";
+} from "./chunks/chunk-UIT4WDTO.js";
 import {
   artifactName
 } from "./chunks/chunk-4RHPPCP7.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-REWIJEDU.js";
+} from "./chunks/chunk-BMAZQQZB.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-UER7GLBC.js";
+} from "./chunks/chunk-N7G6VC32.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-MULECCNM.js";
 import "./chunks/chunk-DKRGG3JU.js";
@@ -21,14 +21,14 @@ import "./chunks/chunk-JPZUMQ53.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-44HYLFZV.js";
+} from "./chunks/chunk-AOK3HAXE.js";
 import "./chunks/chunk-2Y3BNSSO.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-FCYPM6WI.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-MF4P4QDF.js";
-import "./chunks/chunk-77CN6PQB.js";
+} from "./chunks/chunk-PWXKGCEB.js";
+import "./chunks/chunk-GQWLO3JV.js";
 import "./chunks/chunk-AKLGG77D.js";
 import "./chunks/chunk-FX24ZEC6.js";
 import "./chunks/chunk-G4YZ52AF.js";

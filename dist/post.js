@@ -2,21 +2,21 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-2UANJYLA.js";
+} from "./chunks/chunk-UIT4WDTO.js";
 import {
   ActionsArtifacts,
   uploadFiles
 } from "./chunks/chunk-4RHPPCP7.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-JCTFUQVQ.js";
+} from "./chunks/chunk-6V43NQ4X.js";
 import {
   LocalStore,
   cleanupAsRoot,
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-UER7GLBC.js";
+} from "./chunks/chunk-N7G6VC32.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-DKRGG3JU.js";
 import "./chunks/chunk-JPZUMQ53.js";
@@ -24,7 +24,7 @@ import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-44HYLFZV.js";
+} from "./chunks/chunk-AOK3HAXE.js";
 import "./chunks/chunk-2Y3BNSSO.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-FCYPM6WI.js";
@@ -33,7 +33,7 @@ import {
   checkWorkLock,
   cleanupWorkDir,
   isMarked
-} from "./chunks/chunk-77CN6PQB.js";
+} from "./chunks/chunk-GQWLO3JV.js";
 import "./chunks/chunk-AKLGG77D.js";
 import "./chunks/chunk-G4YZ52AF.js";
 import "./chunks/chunk-X2M4GMIQ.js";

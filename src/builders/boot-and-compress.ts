@@ -54,8 +54,14 @@ export async function bootAndCompress(
         return r;
       })
     : Promise.resolve(undefined);
+  const level = config.compressionLevel;
   const compressing = phases.run('compress', `Compress (${config.compression})`, () =>
-    withDiskSpace(workDir, 'compression', () => compressImage(image, config.compression, opts.compressLog)),
+    withDiskSpace(workDir, 'compression', () =>
+      compressImage(image, config.compression, {
+        ...(level !== undefined ? { level } : {}),
+        ...(opts.compressLog ? { logFile: opts.compressLog } : {}),
+      }),
+    ),
   );
   const [boot, compressed] = await Promise.all([booting, compressing]);
   if (compressed !== image) await rm(image);

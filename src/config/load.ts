@@ -12,7 +12,7 @@ import { checkBaseConfig } from './base.js';
 import { isUrl } from '../base/source.js';
 import { machineProblem } from '../boot/machines.js';
 import { checkPiGen } from './pigen.js';
-import { OPTION_KEYS } from './options.js';
+import { COMPRESSION_LEVELS, OPTION_KEYS } from './options.js';
 import { readPasswordFile, registerSecrets, secretsOfRaw } from './secrets.js';
 import { parseConfig, type BuildConfig, type RawConfig } from './schema.js';
 import { closest, didYouMean } from './suggest.js';
@@ -190,6 +190,25 @@ function checkBootMachine(config: BuildConfig): void {
   }
 }
 
+/** compression-level within the chosen compressor's levels (options.ts, COMPRESSION_LEVELS). */
+function checkCompressionLevel(config: BuildConfig): void {
+  const level = config.compressionLevel;
+  if (level === undefined) return;
+  if (config.compression === 'none')
+    throw new InputError(
+      'compression-level',
+      'is given, but compression is none',
+      'Leave compression-level out, or set compression to xz, zstd or gzip.',
+    );
+  const range = COMPRESSION_LEVELS[config.compression];
+  if (level < range.min || level > range.max)
+    throw new InputError(
+      'compression-level',
+      `${level} is not a level of ${config.compression}`,
+      `Give ${range.min} to ${range.max} for ${config.compression} (higher: smaller and slower), or leave it out for ${range.default}.`,
+    );
+}
+
 export async function loadConfig(sources: ConfigSources): Promise<BuildConfig> {
   checkKeys(sources.overrides, 'input');
   const roots = sources.roots?.length ? sources.roots : undefined;
@@ -217,6 +236,7 @@ export async function loadConfig(sources: ConfigSources): Promise<BuildConfig> {
   if (config.target === 'kernel' && !('boot-test' in fromFile || 'boot-test' in sources.overrides))
     config.bootTest = false;
   checkBootMachine(config);
+  checkCompressionLevel(config);
   if (roots && config.target === 'kernel' && config.kernelPath !== undefined)
     checkInside('kernel-path', config.kernelPath, roots);
   await checkKernelPaths(config);

@@ -34,6 +34,17 @@ export const TARGETS = ['image', 'kernel', 'qemu'] as const;
 export const BUILDERS = ['debian', 'pi-gen'] as const;
 export const SUITES = ['bookworm', 'trixie'] as const;
 export const COMPRESSIONS = ['xz', 'zstd', 'gzip', 'none'] as const;
+
+/**
+ * Each compressor's levels and the one rpi-build uses when compression-level is not given. The
+ * defaults are fast because most images are CI artifacts: xz -0 took 19 s for a default image
+ * where -1 took 43 s, for 4% more bytes (README, "Benchmarks"); a release can ask for more.
+ */
+export const COMPRESSION_LEVELS = {
+  xz: { min: 0, max: 9, default: 0 },
+  zstd: { min: 1, max: 19, default: 10 },
+  gzip: { min: 1, max: 9, default: 6 },
+} as const;
 export const DIAGNOSTICS = ['on-failure', 'always', 'never'] as const;
 export const BOOT_MACHINES = ['pi', 'virt'] as const;
 export const BOARD_NAMES = ['pi1', 'pi2', 'pi4', 'pi4-64', 'pi5'] as const;
@@ -260,6 +271,16 @@ const TABLE = [
     values: COMPRESSIONS,
     default: 'xz',
     description: 'Compression of the image.',
+  },
+  {
+    key: 'compression-level',
+    kind: 'int',
+    check: z.number().int().min(0).max(19),
+    description: `Level of the compression: ${Object.entries(COMPRESSION_LEVELS)
+      .map(([tool, l]) => `${tool} ${l.min}-${l.max} (default ${l.default})`)
+      .join(
+        ', ',
+      )}. Higher levels make smaller files, more slowly: a release image may want xz 6 (pi-gen's default) or 9.`,
   },
   {
     key: 'root-margin',

@@ -7,7 +7,7 @@ import { ganttBlock, textChart } from './timeline.js';
 
 const FACT_LABELS: Record<string, string> = {
   'image-path': 'Image',
-  'image-size': 'Compressed size',
+  'image-size': 'Image file size', // the compressed file, or the .img with compression none
   'image-sha256': 'SHA-256',
   'kernel-release': 'Kernel',
   'kernel-source': 'Kernel source',

@@ -156,7 +156,10 @@ async function buildPiGenImage({ config, workDir, phases, caches, facts }: Build
     const raw = image;
     image = await phases.run('compress', 'Compress (zstd)', () =>
       withDiskSpace(workDir, 'compression', () =>
-        compressImage(raw, 'zstd', join(dirs.logs, 'compress.log')),
+        compressImage(raw, 'zstd', {
+          ...(config.compressionLevel !== undefined ? { level: config.compressionLevel } : {}),
+          logFile: join(dirs.logs, 'compress.log'),
+        }),
       ),
     );
     await rm(raw);

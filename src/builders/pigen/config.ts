@@ -6,9 +6,17 @@
 import { rm, writeFile } from 'node:fs/promises';
 import type { BuildConfig } from '../../config/schema.js';
 import { keyboardOf } from '../../config/pigen.js';
+import { COMPRESSION_LEVELS } from '../../config/options.js';
 
 /** Our compression names as pi-gen's DEPLOY_COMPRESSION; zstd is done by rpi-build afterwards. */
 export const DEPLOY_COMPRESSION = { xz: 'xz', gzip: 'gz', none: 'none', zstd: 'none' } as const;
+
+/** The level pi-gen compresses at (its xz or gz), as text; unset when rpi-build compresses (zstd) or nothing is. */
+function piGenCompressionLevel(config: BuildConfig): string | undefined {
+  const how = config.compression;
+  if (how !== 'xz' && how !== 'gzip') return undefined;
+  return String(config.compressionLevel ?? COMPRESSION_LEVELS[how].default);
+}
 
 /** One bash word holding `value` literally. */
 export function shellQuote(value: string): string {
@@ -32,6 +40,8 @@ export function piGenVariables(config: BuildConfig, paths: PiGenPaths): [string,
     ['IMG_NAME', config.imageName],
     ['RELEASE', config.suite],
     ['DEPLOY_COMPRESSION', DEPLOY_COMPRESSION[config.compression]],
+    // pi-gen compresses xz and gz itself, at its COMPRESSION_LEVEL: ours, so both builders agree.
+    ['COMPRESSION_LEVEL', piGenCompressionLevel(config)],
     ['LOCALE_DEFAULT', config.locale],
     ['TIMEZONE_DEFAULT', config.timezone],
     ['KEYBOARD_KEYMAP', keymap],
