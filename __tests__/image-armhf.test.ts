@@ -23,7 +23,7 @@ afterAll(removeAll);
 describe('rpi-build image --arch armhf', () => {
   itNeeds(
     [...NEEDS, 'tool:qemu-system-arm'],
-    'bookworm armhf with a user, password, key, hostname, overlay and a customize script, from a mirror that wants a login: builds and boots on raspi2b; no secret in the image',
+    'bookworm armhf with a user, password, key, hostname, locale, overlay and a customize script, from a mirror that wants a login: builds and boots on raspi2b; no secret in the image',
     async () => {
       const cwd = scratch('image-armhf');
       writeFileSync(
@@ -71,6 +71,10 @@ describe('rpi-build image --arch armhf', () => {
         join(cwd, 'overlay'),
         '--timezone',
         'Europe/Berlin',
+        // Not the base's locale: made in customize, by the root's release of localedef for the
+        // host's CPU, fetched through the same login.
+        '--locale',
+        'de_DE.UTF-8',
       );
       await mirror.close();
       expect(r.status, r.stderr.slice(-3000)).toBe(0);
@@ -92,6 +96,15 @@ describe('rpi-build image --arch armhf', () => {
       expect(read('/home/alice/.ssh/authorized_keys')).toBe(`${key}\n`);
       expect(read('/etc/shadow')).toMatch(/^alice:\$6\$[^:]+:/m);
       expect(read('/etc/timezone')).toBe('Europe/Berlin\n');
+      expect(read('/etc/default/locale')).toBe('LANG=de_DE.UTF-8\n');
+      expect(read('/etc/locale.gen')).toBe('de_DE.UTF-8 UTF-8\n');
+      expect(r.stderr).toMatch(/localedef \S+ from the archive's \S+ packages run natively for locale-gen/);
+      // The archive holds the locale (its name is in the archive's name table).
+      expect(
+        bytesContaining(dumpFromExt4(image, root, '/usr/lib/locale/locale-archive', join(cwd, 'x')), [
+          'de_DE.utf8',
+        ]),
+      ).toEqual(['de_DE.utf8']);
       for (const f of readdirSync(join(cwd, 'out'))) {
         if (!f.endsWith('.xz') && !f.endsWith('.img')) {
           expect(readFileSync(join(cwd, 'out', f), 'utf8')).not.toContain('correct horse battery');

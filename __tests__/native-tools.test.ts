@@ -30,6 +30,7 @@ import { NativeTools, elfMachine, pathInRoot } from '../src/rootfs/native-tools.
 import { tinyElf } from '../src/binfmt/elf.js';
 import { profileText } from '../src/rootfs/dpkg-watch.js';
 import { mkinitramfs } from '../src/rootfs/mkinitramfs.js';
+import { generateLocale } from '../src/rootfs/locale-gen.js';
 
 const MIN = 60_000;
 // This file only builds (emulated, with no deadline). CI runs it beside image-build's first
@@ -348,7 +349,8 @@ describe('native tools change no file of the root', () => {
         // ca-certificates: hundreds of shell, sed, ln and openssl runs; openssh-client: debconf, alternatives;
         // systemd: its preinst checks the merged /usr the host's loader folder must keep.
         // initramfs-tools: for the initramfs made both ways below.
-        packages: ['ca-certificates', 'openssh-client', 'systemd-sysv', 'initramfs-tools'],
+        // locales: for the locale archive made both ways below.
+        packages: ['ca-certificates', 'openssh-client', 'systemd-sysv', 'initramfs-tools', 'locales'],
       };
       const build = async (name: string, nativeTools: boolean) => {
         const dir = join(scratch, name);
@@ -377,7 +379,7 @@ describe('native tools change no file of the root', () => {
         expect(count).toBeGreaterThan(80);
         // udev's postinst made the hardware database with trixie's systemd-hwdb for the host's CPU.
         expect(said).toMatch(
-          /depmod \S+, systemd-hwdb \S+, perl \S+ from the archive's \S+ packages run natively while packages are configured/,
+          /depmod \S+, systemd-hwdb \S+, perl \S+, localedef \S+ from the archive's \S+ packages run natively while packages are configured/,
         );
         // debconf (ca-certificates asks) and deb-systemd-helper (apt's timers) ran on the host's perl, none fell back.
         expect(said).not.toMatch(/perl ran under emulation/);
@@ -611,7 +613,7 @@ describe("the root's own perl for the host's CPU", () => {
       expect(emulated.exitCode, emulated.stderr).toBe(0);
       expect(await suite.fetch([])).toBe(true);
       await suite.putIn();
-      expect(log.join('\n')).toMatch(/perl 5\.\S+ from the archive's \S+ packages run natively/);
+      expect(log.join('\n')).toMatch(/perl 5\.\S+(?:, \S+ \S+)* from the archive's \S+ packages run natively/);
       const native = await withChrootMounts(root, async () => {
         const r = await perl(['perl', ...loaded]);
         mkdirSync(join(fake, '..'), { recursive: true });
@@ -657,6 +659,60 @@ describe("the root's own perl for the host's CPU", () => {
       } finally {
         writeFileSync(status, saved);
       }
+      expect(log.filter((l) => l.startsWith('warning'))).toEqual([]);
+    },
+    10 * MIN,
+  );
+});
+
+describe("the root's own localedef for the host's CPU", () => {
+  itNeeds(
+    ['root', 'tool:mmdebstrap', 'tool:qemu-aarch64-static'],
+    "makes the locale archive byte for byte as the root's localedef does under emulation, and leaves nothing of it in the root",
+    async () => {
+      const root = nativeRoot;
+      if (!root) throw new Error('the tree comparison above did not leave its root');
+      const log = captureLog();
+      const hooks = join(scratch, 'locale-hooks');
+      mkdirSync(hooks, { recursive: true });
+      const archive = join(root, 'usr/lib/locale/locale-archive');
+      const diversions = readFileSync(join(root, 'var/lib/dpkg/diversions'), 'utf8');
+      const make = async (host: boolean) => {
+        rmSync(archive, { force: true });
+        rmSync(join(root, 'etc/locale.gen'), { force: true });
+        const t0 = Date.now();
+        await generateLocale(
+          root,
+          'de_DE.UTF-8',
+          join(scratch, 'locale.log'),
+          host
+            ? {
+                spec: {
+                  arch: 'arm64',
+                  suite: 'trixie',
+                  mirror: 'http://deb.debian.org/debian',
+                  components: ['main'],
+                },
+                hooksDir: hooks,
+              }
+            : undefined,
+        );
+        console.log(
+          `locale archive ${host ? 'host' : 'emulated'}: ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        );
+        return readFileSync(archive);
+      };
+      const emulated = await make(false);
+      expect(log.join('\n')).not.toMatch(/localedef \S+ from the archive/);
+      const native = await make(true);
+      expect(log.join('\n')).toMatch(/localedef \S+ from the archive's \S+ packages run natively for locale-gen/);
+      expect(native.length).toBeGreaterThan(1_000_000);
+      expect(native.equals(emulated)).toBe(true);
+      // Gone again: its folder, its diversion, the fetched packages.
+      expect(readdirSync(root)).not.toContain('.rpi-build-suite-tools');
+      expect(readFileSync(join(root, 'var/lib/dpkg/diversions'), 'utf8')).toBe(diversions);
+      expect(await elfMachine(join(root, 'usr/bin/localedef'))).toBe('aarch64');
+      expect(readdirSync(hooks)).toEqual([]);
       expect(log.filter((l) => l.startsWith('warning'))).toEqual([]);
     },
     10 * MIN,

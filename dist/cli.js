@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-BMAZQQZB.js";
+} from "./chunks/chunk-AZKHJGJT.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-6V43NQ4X.js";
@@ -16,16 +16,15 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-N7G6VC32.js";
+} from "./chunks/chunk-NYZAAYC4.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-MULECCNM.js";
 import "./chunks/chunk-DKRGG3JU.js";
-import "./chunks/chunk-JPZUMQ53.js";
 import {
   checkKeys,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-AOK3HAXE.js";
+} from "./chunks/chunk-TFRCQRRS.js";
 import {
   PARTS,
   ensureHostPackages,

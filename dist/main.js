@@ -2,26 +2,25 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-UIT4WDTO.js";
+} from "./chunks/chunk-EQ4IB2JW.js";
 import {
   artifactName
 } from "./chunks/chunk-4RHPPCP7.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-BMAZQQZB.js";
+} from "./chunks/chunk-AZKHJGJT.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-N7G6VC32.js";
+} from "./chunks/chunk-NYZAAYC4.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-MULECCNM.js";
 import "./chunks/chunk-DKRGG3JU.js";
-import "./chunks/chunk-JPZUMQ53.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-AOK3HAXE.js";
+} from "./chunks/chunk-TFRCQRRS.js";
 import "./chunks/chunk-2Y3BNSSO.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-FCYPM6WI.js";

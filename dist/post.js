@@ -2,7 +2,7 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-UIT4WDTO.js";
+} from "./chunks/chunk-EQ4IB2JW.js";
 import {
   ActionsArtifacts,
   uploadFiles
@@ -16,15 +16,14 @@ import {
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-N7G6VC32.js";
+} from "./chunks/chunk-NYZAAYC4.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-DKRGG3JU.js";
-import "./chunks/chunk-JPZUMQ53.js";
 import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-AOK3HAXE.js";
+} from "./chunks/chunk-TFRCQRRS.js";
 import "./chunks/chunk-2Y3BNSSO.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-FCYPM6WI.js";

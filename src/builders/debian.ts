@@ -55,7 +55,7 @@ async function buildDebianImage(ctx: BuildContext): Promise<Product> {
   const custom = await phases.run(
     'customize',
     'Customize: Raspberry Pi boot, user, locale, scripts, initramfs',
-    () => customizeRootfs(dirs.rootfs, config, log('customize')),
+    () => customizeRootfs(dirs.rootfs, config, log('customize'), dirs.hooks),
   );
   if (custom.account === 'locked') {
     logger().warn(`The account ${config.username} is locked: no password and no SSH key were given.`);

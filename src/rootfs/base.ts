@@ -11,7 +11,7 @@ import { withChrootKeepingResolver } from './resolver.js';
 import { configureBoot, kernelVersion, makeInitramfs } from './boot-files.js';
 import { buildRootfs, type RootfsSpec } from './mmdebstrap.js';
 import { NativeTools } from './native-tools.js';
-import { BASE_LOCALE, generateLocale } from './locale-gen.js';
+import { BASE_LOCALE, generateLocale, type HostLocaledef } from './locale-gen.js';
 import { profileText } from './dpkg-watch.js';
 import { withAptAuth, writeImageSources, type SourcesSpec } from './sources.js';
 
@@ -32,16 +32,24 @@ export async function buildBase(
   }
   // The image's own sources: suite, -updates and -security, without credentials.
   await writeImageSources(root, spec);
-  await finishBase(root, spec.arch, spec.nativeTools !== false, logFile);
+  const native = spec.nativeTools !== false;
+  await finishBase(root, spec.arch, native, logFile, native ? { spec, hooksDir } : undefined);
 }
 
-async function finishBase(root: string, arch: Arch, nativeTools: boolean, logFile: string): Promise<void> {
+/** The initramfs and the default locale; `host`: localedef for the host's CPU from the root's archive. */
+async function finishBase(
+  root: string,
+  arch: Arch,
+  nativeTools: boolean,
+  logFile: string,
+  host?: HostLocaledef,
+): Promise<void> {
   await configureBoot(root, arch);
   await withChrootKeepingResolver(
     root,
     async () => {
       await makeInitramfs(root, logFile, { arch, nativeTools });
-      await generateLocale(root, BASE_LOCALE, logFile);
+      await generateLocale(root, BASE_LOCALE, logFile, host);
     },
     logFile,
   );

@@ -33,6 +33,8 @@ export async function customizeRootfs(
   root: string,
   config: BuildConfig,
   logFile: string,
+  /** A private folder outside the root for fetching the host's localedef (none: emulated). */
+  hooksDir?: string,
 ): Promise<CustomizeResult> {
   const kernel =
     config.kernelDir !== undefined ? await readKernelBuild(config.kernelDir, config.arch[0]!) : undefined;
@@ -45,12 +47,17 @@ export async function customizeRootfs(
     securityMirror: config.securityMirror,
     components: [],
   };
+  // A locale other than the base's: localedef of the root's release, for the host's CPU.
+  const host =
+    config.nativeTools && hooksDir
+      ? { spec: { ...sources, components: ['main'], arch: config.arch[0]! }, hooksDir }
+      : undefined;
   await withChrootKeepingResolver(
     root,
     () =>
       withAptAuth(root, sources, async () => {
         await configureSystem(root, config, logFile);
-        await configureLocale(root, config, logFile);
+        await configureLocale(root, config, logFile, host);
         await configureTimezone(root, config);
         account = await configureUser(root, config, logFile);
         if (config.overlay) await applyOverlay(root, config.overlay, logFile);

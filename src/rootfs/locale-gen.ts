@@ -7,17 +7,34 @@ import { InputError } from '../runtime/errors.js';
 import { exists } from '../runtime/files.js';
 import { logger } from '../runtime/log.js';
 import { inChroot } from './chroot.js';
+import { APT_OPTS, authHooks, removeAuth } from './mmdebstrap.js';
+import type { SourcesSpec } from './sources.js';
+import { SuiteTools } from './suite-tools.js';
 import { writeRootFile } from './write.js';
 
 /** The default locale's: made once in the (cached) base, so a default build's customize skips localedef. */
 export const BASE_LOCALE = DEFAULTS.locale as string;
 
+/** Where localedef can come from for the host's CPU: the root's archive, and a folder for the fetch. */
+export interface HostLocaledef {
+  spec: SourcesSpec & { arch: string };
+  /** A private folder outside the root (the archive's login file may pass through it). */
+  hooksDir: string;
+}
+
 /**
- * locale.gen holding only `locale`, and locale-gen (localedef under emulation: 53 s for
- * en_US.UTF-8 in a trixie arm64 root here). Skipped when the root already holds exactly that,
- * as a base made here does.
+ * locale.gen holding only `locale`, and locale-gen. Skipped when the root already holds exactly
+ * that, as a base made here does. With `host`, the root's own release of localedef built for the
+ * host's CPU does the work (rootfs/suite-tools.ts): localedef under emulation took 44 s for
+ * en_US.UTF-8 in a trixie arm64 root here, 1.3 s so, for the same bytes. Where it cannot be had,
+ * or the root's C library is another release, it runs under emulation as before.
  */
-export async function generateLocale(root: string, locale: string, logFile: string): Promise<void> {
+export async function generateLocale(
+  root: string,
+  locale: string,
+  logFile: string,
+  host?: HostLocaledef,
+): Promise<void> {
   const supported = await readFile(join(root, 'usr', 'share', 'i18n', 'SUPPORTED'), 'utf8');
   const line = supported.split('\n').find((l) => l.split(' ')[0] === locale);
   if (!line) {
@@ -32,6 +49,22 @@ export async function generateLocale(root: string, locale: string, logFile: stri
   const done = (await readFile(gen, 'utf8').catch(() => '')) === `${line}\n` && (await exists(archive));
   if (done) return;
   await writeRootFile(root, 'etc/locale.gen', `${line}\n`);
+  const tools =
+    host &&
+    new SuiteTools(root, host.hooksDir, host.spec, logFile, {
+      only: ['localedef'],
+      purpose: 'for locale-gen',
+    });
+  try {
+    if (tools && (await tools.fetch([...APT_OPTS, ...(await authHooks(host.spec, host.hooksDir))])))
+      await tools.tryPutIn();
+  } finally {
+    if (host) await removeAuth(host.hooksDir);
+  }
   logger().progress(`locale: generating ${locale} (localedef)`);
-  await inChroot(root, ['locale-gen'], { logFile });
+  try {
+    await inChroot(root, ['locale-gen'], { logFile });
+  } finally {
+    await tools?.takeOut();
+  }
 }

@@ -4,12 +4,17 @@ import { join } from 'node:path';
 import type { BuildConfig } from '../config/schema.js';
 import { InputError } from '../runtime/errors.js';
 import { inRoot, writeRootFile } from './write.js';
-import { generateLocale } from './locale-gen.js';
+import { generateLocale, type HostLocaledef } from './locale-gen.js';
 
-export async function configureLocale(root: string, config: BuildConfig, logFile: string): Promise<void> {
+export async function configureLocale(
+  root: string,
+  config: BuildConfig,
+  logFile: string,
+  host?: HostLocaledef,
+): Promise<void> {
   await writeRootFile(root, 'etc/default/locale', `LANG=${config.locale}\n`);
   if (/^C(\.|$)/.test(config.locale)) return; // C.UTF-8 is built in
-  await generateLocale(root, config.locale, logFile);
+  await generateLocale(root, config.locale, logFile, host);
 }
 
 export async function configureTimezone(root: string, config: BuildConfig): Promise<void> {

@@ -37,7 +37,7 @@ rm -f "$1/etc/apt/apt.conf.d/00rpi-build-auth"
 `;
 
 /** Writes the login file (0600) and the hooks into hooksDir; returns mmdebstrap's hook flags. */
-async function authHooks(spec: RootfsSpec, hooksDir: string): Promise<string[]> {
+export async function authHooks(spec: SourcesSpec, hooksDir: string): Promise<string[]> {
   const auth = authConf(spec);
   if (!auth) return [];
   const file = join(hooksDir, 'apt-auth.conf');
@@ -56,7 +56,7 @@ async function authHooks(spec: RootfsSpec, hooksDir: string): Promise<string[]> 
   return [`--setup-hook=${setup}`, `--customize-hook=${customize}`];
 }
 
-async function removeAuth(hooksDir: string): Promise<void> {
+export async function removeAuth(hooksDir: string): Promise<void> {
   for (const f of ['apt-auth.conf', 'apt-auth.apt.conf']) await rm(join(hooksDir, f), { force: true });
 }
 
