@@ -613,7 +613,9 @@ describe("the root's own perl for the host's CPU", () => {
       expect(emulated.exitCode, emulated.stderr).toBe(0);
       expect(await suite.fetch([])).toBe(true);
       await suite.putIn();
-      expect(log.join('\n')).toMatch(/perl 5\.\S+(?:, \S+ \S+)* from the archive's \S+ packages run natively/);
+      expect(log.join('\n')).toMatch(
+        /perl 5\.\S+(?:, \S+ \S+)* from the archive's \S+ packages run natively/,
+      );
       const native = await withChrootMounts(root, async () => {
         const r = await perl(['perl', ...loaded]);
         mkdirSync(join(fake, '..'), { recursive: true });
@@ -705,7 +707,9 @@ describe("the root's own localedef for the host's CPU", () => {
       const emulated = await make(false);
       expect(log.join('\n')).not.toMatch(/localedef \S+ from the archive/);
       const native = await make(true);
-      expect(log.join('\n')).toMatch(/localedef \S+ from the archive's \S+ packages run natively for locale-gen/);
+      expect(log.join('\n')).toMatch(
+        /localedef \S+ from the archive's \S+ packages run natively for locale-gen/,
+      );
       expect(native.length).toBeGreaterThan(1_000_000);
       expect(native.equals(emulated)).toBe(true);
       // Gone again: its folder, its diversion, the fetched packages.
