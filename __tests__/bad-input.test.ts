@@ -3,10 +3,10 @@
 // GITHUB_WORKSPACE set), CLI flags, and the YAML config file. A handful then go through the
 // real CLI and the bundled action to show the process stops at once and creates nothing.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseCli } from '../src/cli-args.js';
 import { readInputs } from '../src/config/inputs.js';
 import { loadConfig } from '../src/config/load.js';
@@ -16,6 +16,7 @@ import { ROOT, Runner } from './support/runner.js';
 import { makeKernelBuilds } from './support/kernel-builds.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'rpi-bad-input-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const WS = join(scratch, 'workspace'); // GITHUB_WORKSPACE
 const TEMP = join(scratch, 'temp'); // RUNNER_TEMP
 mkdirSync(join(WS, 'overlay'), { recursive: true });

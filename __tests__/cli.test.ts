@@ -1,9 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from './support/runner.js';
+import { scratchDirs } from './support/scratch.js';
+
+const { scratch, removeAll } = scratchDirs();
+afterAll(removeAll);
 
 const cli = (...args: string[]) =>
   spawnSync('node', [join(ROOT, 'dist', 'cli.js'), ...args], { encoding: 'utf8' });
@@ -31,7 +34,7 @@ describe('rpi-build CLI bad input', () => {
     expect(r.stderr).not.toContain('==>'); // no step started
   });
   it('a config file that does not parse', () => {
-    const f = join(mkdtempSync(join(tmpdir(), 'cli-')), 'bad.yml');
+    const f = join(scratch('cli'), 'bad.yml');
     writeFileSync(f, 'arch: arm64\n  suite: [\n');
     const r = cli('build', '--config', f);
     expect(r.status).toBe(2);

@@ -2,11 +2,17 @@
 // GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files, then the post step with
 // STATE_* variables taken from what main saved. Later issues extend it (cache, artifacts).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, cpSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { afterAll } from 'vitest';
+import { scratchDirs } from './scratch.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
+
+// A runner's own folders (when the test gives none) go when the test file ends.
+const runnerDirs = scratchDirs();
+afterAll(runnerDirs.removeAll);
 export const ISOLATED = join(ROOT, '__tests__', 'support', 'isolated.sh');
 
 export interface StepResult {
@@ -76,7 +82,7 @@ export class Runner {
     dir?: string,
     readonly user?: RunnerUser,
   ) {
-    this.dir = dir ?? mkdtempSync(join(tmpdir(), 'rpi-build-runner-'));
+    this.dir = dir ?? runnerDirs.scratch('build-runner');
     this.workspace = join(this.dir, 'workspace');
     this.temp = join(this.dir, 'temp');
     mkdirSync(this.workspace, { recursive: true });

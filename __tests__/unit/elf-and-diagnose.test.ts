@@ -1,17 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readElf, tinyElf } from '../../src/binfmt/elf.js';
 import { HANDLERS, handlerCatches, parseHandler, registerLine } from '../../src/binfmt/handlers.js';
 import { diagnose } from '../../src/host/diagnose.js';
 import type { HostReport } from '../../src/host/probe.js';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+const scratch = mkdtempSync(join(tmpdir(), 'elf-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('tiny foreign programs', () => {
   it.each(['aarch64', 'arm'] as const)(
     '%s program is a static ELF the standard QEMU handler catches',
     async (m) => {
-      const p = join(mkdtempSync(join(tmpdir(), 'elf-')), m);
+      const p = join(scratch, m);
       writeFileSync(p, tinyElf(m));
       expect(await readElf(p)).toEqual({ bits: m === 'aarch64' ? 64 : 32, machine: m, dynamic: false });
       const h = parseHandler(
