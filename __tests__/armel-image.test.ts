@@ -13,14 +13,14 @@ import { nextPowerOfTwo, withoutPowerManagement } from '../src/boot/machines.js'
 import { fatList, fatRead, partitions } from './support/image-inspect.js';
 import { itNeeds } from './support/needs.js';
 import { ROOT } from './support/runner.js';
-import { scratchDirs } from './support/scratch.js';
+import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
 
 const CLI = join(ROOT, 'dist', 'cli.js');
 const MIN = 60_000;
 /** Kept between runs (its rpi-build/ folder holds the root filesystem cache). */
 const CACHE_HOME = process.env.RPI_BUILD_TEST_CACHE_ARMEL ?? join(tmpdir(), 'rpi-build-armel-test-cache');
 const { scratch, removeAll } = scratchDirs();
-afterAll(removeAll);
+afterAll(removeAll, REMOVE_TIMEOUT);
 
 describe('the Pi Zero machine for armel boot tests', () => {
   it("renames the BCM2835 power-management node's compatibles in place and nothing else", () => {

@@ -27,10 +27,10 @@ import { debugfs, fatList, fatRead, partitions, run } from './support/image-insp
 import { itNeeds } from './support/needs.js';
 import { Runner } from './support/runner.js';
 import { createHostedUser, removeHostedUser, userDeletes } from './support/hosted-user.js';
-import { scratchDirs } from './support/scratch.js';
+import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
 
 const { scratch, removeAll } = scratchDirs();
-afterAll(removeAll);
+afterAll(removeAll, REMOVE_TIMEOUT);
 
 const NEEDS = [
   'root',

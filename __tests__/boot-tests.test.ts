@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
 import { itNeeds } from './support/needs.js';
 import { ROOT } from './support/runner.js';
-import { scratchDirs } from './support/scratch.js';
+import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
 import { debugfs, partitions } from './support/image-inspect.js';
 import { KEPT_CACHE_HOME } from './support/image-checks.js';
 import { defaultCacheDir } from '../src/cache/local-store.js';
@@ -33,7 +33,7 @@ const MIN = 60_000;
 const CACHE = defaultCacheDir({ XDG_CACHE_HOME: KEPT_CACHE_HOME });
 
 const { scratch, removeAll } = scratchDirs();
-afterAll(removeAll);
+afterAll(removeAll, REMOVE_TIMEOUT);
 const cwd = scratch('boot-tests');
 const work = join(cwd, 'work');
 const scripts = {

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { scratchDirs } from './support/scratch.js';
+import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
 import { itNeeds } from './support/needs.js';
 import { ROOT } from './support/runner.js';
 import { ccacheEntry } from '../src/cache/ccache.js';
@@ -44,7 +44,7 @@ vi.mock('../src/rootfs/base.js', () => ({
 }));
 
 const { scratch, removeAll } = scratchDirs();
-afterAll(removeAll);
+afterAll(removeAll, REMOVE_TIMEOUT);
 
 const lines = captureLog();
 const warnings = () => lines.filter((l) => l.startsWith('warning: '));

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
 import { itNeeds } from './support/needs.js';
-import { scratchDirs } from './support/scratch.js';
+import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
 import { bytesContaining, dumpFromExt4 } from './support/image-inspect.js';
 import { startAuthMirror } from './support/auth-mirror.js';
 import {
@@ -18,7 +18,7 @@ import {
 } from './support/image-checks.js';
 
 const { scratch, removeAll } = scratchDirs();
-afterAll(removeAll);
+afterAll(removeAll, REMOVE_TIMEOUT);
 
 describe('rpi-build image --arch armhf', () => {
   itNeeds(

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
 import { itNeeds } from './support/needs.js';
 import { ROOT } from './support/runner.js';
-import { scratchDirs } from './support/scratch.js';
+import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
 import { LINUX_SOURCE } from './support/kernel-builds.js';
 import { debugfs, fatList, fatRead, partitions } from './support/image-inspect.js';
 import { CLI, IMAGE_NEEDS, KEPT_CACHE_HOME, MIN } from './support/image-checks.js';
@@ -24,7 +24,7 @@ const SOURCE = LINUX_SOURCE;
 const FRAGMENT = join(ROOT, 'examples', 'kernel-boot-arm64.config');
 const { scratch, removeAll } = scratchDirs();
 // Removing the kernel trees took over a minute in a CI-like run beside other builds.
-afterAll(removeAll, 5 * MIN);
+afterAll(removeAll, REMOVE_TIMEOUT);
 
 function cli(cwd: string, timeoutMin: number, ...args: string[]) {
   return spawnSync('node', [CLI, ...args], {

@@ -6,13 +6,13 @@ import { chmodSync, cpSync, readFileSync, writeFileSync, mkdirSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll } from 'vitest';
-import { scratchDirs } from './scratch.js';
+import { REMOVE_TIMEOUT, scratchDirs } from './scratch.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 
 // A runner's own folders (when the test gives none) go when the test file ends.
 const runnerDirs = scratchDirs();
-afterAll(runnerDirs.removeAll);
+afterAll(runnerDirs.removeAll, REMOVE_TIMEOUT);
 export const ISOLATED = join(ROOT, '__tests__', 'support', 'isolated.sh');
 
 export interface StepResult {
