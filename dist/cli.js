@@ -5,10 +5,10 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-AZKHJGJT.js";
+} from "./chunks/chunk-ZY53NEO5.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-6V43NQ4X.js";
+} from "./chunks/chunk-CMJN4QQT.js";
 import {
   collectState,
   formatDoctor,
@@ -16,7 +16,7 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-NYZAAYC4.js";
+} from "./chunks/chunk-U5UWY3Z7.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-MULECCNM.js";
 import "./chunks/chunk-DKRGG3JU.js";
@@ -24,7 +24,7 @@ import {
   checkKeys,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-TFRCQRRS.js";
+} from "./chunks/chunk-W2UUL3HA.js";
 import {
   PARTS,
   ensureHostPackages,
@@ -36,14 +36,14 @@ import "./chunks/chunk-FCYPM6WI.js";
 import {
   defaultWorkDir,
   handBack
-} from "./chunks/chunk-PWXKGCEB.js";
+} from "./chunks/chunk-ELLYM5IP.js";
 import {
   OPTIONS,
   OPTION_KEYS,
   cleanupWorkDir,
   defaultText,
   isMarked
-} from "./chunks/chunk-GQWLO3JV.js";
+} from "./chunks/chunk-KXSW6LPC.js";
 import "./chunks/chunk-AKLGG77D.js";
 import "./chunks/chunk-FX24ZEC6.js";
 import {

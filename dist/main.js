@@ -2,32 +2,32 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-EQ4IB2JW.js";
+} from "./chunks/chunk-JMLGUQUD.js";
 import {
   artifactName
 } from "./chunks/chunk-4RHPPCP7.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-AZKHJGJT.js";
+} from "./chunks/chunk-ZY53NEO5.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-NYZAAYC4.js";
+} from "./chunks/chunk-U5UWY3Z7.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-MULECCNM.js";
 import "./chunks/chunk-DKRGG3JU.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-TFRCQRRS.js";
+} from "./chunks/chunk-W2UUL3HA.js";
 import "./chunks/chunk-2Y3BNSSO.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-FCYPM6WI.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-PWXKGCEB.js";
-import "./chunks/chunk-GQWLO3JV.js";
+} from "./chunks/chunk-ELLYM5IP.js";
+import "./chunks/chunk-KXSW6LPC.js";
 import "./chunks/chunk-AKLGG77D.js";
 import "./chunks/chunk-FX24ZEC6.js";
 import "./chunks/chunk-G4YZ52AF.js";

@@ -2,28 +2,28 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-EQ4IB2JW.js";
+} from "./chunks/chunk-JMLGUQUD.js";
 import {
   ActionsArtifacts,
   uploadFiles
 } from "./chunks/chunk-4RHPPCP7.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-6V43NQ4X.js";
+} from "./chunks/chunk-CMJN4QQT.js";
 import {
   LocalStore,
   cleanupAsRoot,
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-NYZAAYC4.js";
+} from "./chunks/chunk-U5UWY3Z7.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-DKRGG3JU.js";
 import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-TFRCQRRS.js";
+} from "./chunks/chunk-W2UUL3HA.js";
 import "./chunks/chunk-2Y3BNSSO.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-FCYPM6WI.js";
@@ -32,7 +32,7 @@ import {
   checkWorkLock,
   cleanupWorkDir,
   isMarked
-} from "./chunks/chunk-GQWLO3JV.js";
+} from "./chunks/chunk-KXSW6LPC.js";
 import "./chunks/chunk-AKLGG77D.js";
 import "./chunks/chunk-G4YZ52AF.js";
 import "./chunks/chunk-X2M4GMIQ.js";

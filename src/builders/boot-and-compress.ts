@@ -54,13 +54,9 @@ export async function bootAndCompress(
         return r;
       })
     : Promise.resolve(undefined);
-  const level = config.compressionLevel;
   const compressing = phases.run('compress', `Compress (${config.compression})`, () =>
     withDiskSpace(workDir, 'compression', () =>
-      compressImage(image, config.compression, {
-        ...(level !== undefined ? { level } : {}),
-        ...(opts.compressLog ? { logFile: opts.compressLog } : {}),
-      }),
+      compressImage(image, config.compression, { level: config.compressionLevel, logFile: opts.compressLog }),
     ),
   );
   const [boot, compressed] = await Promise.all([booting, compressing]);

@@ -45,6 +45,10 @@ export const COMPRESSION_LEVELS = {
   zstd: { min: 1, max: 19, default: 10 },
   gzip: { min: 1, max: 9, default: 6 },
 } as const;
+
+/** The level a compressor runs at: the one given, or its default. */
+export const compressionLevel = (how: keyof typeof COMPRESSION_LEVELS, given?: number): number =>
+  given ?? COMPRESSION_LEVELS[how].default;
 export const DIAGNOSTICS = ['on-failure', 'always', 'never'] as const;
 export const BOOT_MACHINES = ['pi', 'virt'] as const;
 export const BOARD_NAMES = ['pi1', 'pi2', 'pi4', 'pi4-64', 'pi5'] as const;

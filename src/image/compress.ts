@@ -1,18 +1,18 @@
 // Compresses the image with the chosen tool, using every core. The image is sparse and
 // mostly zeros, so fast levels lose little. Figures: bench/compress.mjs.
 import { stat } from 'node:fs/promises';
-import { COMPRESSION_LEVELS } from '../config/options.js';
+import { compressionLevel, type COMPRESSIONS } from '../config/options.js';
 import { which } from '../host/tools.js';
 import { exec } from '../runtime/exec.js';
 import { logger } from '../runtime/log.js';
 
-export type Compression = 'xz' | 'zstd' | 'gzip' | 'none';
+export type Compression = (typeof COMPRESSIONS)[number];
 
 export const EXTENSIONS: Record<Compression, string> = { xz: '.xz', zstd: '.zst', gzip: '.gz', none: '' };
 
 // -T0: a thread per core. Threaded xz cuts the input into blocks, so its bytes differ from
 // one-thread xz's (still one .xz stream that decompresses to the same image). The level comes
-// last (compression-level, or the tool's default in COMPRESSION_LEVELS).
+// last (compression-level, or the tool's default: config/options.ts, COMPRESSION_LEVELS).
 const COMMANDS: Record<Exclude<Compression, 'none'>, [string, string[]]> = {
   xz: ['xz', ['-T0', '--keep', '--force', '--verbose']],
   // --long=27: a 128 MiB window finds the kernel and firmware the image holds twice (root and FAT).
@@ -23,7 +23,7 @@ const COMMANDS: Record<Exclude<Compression, 'none'>, [string, string[]]> = {
 /** The tool and its arguments at that level; gzip through pigz when installed (the same .gz on every core). */
 async function command(how: Exclude<Compression, 'none'>, level?: number): Promise<[string, string[]]> {
   const [tool, args] = COMMANDS[how];
-  const withLevel = [...args, `-${level ?? COMPRESSION_LEVELS[how].default}`];
+  const withLevel = [...args, `-${compressionLevel(how, level)}`];
   if (how === 'gzip' && (await which('pigz'))) return ['pigz', withLevel];
   return [tool, withLevel];
 }
@@ -38,7 +38,7 @@ async function command(how: Exclude<Compression, 'none'>, level?: number): Promi
 const NICENESS = '19';
 
 export interface CompressOptions {
-  /** compression-level; the tool's default (COMPRESSION_LEVELS) when left out. */
+  /** compression-level; the tool's default when left out. */
   level?: number;
   logFile?: string;
 }

@@ -157,7 +157,7 @@ async function buildPiGenImage({ config, workDir, phases, caches, facts }: Build
     image = await phases.run('compress', 'Compress (zstd)', () =>
       withDiskSpace(workDir, 'compression', () =>
         compressImage(raw, 'zstd', {
-          ...(config.compressionLevel !== undefined ? { level: config.compressionLevel } : {}),
+          level: config.compressionLevel,
           logFile: join(dirs.logs, 'compress.log'),
         }),
       ),

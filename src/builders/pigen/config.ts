@@ -6,7 +6,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import type { BuildConfig } from '../../config/schema.js';
 import { keyboardOf } from '../../config/pigen.js';
-import { COMPRESSION_LEVELS } from '../../config/options.js';
+import { compressionLevel } from '../../config/options.js';
 
 /** Our compression names as pi-gen's DEPLOY_COMPRESSION; zstd is done by rpi-build afterwards. */
 export const DEPLOY_COMPRESSION = { xz: 'xz', gzip: 'gz', none: 'none', zstd: 'none' } as const;
@@ -15,7 +15,7 @@ export const DEPLOY_COMPRESSION = { xz: 'xz', gzip: 'gz', none: 'none', zstd: 'n
 function piGenCompressionLevel(config: BuildConfig): string | undefined {
   const how = config.compression;
   if (how !== 'xz' && how !== 'gzip') return undefined;
-  return String(config.compressionLevel ?? COMPRESSION_LEVELS[how].default);
+  return String(compressionLevel(how, config.compressionLevel));
 }
 
 /** One bash word holding `value` literally. */
