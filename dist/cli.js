@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-ZY53NEO5.js";
+} from "./chunks/chunk-FDNVULDO.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-CMJN4QQT.js";

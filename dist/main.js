@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-ZY53NEO5.js";
+} from "./chunks/chunk-FDNVULDO.js";
 import {
   actionsState,
   newReport

@@ -173,9 +173,10 @@ export async function buildRootfs(
     const watch = new DpkgWatch(target, (what) => logger().progress(`rootfs: ${what}`));
     watch.start();
     const native = spec.nativeTools === false ? undefined : new NativeTools(target, hooksDir, spec.arch);
-    // depmod and systemd-hwdb of the root's own release, built for the host's CPU, beside them.
+    // perl, depmod and others of the root's own release, built for the host's CPU, beside them.
     const suite = native && new SuiteTools(target, hooksDir, spec, logFile);
-    if (suite && (await suite.fetch([...APT_OPTS, ...hooks]))) native!.alsoPutIn(() => suite.tryPutIn());
+    if (suite && (await suite.fetch([...APT_OPTS, ...hooks])))
+      native!.alsoPutIn((stage) => suite.tryPutIn(stage));
     const nativeHooks = await native?.start();
     await exec(
       'mmdebstrap',

@@ -141,7 +141,7 @@ async function packagePrograms(root: string, pkg: string, arch: string): Promise
 const EXAMINE_PROGRAMS = ['usrmerge'];
 
 /** The root's downloaded .deb of `pkg` (mmdebstrap's download folder), if there is exactly one. */
-async function downloadedDeb(root: string, pkg: string, arch: string): Promise<string | undefined> {
+export async function downloadedDeb(root: string, pkg: string, arch: string): Promise<string | undefined> {
   const dir = join(root, 'var/cache/apt/archives');
   const debs = (await readdir(dir).catch(() => [] as string[])).filter(
     (n) => n.startsWith(`${pkg}_`) && (n.endsWith(`_${arch}.deb`) || n.endsWith('_all.deb')),
@@ -255,21 +255,26 @@ if [ -s "$dir/native-tools-$stage.done" ]; then cat "$dir/native-tools-$stage.do
     return hooks;
   }
 
-  /** Also run when the essential hook asks, once the host's programs are in (the root's own release of some tools). */
-  private readonly alongside: (() => Promise<void>)[] = [];
-  alsoPutIn(fn: () => Promise<void>): void {
+  /**
+   * Also run at each hook, once the host's programs are in (the root's own release of some
+   * tools); at the extract hook only when they went in (not with usrmerge's examining postinst).
+   */
+  private readonly alongside: ((stage: HookStage) => Promise<void>)[] = [];
+  alsoPutIn(fn: (stage: HookStage) => Promise<void>): void {
     this.alongside.push(fn);
   }
 
   private async answer(stage: HookStage): Promise<void> {
     let failed = '';
     try {
-      if (stage === 'extract') await this.tryPutIn('extract');
-      else {
+      if (stage === 'extract') {
+        await this.tryPutIn('extract');
+        if (this.count) for (const fn of this.alongside) await fn(stage);
+      } else {
         // Before the remaining packages: dpkg's list must never keep a diversion of ours.
         await this.undivert();
         await this.tryPutIn();
-        for (const fn of this.alongside) await fn();
+        for (const fn of this.alongside) await fn(stage);
       }
     } catch (err) {
       failed = `rpi-build's native tools failed at mmdebstrap's ${stage} hook: ${errorMessage(err)}\n`;

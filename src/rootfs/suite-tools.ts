@@ -10,6 +10,10 @@
 // aside for the duration, so that dpkg unpacking kmod or udev leaves the stand-in in place; all of
 // it goes again, diversions removed, before anything else reads the root. When the root's package
 // is another version than the one fetched, the program's work is done again under emulation.
+// Those of essential packages (perl, localedef) go in at mmdebstrap's extract hook, checked against
+// the downloaded package's version: the essential packages' own scripts load debconf's frontend
+// and deb-systemd-helper (the essential stage's configure took 39 s of a cold root, 25 s of it
+// in apt, util-linux, dpkg, base-passwd, debconf, libpam and libc6, each loading perl).
 //
 // perl too: deb-systemd-helper, update-rc.d, adduser and debconf (every package that asks a
 // question) are perl scripts, and an emulated perl takes 2 to 3 s to load them where the host's
@@ -28,7 +32,7 @@ import { errorMessage } from '../runtime/errors.js';
 import { exec, tryOutput } from '../runtime/exec.js';
 import { logger } from '../runtime/log.js';
 import { inChroot, withChrootMounts } from './chroot.js';
-import { pathInRoot } from './native-tools.js';
+import { downloadedDeb, pathInRoot, type HookStage } from './native-tools.js';
 import { mmdebstrapMirrors, type SourcesSpec } from './sources.js';
 
 /** The folder inside the root the programs run from (removed again). */
@@ -102,6 +106,8 @@ export const WRAPPER = [
   'set -f',
   'args=',
   'if [ -r "$d/args/$name" ]; then read -r args < "$d/args/$name"; fi',
+  // A line per run, counted in the log (a short append: whole lines even from parallel runs).
+  'echo "$name" >> "$d/ran"',
   'exec "$d$loader" --library-path "$libs" --argv0 "$name" "$d$program" $args "$@"',
   '',
 ].join('\n');
@@ -166,6 +172,20 @@ interface Placed {
 async function installedVersions(root: string): Promise<Map<string, string>> {
   const installed = await readManifest(root).catch(() => []);
   return new Map(installed.map((p) => [p.name, p.version]));
+}
+
+/**
+ * At the extract hook, the versions of the packages about to be installed (dpkg has none yet),
+ * from the names of the root's downloaded files (version URL-encoded: 1%3a2.0 for 1:2.0).
+ */
+async function downloadedVersions(root: string, arch: string, pkgs: string[]): Promise<Map<string, string>> {
+  const versions = new Map<string, string>();
+  for (const pkg of pkgs) {
+    const deb = await downloadedDeb(root, pkg, arch);
+    const m = deb && /^[^_]+_([^_]+)_[^_]+\.deb$/.exec(posix.basename(deb));
+    if (m) versions.set(pkg, decodeURIComponent(m[1]!));
+  }
+  return versions;
 }
 
 /** The version without a binary-only rebuild's suffix (+bN): the same source builds the same program. */
@@ -245,39 +265,53 @@ export class SuiteTools {
   }
 
   /** putIn, or the programs left to emulation (with a note) when they do not fit. */
-  async tryPutIn(): Promise<void> {
+  async tryPutIn(stage: HookStage = 'essential'): Promise<void> {
     try {
-      await this.putIn();
+      await this.putIn(stage);
     } catch (err) {
       logger().info(`${this.names} run under emulation: ${errorMessage(err)}`);
-      await this.takeOut().catch(() => undefined);
+      await this.removePlaced().catch(() => undefined);
     }
   }
 
-  /** Puts the fetched programs in at their paths in the root (during the essential hook), each proven to run. */
-  async putIn(): Promise<void> {
+  /**
+   * Puts the fetched programs in at their paths in the root, each proven to run: at the extract
+   * hook those of the essential packages just unpacked, at the essential hook the others.
+   */
+  async putIn(stage: HookStage = 'essential'): Promise<void> {
     if (!this.fetched) return;
     const logFile = this.logFile;
     const { dir, hostArch, versions } = this.fetched;
     const host = HOST[hostArch]!;
-    // An unmerged tree (the extract variant makes no /lib64 link): the loader where the package put it.
-    const loader = (await resolveFirst(dir, [host.loader, `/usr${host.loader}`]))?.real;
-    if (!loader) throw new Error(`the ${hostArch} loader ${host.loader} was not in the packages`);
     const inRoot = join(this.root, DIR);
-    await exec('cp', ['-a', '--', dir, inRoot], { logFile });
-    const libs = [`/usr/lib/${host.triplet}`, `/lib/${host.triplet}`, `/usr/lib/${host.triplet}/systemd`];
-    await writeFile(join(inRoot, 'loader'), `${loader}\n`);
-    await writeFile(join(inRoot, 'library-path'), `${libs.map((l) => `/${DIR}${l}`).join(':')}\n`);
-    await mkdir(join(inRoot, 'programs'));
-    const installedNow = await installedVersions(this.root);
+    if (!(await lstat(inRoot).catch(() => undefined))) {
+      // An unmerged tree (the extract variant makes no /lib64 link): the loader where the package put it.
+      const loader = (await resolveFirst(dir, [host.loader, `/usr${host.loader}`]))?.real;
+      if (!loader) throw new Error(`the ${hostArch} loader ${host.loader} was not in the packages`);
+      await exec('cp', ['-a', '--', dir, inRoot], { logFile });
+      const libs = [`/usr/lib/${host.triplet}`, `/lib/${host.triplet}`, `/usr/lib/${host.triplet}/systemd`];
+      await writeFile(join(inRoot, 'loader'), `${loader}\n`);
+      await writeFile(join(inRoot, 'library-path'), `${libs.map((l) => `/${DIR}${l}`).join(':')}\n`);
+      await mkdir(join(inRoot, 'programs'));
+    }
+    const extract = stage === 'extract';
+    if (!extract) await this.sayRuns('while the essential packages were installed');
+    const pkgs = this.tools.map((t) => t.pkg);
+    const installedNow = extract
+      ? await downloadedVersions(this.root, this.spec.arch, pkgs)
+      : await installedVersions(this.root);
+    const already = new Set(this.placed.map((p) => p.tool.name));
+    const before = this.placed.length;
     for (const tool of this.tools) {
+      if (already.has(tool.name)) continue;
       const version = versions.get(tool.pkg);
       // Where the package puts the program, and the program itself (depmod is a link to kmod).
       const found = await resolveFirst(dir, tool.paths);
       if (!version || !found) continue;
       const { path, real } = found;
-      // Installed already (perl-base is essential): only the same release stands in for it.
+      // Installed already (perl-base is essential), or about to be: only the same release stands in.
       const installed = installedNow.get(tool.pkg);
+      if (extract && !installed) continue; // not an essential package: at the essential hook
       if (installed && sourceVersion(installed) !== sourceVersion(version)) {
         logger().info(
           `${tool.name} runs under emulation: the root has ${tool.pkg} ${installed}, the archive's ${hostArch} build is ${version}`,
@@ -298,9 +332,10 @@ export class SuiteTools {
         await this.remove(this.placed.pop()!);
       }
     }
-    if (this.placed.length)
+    const now = this.placed.slice(before);
+    if (now.length)
       logger().info(
-        `${this.placed.map((p) => `${p.tool.name} ${p.version}`).join(', ')} from the archive's ${hostArch} packages run natively ${this.purpose}`,
+        `${now.map((p) => `${p.tool.name} ${p.version}`).join(', ')} from the archive's ${hostArch} packages run natively ${extract ? 'while the essential packages are installed' : this.purpose}`,
       );
   }
 
@@ -355,6 +390,24 @@ export class SuiteTools {
     });
   }
 
+  /** How often each program that stood in ran so far ("perl ran 40 times …"), from the wrapper's lines. */
+  private async sayRuns(when: string): Promise<void> {
+    if (!this.placed.length) return;
+    const ran = (await readFile(join(this.root, DIR, 'ran'), 'utf8').catch(() => '')).split('\n');
+    const counts = this.placed.map(
+      (p) => `${p.tool.name} ${ran.filter((n) => n === p.tool.name).length} times`,
+    );
+    logger().info(`Run natively ${when}: ${counts.join(', ')}`);
+    await rm(join(this.root, DIR, 'ran'), { force: true });
+  }
+
+  /** Takes the programs and their folder out of the root, diversions removed; the fetched set stays. */
+  private async removePlaced(): Promise<void> {
+    for (const p of this.placed.reverse()) await this.remove(p);
+    this.placed.length = 0;
+    await rm(join(this.root, DIR), { recursive: true, force: true });
+  }
+
   /**
    * Takes everything out, diversions removed; then, for a package the root has in another
    * version than the one that ran, does that program's work again under emulation.
@@ -362,10 +415,9 @@ export class SuiteTools {
   async takeOut(): Promise<void> {
     const logFile = this.logFile;
     const ran = [...this.placed];
-    for (const p of this.placed.reverse()) await this.remove(p);
-    this.placed.length = 0;
+    await this.sayRuns(this.purpose);
     const fellBack = await readFile(join(this.root, DIR, 'perl-emulated'), 'utf8').catch(() => '');
-    await rm(join(this.root, DIR), { recursive: true, force: true });
+    await this.removePlaced();
     if (this.fetched) await rm(this.fetched.dir, { recursive: true, force: true });
     const modules = [...new Set(fellBack.split('\n').filter(Boolean))];
     if (modules.length)
