@@ -349,8 +349,9 @@ describe('native tools change no file of the root', () => {
         // ca-certificates: hundreds of shell, sed, ln and openssl runs; openssh-client: debconf, alternatives;
         // systemd: its preinst checks the merged /usr the host's loader folder must keep.
         // initramfs-tools: for the initramfs made both ways below.
-        // locales: for the locale archive made both ways below.
-        packages: ['ca-certificates', 'openssh-client', 'systemd-sysv', 'initramfs-tools', 'locales'],
+        // locales: for the locale archive made both ways below. zstd: what trixie compresses the initramfs
+        // with (only recommended by initramfs-tools; without it, gzip).
+        packages: ['ca-certificates', 'openssh-client', 'systemd-sysv', 'initramfs-tools', 'locales', 'zstd'],
       };
       const build = async (name: string, nativeTools: boolean) => {
         const dir = join(scratch, name);
@@ -380,7 +381,7 @@ describe('native tools change no file of the root', () => {
         // perl (essential) from the extract hook on: the essential packages' debconf and
         // deb-systemd-helper ran on it, counted by its stand-in.
         expect(said).toMatch(
-          /perl \S+, localedef \S+ from the archive's \S+ packages run natively while the essential packages are installed/,
+          /perl \S+, localedef \S+, apt-extracttemplates \S+ from the archive's \S+ packages run natively while the essential packages are installed/,
         );
         const essentialRuns = Number(
           /Run natively while the essential packages were installed: perl (\d+) times/.exec(said)?.[1] ?? 0,
@@ -391,7 +392,7 @@ describe('native tools change no file of the root', () => {
           /depmod \S+, systemd-hwdb \S+ from the archive's \S+ packages run natively while packages are configured/,
         );
         expect(said).toMatch(
-          /Run natively while packages are configured: perl \d+ times, localedef \d+ times, depmod \d+ times, systemd-hwdb \d+ times/,
+          /Run natively while packages are configured: perl \d+ times, localedef \d+ times, apt-extracttemplates [1-9]\d* times, depmod \d+ times, systemd-hwdb \d+ times/,
         );
         // debconf (ca-certificates asks) and deb-systemd-helper (apt's timers) ran on the host's perl, none fell back.
         expect(said).not.toMatch(/perl ran under emulation/);
@@ -433,6 +434,11 @@ describe('native tools change no byte of the initramfs', () => {
       // No kernel package: mkinitramfs only warns that the modules folder is missing, and still
       // runs every hook (klibc, kmod, udev, fsck) and the scripts, which is where the programs run.
       const version = '6.12.0-rpi-build-test';
+      // The root's own zstd (trixie compresses the initramfs with it) and depmod, as a base build has them.
+      const hooks = join(scratch, 'initramfs-hooks');
+      mkdirSync(hooks, { recursive: true });
+      const suite = trixieSuiteTools(root, hooks, 'initramfs-suite.log');
+      expect(await suite.fetch([])).toBe(true);
       const make = async (name: string, nativeTools: boolean) => {
         const t0 = Date.now();
         await mkinitramfs(
@@ -443,6 +449,7 @@ describe('native tools change no byte of the initramfs', () => {
             arch: 'arm64',
             nativeTools,
             logFile: join(scratch, `${name}.log`),
+            suite,
           },
           `/boot/${name}`,
         );
@@ -454,34 +461,57 @@ describe('native tools change no byte of the initramfs', () => {
         const emulated = await make('emulated', false);
         const native = await make('native', true);
         expect(log.join('\n')).toMatch(/\d+ programs of .* run natively for mkinitramfs/);
+        expect(log.join('\n')).toMatch(
+          /depmod \S+, zstd \S+ from the archive's \S+ packages run natively for mkinitramfs/,
+        );
+        expect(log.join('\n')).toMatch(/Run natively for mkinitramfs: depmod \d+ times, zstd 1 times/);
         // Byte for byte: the same entries, modes, owners, times and contents, in the same order.
         expect(native.length).toBeGreaterThan(1_000_000);
         expect(native.equals(emulated)).toBe(true);
         expect(readdirSync(root)).not.toContain('lib64');
         expect(readdirSync(join(root, 'tmp'))).toEqual([]);
 
-        // A hook that copies sed would copy the host's while it stands in: caught, made again.
+        // A hook that copies sed would copy the host's while it stands in, and one copying zstd
+        // the stand-in's script: caught, made again.
         const hook = join(root, 'etc/initramfs-tools/hooks/copy-sed');
         writeFileSync(
           hook,
-          '#!/bin/sh\n[ "$1" = prereqs ] && exit 0\n. /usr/share/initramfs-tools/hook-functions\ncopy_exec /usr/bin/sed /bin\n',
+          '#!/bin/sh\n[ "$1" = prereqs ] && exit 0\n. /usr/share/initramfs-tools/hook-functions\ncopy_exec /usr/bin/sed /bin\ncopy_exec /usr/bin/zstd /bin\n',
           { mode: 0o755 },
         );
         try {
           const emulatedSed = await make('emulated-sed', false);
           log.length = 0;
           const nativeSed = await make('native-sed', true);
-          expect(log.filter((l) => l.startsWith('warning'))).toEqual([
-            expect.stringMatching(
-              /initramfs held the host's own \/usr\/bin\/sed .*made again under emulation/,
-            ),
+          const warnings = log.filter((l) => l.startsWith('warning'));
+          expect(warnings).toEqual([
+            expect.stringMatching(/initramfs held the host's own .*made again under emulation/),
           ]);
+          expect(warnings[0]).toContain('/usr/bin/sed');
+          expect(warnings[0]).toMatch(/\/zstd\b/);
           expect(nativeSed.equals(emulatedSed)).toBe(true);
           expect(nativeSed.equals(emulated)).toBe(false);
         } finally {
           rmSync(hook);
         }
       });
+
+      // Outside an installation, only a program the root has: with zstd not installed, the root's
+      // path stays as it is (mkinitramfs would otherwise find a zstd and not fall back to gzip).
+      const status = join(root, 'var/lib/dpkg/status');
+      const saved = readFileSync(status, 'utf8');
+      writeFileSync(status, saved.replace(/^Package: zstd\n(?:.+\n)*\n/m, ''));
+      try {
+        const zstd = suite.share(['zstd'], 'for the check');
+        await zstd.putIn();
+        expect(await elfMachine(join(root, 'usr/bin/zstd'))).toBe('aarch64');
+        await zstd.takeOut();
+      } finally {
+        writeFileSync(status, saved);
+      }
+      expect(readFileSync(status, 'utf8')).toContain('Package: zstd\n');
+      await suite.dispose();
+      expect(readdirSync(hooks)).toEqual([]);
     },
     15 * MIN,
   );

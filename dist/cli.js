@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-FDNVULDO.js";
+} from "./chunks/chunk-H2ILUNF2.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-CMJN4QQT.js";

@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-FDNVULDO.js";
+} from "./chunks/chunk-H2ILUNF2.js";
 import {
   actionsState,
   newReport

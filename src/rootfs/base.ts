@@ -9,7 +9,7 @@ import { logger } from '../runtime/log.js';
 import { inChroot } from './chroot.js';
 import { withChrootKeepingResolver } from './resolver.js';
 import { configureBoot, kernelVersion, makeInitramfs } from './boot-files.js';
-import { buildRootfs, type RootfsSpec } from './mmdebstrap.js';
+import { buildRootfs, installSuiteTools, type RootfsSpec } from './mmdebstrap.js';
 import { NativeTools } from './native-tools.js';
 import { BASE_LOCALE, generateLocale, type HostLocaledef } from './locale-gen.js';
 import { profileText } from './dpkg-watch.js';
@@ -24,19 +24,28 @@ export async function buildBase(
   hooksDir: string,
   logFile: string,
 ): Promise<void> {
-  const profile = await buildRootfs(spec, root, hooksDir, logFile);
-  if (profile) {
-    // Where the emulated time went, for the log and bench/ (logs/rootfs-profile.json).
-    logger().info(profileText(profile));
-    await writeFile(join(dirname(logFile), 'rootfs-profile.json'), `${JSON.stringify(profile)}\n`);
-  }
-  // The image's own sources: suite, -updates and -security, without credentials.
-  await writeImageSources(root, spec);
   const native = spec.nativeTools !== false;
-  await finishBase(root, spec.arch, native, logFile, native ? { spec, hooksDir } : undefined);
+  // Fetched once: they stand in while packages install, then for mkinitramfs and locale-gen.
+  const suite = native ? installSuiteTools(spec, root, hooksDir, logFile) : undefined;
+  try {
+    const profile = await buildRootfs(spec, root, hooksDir, logFile, suite);
+    if (profile) {
+      // Where the emulated time went, for the log and bench/ (logs/rootfs-profile.json).
+      logger().info(profileText(profile));
+      await writeFile(join(dirname(logFile), 'rootfs-profile.json'), `${JSON.stringify(profile)}\n`);
+    }
+    // The image's own sources: suite, -updates and -security, without credentials.
+    await writeImageSources(root, spec);
+    await finishBase(root, spec.arch, native, logFile, suite && { spec, hooksDir, from: suite });
+  } finally {
+    await suite?.dispose();
+  }
 }
 
-/** The initramfs and the default locale; `host`: localedef for the host's CPU from the root's archive. */
+/**
+ * The initramfs and the default locale; `host`: the root's own release of localedef, zstd and
+ * depmod for the host's CPU, fetched from the root's archive (or already, by `host.from`).
+ */
 async function finishBase(
   root: string,
   arch: Arch,
@@ -48,7 +57,7 @@ async function finishBase(
   await withChrootKeepingResolver(
     root,
     async () => {
-      await makeInitramfs(root, logFile, { arch, nativeTools });
+      await makeInitramfs(root, logFile, { arch, nativeTools, suite: host?.from });
       await generateLocale(root, BASE_LOCALE, logFile, host);
     },
     logFile,

@@ -10,6 +10,7 @@ import { inChroot } from './chroot.js';
 import { mkinitramfs } from './mkinitramfs.js';
 import { UNDIVERT_INITRAMFS } from './mmdebstrap.js';
 import { PI_CONSOLE } from './packages.js';
+import type { SuiteTools } from './suite-tools.js';
 import { writeRootFile } from './write.js';
 
 export async function kernelVersion(root: string): Promise<string> {
@@ -90,7 +91,7 @@ export const INITRAMFS_MODULES = [
 export async function makeInitramfs(
   root: string,
   logFile: string,
-  opts: { arch: Arch; nativeTools: boolean },
+  opts: { arch: Arch; nativeTools: boolean; suite?: SuiteTools | undefined },
 ): Promise<void> {
   const version = await kernelVersion(root);
   const conf = join(root, 'tmp', 'rpi-build-initramfs');

@@ -20,6 +20,8 @@ export interface HostLocaledef {
   spec: SourcesSpec & { arch: string };
   /** A private folder outside the root (the archive's login file may pass through it). */
   hooksDir: string;
+  /** Suite tools fetched already (the base's, from its mmdebstrap run): no second fetch. */
+  from?: SuiteTools;
 }
 
 /**
@@ -49,22 +51,26 @@ export async function generateLocale(
   const done = (await readFile(gen, 'utf8').catch(() => '')) === `${line}\n` && (await exists(archive));
   if (done) return;
   await writeRootFile(root, 'etc/locale.gen', `${line}\n`);
+  const only = ['localedef'] as const;
+  const purpose = 'for locale-gen';
   const tools =
     host &&
-    new SuiteTools(root, host.hooksDir, host.spec, logFile, {
-      only: ['localedef'],
-      purpose: 'for locale-gen',
-    });
+    (host.from?.share(only, purpose) ??
+      new SuiteTools(root, host.hooksDir, host.spec, logFile, { only, purpose }));
   try {
-    if (tools && (await tools.fetch([...APT_OPTS, ...(await authHooks(host.spec, host.hooksDir))])))
-      await tools.tryPutIn();
-  } finally {
-    if (host) await removeAuth(host.hooksDir);
-  }
-  logger().progress(`locale: generating ${locale} (localedef)`);
-  try {
+    if (host?.from) await tools!.tryPutIn();
+    else if (tools) {
+      try {
+        if (await tools.fetch([...APT_OPTS, ...(await authHooks(host.spec, host.hooksDir))]))
+          await tools.tryPutIn();
+      } finally {
+        await removeAuth(host.hooksDir);
+      }
+    }
+    logger().progress(`locale: generating ${locale} (localedef)`);
     await inChroot(root, ['locale-gen'], { logFile });
   } finally {
     await tools?.takeOut();
+    if (!host?.from) await tools?.dispose();
   }
 }

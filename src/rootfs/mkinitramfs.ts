@@ -1,25 +1,30 @@
 // mkinitramfs with the host's shell and text tools standing in (rootfs/native-tools.ts). It is
 // a shell script that starts thousands of small programs: the default image's initramfs took
-// 54-81 s under emulation here and 13-23 s so. Two things keep the result the root's own:
+// 54-81 s under emulation here and 13-23 s so. In a base built here, the root's own zstd and
+// depmod for the host's CPU stand in too (rootfs/suite-tools.ts, fetched with the base's
+// packages): compressing was 8 s of a 15 s run. Two things keep the result the root's own:
 // - mkinitramfs mirrors the root's top-level /lib* links into the initramfs, and the host's
 //   loader needs /lib64 while the programs stand in: a last hook drops what that link added;
 // - the initramfs must hold no program of the host's (a hook copying a shell or sed would copy
-//   the stand-in): every file is checked, and if one is the host's, it is made again under
-//   emulation.
+//   the stand-in): every file is checked, and if one is the host's or a stand-in's script, it is
+//   made again under emulation.
 // __tests__/native-tools.test.ts makes one initramfs both ways and compares the bytes.
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Arch } from '../config/schema.js';
 import { logger } from '../runtime/log.js';
 import { inChroot } from './chroot.js';
 import { NativeTools, elfMachine } from './native-tools.js';
 import { sourceDateEpoch } from './reproducible.js';
+import { INITRAMFS_TOOLS, WRAPPER, type SuiteTools } from './suite-tools.js';
 
 export interface MkinitramfsOptions {
   arch: Arch;
   /** false: wholly under emulation (`native-tools: false`). */
   nativeTools: boolean;
   logFile: string;
+  /** Fetched suite tools (rootfs/suite-tools.ts): the root's own zstd and depmod stand in too. */
+  suite?: SuiteTools | undefined;
 }
 
 /** Where mkinitramfs keeps its working tree (`-k`), inside the root, so it can be checked. */
@@ -37,11 +42,13 @@ export async function mkinitramfs(
   output = `/boot/initrd.img-${version}`,
 ): Promise<void> {
   const native = opts.nativeTools ? new NativeTools(root, '', opts.arch, 'for mkinitramfs') : undefined;
+  const suite = opts.nativeTools ? opts.suite?.share(INITRAMFS_TOOLS, 'for mkinitramfs') : undefined;
   const hook = join(root, confDir, 'hooks', 'zz-rpi-build-native-links');
   const list = join(root, confDir, 'rpi-build-native-links');
   let hostFiles: string[] = [];
   try {
     await native?.tryPutIn();
+    await suite?.tryPutIn();
     const links = native?.count ? native.topLinks() : [];
     if (links.length) {
       await mkdir(join(root, confDir, 'hooks'), { recursive: true });
@@ -51,6 +58,7 @@ export async function mkinitramfs(
     hostFiles = await run(root, version, confDir, output, opts.logFile, !!native?.count);
   } finally {
     for (const f of [hook, list]) await rm(f, { force: true });
+    await suite?.takeOut();
     await native?.takeOut();
   }
   if (!hostFiles.length) return;
@@ -92,15 +100,18 @@ async function run(
   }
 }
 
-/** Files below `dir` built for the host's CPU, as paths inside the initramfs. */
+/** Files below `dir` built for the host's CPU, or a suite tool's stand-in, as paths inside the initramfs. */
 async function hostPrograms(dir: string): Promise<string[]> {
   const host = await elfMachine(process.execPath);
   const found: string[] = [];
+  const standIn = async (path: string) =>
+    (await stat(path)).size === WRAPPER.length && (await readFile(path, 'utf8')) === WRAPPER;
   const walk = async (rel: string): Promise<void> => {
     for (const e of await readdir(join(dir, rel), { withFileTypes: true })) {
       const p = `${rel}/${e.name}`;
+      const path = join(dir, p);
       if (e.isDirectory()) await walk(p);
-      else if (e.isFile() && (await elfMachine(join(dir, p))) === host) found.push(p);
+      else if (e.isFile() && ((await elfMachine(path)) === host || (await standIn(path)))) found.push(p);
     }
   };
   await walk('');

@@ -11,7 +11,7 @@ import { logger } from '../runtime/log.js';
 import { withoutCredentials } from '../runtime/redact.js';
 import { DpkgWatch, type RootfsProfile } from './dpkg-watch.js';
 import { NativeTools } from './native-tools.js';
-import { SuiteTools } from './suite-tools.js';
+import { INITRAMFS_TOOLS, INSTALL_TOOLS, SuiteTools } from './suite-tools.js';
 import { authConf, mmdebstrapMirrors, type SourcesSpec } from './sources.js';
 
 export interface RootfsSpec extends SourcesSpec {
@@ -141,12 +141,26 @@ function progressLine(line: string): string | undefined {
   return m[1] ?? `${m[2]} ${m[3]}`;
 }
 
-/** Builds the root; with mmdebstrap, returns where its time went (rootfs/dpkg-watch.ts). */
+/** The suite tools that stand in while packages install; what they fetch serves mkinitramfs and locale-gen after. */
+export function installSuiteTools(spec: RootfsSpec, target: string, hooksDir: string, logFile: string) {
+  return new SuiteTools(target, hooksDir, spec, logFile, {
+    only: INSTALL_TOOLS,
+    alsoFetch: INITRAMFS_TOOLS,
+    ahead: true,
+  });
+}
+
+/**
+ * Builds the root; with mmdebstrap, returns where its time went (rootfs/dpkg-watch.ts). `suite`:
+ * the suite tools (installSuiteTools), left fetched for the caller to use again and dispose;
+ * without it, the build makes its own.
+ */
 export async function buildRootfs(
   spec: RootfsSpec,
   target: string,
   hooksDir: string,
   logFile: string,
+  given?: SuiteTools,
 ): Promise<RootfsProfile | undefined> {
   const divert = join(hooksDir, 'essential-divert-initramfs.sh');
   const noHostKeys = join(hooksDir, 'essential-no-host-keys.sh');
@@ -174,7 +188,9 @@ export async function buildRootfs(
     watch.start();
     const native = spec.nativeTools === false ? undefined : new NativeTools(target, hooksDir, spec.arch);
     // perl, depmod and others of the root's own release, built for the host's CPU, beside them.
-    const suite = native && new SuiteTools(target, hooksDir, spec, logFile);
+    const suite =
+      native &&
+      (given ?? new SuiteTools(target, hooksDir, spec, logFile, { only: INSTALL_TOOLS, ahead: true }));
     if (suite && (await suite.fetch([...APT_OPTS, ...hooks])))
       native!.alsoPutIn((stage) => suite.tryPutIn(stage));
     const nativeHooks = await native?.start();
@@ -210,6 +226,7 @@ export async function buildRootfs(
         // The root's own programs back before anything reads the root, built or not.
         await native?.takeOut();
         await suite?.takeOut();
+        if (!given) await suite?.dispose();
       });
     return watch.stop();
   }

@@ -43,7 +43,8 @@ const DIR = '.rpi-build-suite-tools';
  * the packages it loads beyond its dependencies, and the commands that do its work again under
  * emulation (every kernel's module indexes; the hardware database).
  */
-export type SuiteToolName = 'depmod' | 'systemd-hwdb' | 'perl' | 'localedef';
+export type SuiteToolName =
+  'depmod' | 'systemd-hwdb' | 'perl' | 'localedef' | 'apt-extracttemplates' | 'zstd';
 
 interface Tool {
   pkg: string;
@@ -80,7 +81,31 @@ const TOOLS: Tool[] = [
   // The locale archive: 44 s under emulation for en_US.UTF-8, 1.3 s so, the same bytes (by hand,
   // trixie arm64). libc-bin is essential too, and checked to match.
   { pkg: 'libc-bin', name: 'localedef', paths: ['/usr/bin/localedef'] },
+  // Before every unpack, debconf's dpkg-preconfigure has it read every package file apt is about
+  // to install (templates and config scripts out, as files): 42 s under emulation for the default
+  // image's 90 packages. apt is installed with the essential packages, and checked to match.
+  {
+    pkg: 'apt',
+    name: 'apt-extracttemplates',
+    paths: ['/usr/lib/apt/apt-extracttemplates', '/usr/bin/apt-extracttemplates'],
+  },
+  // mkinitramfs compresses the initramfs with it (COMPRESS=zstd): 8 of the 15 s it took under
+  // emulation for the default image. zstd's output is defined by its release, level and
+  // multithreading (-T0 sees the same cores either way), not by the CPU.
+  { pkg: 'zstd', name: 'zstd', paths: ['/usr/bin/zstd'] },
 ];
+
+/** What stands in while mmdebstrap installs packages (from its extract hook on). */
+export const INSTALL_TOOLS: readonly SuiteToolName[] = [
+  'perl',
+  'localedef',
+  'apt-extracttemplates',
+  'depmod',
+  'systemd-hwdb',
+];
+
+/** What stands in for mkinitramfs: the initramfs's compressor and its module indexes. */
+export const INITRAMFS_TOOLS: readonly SuiteToolName[] = ['zstd', 'depmod'];
 const PERL_XS = TOOLS.find((t) => t.name === 'perl')!.also!;
 
 /** The host's loader and library folder, by its dpkg architecture. */
@@ -191,13 +216,23 @@ async function downloadedVersions(root: string, arch: string, pkgs: string[]): P
 /** The version without a binary-only rebuild's suffix (+bN): the same source builds the same program. */
 const sourceVersion = (v: string) => v.replace(/\+b\d+$/, '');
 
+interface Fetched {
+  dir: string;
+  hostArch: string;
+  versions: Map<string, string>;
+}
+
 export class SuiteTools {
   private readonly placed: Placed[] = [];
-  private fetched: { dir: string; hostArch: string; versions: Map<string, string> } | undefined;
+  private own: Fetched | undefined;
   private readonly tools: Tool[];
+  /** The packages fetch gets: those of `tools`, and of `fetch` beyond them. */
+  private readonly fetchTools: Tool[];
   /** For messages: "depmod, systemd-hwdb, perl, localedef". */
   private readonly names: string;
   private readonly purpose: string;
+  private readonly from: SuiteTools | undefined;
+  private readonly ahead: boolean;
 
   constructor(
     private readonly root: string,
@@ -205,16 +240,41 @@ export class SuiteTools {
     private readonly spec: SourcesSpec & { arch: string },
     private readonly logFile: string,
     opts: {
-      /** Which programs (all when left out). */
+      /** Which programs go in (all when left out). */
       only?: readonly SuiteToolName[];
+      /** Which programs fetch gets besides, for later uses that share this fetch (`from`). */
+      alsoFetch?: readonly SuiteToolName[];
+      /** Another's fetch to use (this one fetches nothing, and leaves it for its owner to remove). */
+      from?: SuiteTools;
       /** What they stand in for, for the log line. */
       purpose?: string;
+      /** While packages install: a program whose package is still to come goes in ahead of it. */
+      ahead?: boolean;
     } = {},
   ) {
-    const { only } = opts;
+    const { only, alsoFetch = [] } = opts;
     this.tools = only ? TOOLS.filter((t) => only.includes(t.name)) : TOOLS;
+    this.fetchTools = TOOLS.filter((t) => this.tools.includes(t) || alsoFetch.includes(t.name));
+    this.from = opts.from;
+    this.ahead = opts.ahead ?? false;
     this.purpose = opts.purpose ?? 'while packages are configured';
     this.names = this.tools.map((t) => t.name).join(', ');
+  }
+
+  /** The fetched packages: this one's own, or the one it shares. */
+  private get fetched(): Fetched | undefined {
+    return this.from ? this.from.fetched : this.own;
+  }
+
+  /** Others of the fetched programs, for another step in the same root, without a second fetch. */
+  share(only: readonly SuiteToolName[], purpose: string): SuiteTools {
+    return new SuiteTools(this.root, this.hooksDir, this.spec, this.logFile, { only, purpose, from: this });
+  }
+
+  /** Removes what fetch got, after its last use (by this one and those sharing it). */
+  async dispose(): Promise<void> {
+    if (this.own) await rm(this.own.dir, { recursive: true, force: true });
+    this.own = undefined;
   }
 
   /**
@@ -227,7 +287,8 @@ export class SuiteTools {
     if (!hostArch || !HOST[hostArch] || hostArch === this.spec.arch) return false;
     const dir = join(this.hooksDir, 'suite-tools');
     await rm(dir, { recursive: true, force: true });
-    logger().progress(`fetching ${this.spec.suite}'s ${this.names} for ${hostArch}`);
+    const names = this.fetchTools.map((t) => t.name).join(', ');
+    logger().progress(`fetching ${this.spec.suite}'s ${names} for ${hostArch}`);
     try {
       await exec(
         'mmdebstrap',
@@ -236,7 +297,7 @@ export class SuiteTools {
           '--variant=extract',
           `--architectures=${hostArch}`,
           `--components=${this.spec.components.join(',')}`,
-          `--include=${this.tools.flatMap((t) => [t.pkg, ...(t.also ?? [])]).join(',')}`,
+          `--include=${this.fetchTools.flatMap((t) => [t.pkg, ...(t.also ?? [])]).join(',')}`,
           // The package files stay: their names carry the versions.
           '--skip=cleanup/apt/cache',
           ...aptOptions,
@@ -260,7 +321,7 @@ export class SuiteTools {
       if (m) versions.set(m[1]!, decodeURIComponent(m[2]!));
     }
     await rm(debs, { recursive: true, force: true });
-    this.fetched = { dir, hostArch, versions };
+    this.own = { dir, hostArch, versions };
     return true;
   }
 
@@ -311,7 +372,9 @@ export class SuiteTools {
       const { path, real } = found;
       // Installed already (perl-base is essential), or about to be: only the same release stands in.
       const installed = installedNow.get(tool.pkg);
-      if (extract && !installed) continue; // not an essential package: at the essential hook
+      // Not installed: at the extract hook, not an essential package (it goes in at the essential
+      // hook, ahead of its package); outside an installation, not a program the root has.
+      if (!installed && (extract || !this.ahead)) continue;
       if (installed && sourceVersion(installed) !== sourceVersion(version)) {
         logger().info(
           `${tool.name} runs under emulation: the root has ${tool.pkg} ${installed}, the archive's ${hostArch} build is ${version}`,
@@ -332,6 +395,8 @@ export class SuiteTools {
         await this.remove(this.placed.pop()!);
       }
     }
+    // The proofs above are not the build's runs.
+    await rm(join(inRoot, 'ran'), { force: true });
     const now = this.placed.slice(before);
     if (now.length)
       logger().info(
@@ -418,7 +483,6 @@ export class SuiteTools {
     await this.sayRuns(this.purpose);
     const fellBack = await readFile(join(this.root, DIR, 'perl-emulated'), 'utf8').catch(() => '');
     await this.removePlaced();
-    if (this.fetched) await rm(this.fetched.dir, { recursive: true, force: true });
     const modules = [...new Set(fellBack.split('\n').filter(Boolean))];
     if (modules.length)
       logger().info(
