@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-H2ILUNF2.js";
+} from "./chunks/chunk-T6TUO6YW.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-CMJN4QQT.js";

@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-H2ILUNF2.js";
+} from "./chunks/chunk-T6TUO6YW.js";
 import {
   actionsState,
   newReport

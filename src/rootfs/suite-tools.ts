@@ -10,10 +10,11 @@
 // aside for the duration, so that dpkg unpacking kmod or udev leaves the stand-in in place; all of
 // it goes again, diversions removed, before anything else reads the root. When the root's package
 // is another version than the one fetched, the program's work is done again under emulation.
-// Those of essential packages (perl, localedef) go in at mmdebstrap's extract hook, checked against
-// the downloaded package's version: the essential packages' own scripts load debconf's frontend
-// and deb-systemd-helper (the essential stage's configure took 39 s of a cold root, 25 s of it
-// in apt, util-linux, dpkg, base-passwd, debconf, libpam and libc6, each loading perl).
+// Those of essential packages (perl, localedef, apt-extracttemplates) go in at mmdebstrap's
+// extract hook, checked against the downloaded package's version: the essential packages' own
+// scripts load debconf's frontend and deb-systemd-helper (the essential stage's configure took
+// 39 s of a cold root, 25 s of it in apt, util-linux, dpkg, base-passwd, debconf, libpam and
+// libc6, each loading perl). One fetch serves the install, then mkinitramfs and locale-gen.
 //
 // perl too: deb-systemd-helper, update-rc.d, adduser and debconf (every package that asks a
 // question) are perl scripts, and an emulated perl takes 2 to 3 s to load them where the host's
@@ -226,7 +227,7 @@ export class SuiteTools {
   private readonly placed: Placed[] = [];
   private own: Fetched | undefined;
   private readonly tools: Tool[];
-  /** The packages fetch gets: those of `tools`, and of `fetch` beyond them. */
+  /** The packages fetch gets: those of `tools`, and of `alsoFetch` beyond them. */
   private readonly fetchTools: Tool[];
   /** For messages: "depmod, systemd-hwdb, perl, localedef". */
   private readonly names: string;
@@ -455,7 +456,7 @@ export class SuiteTools {
     });
   }
 
-  /** How often each program that stood in ran so far ("perl ran 40 times …"), from the wrapper's lines. */
+  /** How often each program that stood in ran so far ("perl 40 times, …"), from the wrapper's lines. */
   private async sayRuns(when: string): Promise<void> {
     if (!this.placed.length) return;
     const ran = (await readFile(join(this.root, DIR, 'ran'), 'utf8').catch(() => '')).split('\n');
