@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-T6TUO6YW.js";
+} from "./chunks/chunk-ORKLXDZD.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-CMJN4QQT.js";

@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-T6TUO6YW.js";
+} from "./chunks/chunk-ORKLXDZD.js";
 import {
   actionsState,
   newReport

@@ -58,19 +58,19 @@ export async function generateLocale(
     (host.from?.share(only, purpose) ??
       new SuiteTools(root, host.hooksDir, host.spec, logFile, { only, purpose }));
   try {
-    if (host?.from) await tools!.tryPutIn();
-    else if (tools) {
+    // Without a fetch to share, its own (a failed one leaves nothing to put in).
+    if (tools && !host.from) {
       try {
-        if (await tools.fetch([...APT_OPTS, ...(await authHooks(host.spec, host.hooksDir))]))
-          await tools.tryPutIn();
+        await tools.fetch([...APT_OPTS, ...(await authHooks(host.spec, host.hooksDir))]);
       } finally {
         await removeAuth(host.hooksDir);
       }
     }
+    await tools?.tryPutIn();
     logger().progress(`locale: generating ${locale} (localedef)`);
     await inChroot(root, ['locale-gen'], { logFile });
   } finally {
     await tools?.takeOut();
-    if (!host?.from) await tools?.dispose();
+    await tools?.dispose(); // removes only a fetch of its own
   }
 }

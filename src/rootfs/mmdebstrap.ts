@@ -188,9 +188,7 @@ export async function buildRootfs(
     watch.start();
     const native = spec.nativeTools === false ? undefined : new NativeTools(target, hooksDir, spec.arch);
     // perl, depmod and others of the root's own release, built for the host's CPU, beside them.
-    const suite =
-      native &&
-      (given ?? new SuiteTools(target, hooksDir, spec, logFile, { only: INSTALL_TOOLS, ahead: true }));
+    const suite = native && (given ?? installSuiteTools(spec, target, hooksDir, logFile));
     if (suite && (await suite.fetch([...APT_OPTS, ...hooks])))
       native!.alsoPutIn((stage) => suite.tryPutIn(stage));
     const nativeHooks = await native?.start();

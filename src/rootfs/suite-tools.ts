@@ -200,16 +200,19 @@ async function installedVersions(root: string): Promise<Map<string, string>> {
   return new Map(installed.map((p) => [p.name, p.version]));
 }
 
-/**
- * At the extract hook, the versions of the packages about to be installed (dpkg has none yet),
- * from the names of the root's downloaded files (version URL-encoded: 1%3a2.0 for 1:2.0).
- */
+/** A package file's name as apt saves it, pkg_version_arch.deb (version URL-encoded: 1%3a2.0 for 1:2.0). */
+function debName(file: string): { pkg: string; version: string } | undefined {
+  const m = /^([^_]+)_([^_]+)_[^_]+\.deb$/.exec(file);
+  return m ? { pkg: m[1]!, version: decodeURIComponent(m[2]!) } : undefined;
+}
+
+/** At the extract hook, the versions of the packages about to be installed (dpkg has none yet), from the downloaded files. */
 async function downloadedVersions(root: string, arch: string, pkgs: string[]): Promise<Map<string, string>> {
   const versions = new Map<string, string>();
   for (const pkg of pkgs) {
     const deb = await downloadedDeb(root, pkg, arch);
-    const m = deb && /^[^_]+_([^_]+)_[^_]+\.deb$/.exec(posix.basename(deb));
-    if (m) versions.set(pkg, decodeURIComponent(m[1]!));
+    const name = deb && debName(posix.basename(deb));
+    if (name) versions.set(pkg, name.version);
   }
   return versions;
 }
@@ -318,8 +321,8 @@ export class SuiteTools {
     const versions = new Map<string, string>();
     const debs = join(dir, 'var/cache/apt/archives');
     for (const f of await readdir(debs)) {
-      const m = /^([^_]+)_([^_]+)_[^_]+\.deb$/.exec(f);
-      if (m) versions.set(m[1]!, decodeURIComponent(m[2]!));
+      const name = debName(f);
+      if (name) versions.set(name.pkg, name.version);
     }
     await rm(debs, { recursive: true, force: true });
     this.own = { dir, hostArch, versions };
