@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-ORKLXDZD.js";
+} from "./chunks/chunk-EESQXOQ7.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-CMJN4QQT.js";
@@ -239,7 +239,7 @@ async function run(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-JIL5V3U6.js");
+      const { bootTestCommand } = await import("./chunks/command-35DPH3QL.js");
       return bootTestCommand(image, config);
     }
     case "image":

@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-ORKLXDZD.js";
+} from "./chunks/chunk-EESQXOQ7.js";
 import {
   actionsState,
   newReport

@@ -195,3 +195,10 @@ export class Runner {
     return this.step('post', env, opts);
   }
 }
+
+/** The boot test's own lines of a build's log: what a failed assertion on its verdict shows. */
+export const bootLines = (log: string): string =>
+  log
+    .split('\n')
+    .filter((l) => /Boot test|boot-check|Test script|boot:/.test(l))
+    .join('\n');

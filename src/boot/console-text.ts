@@ -30,3 +30,19 @@ export function consoleProgress(line: string, width = 120): string {
     .filter(Boolean);
   return (shown.at(-1) ?? '').slice(0, width);
 }
+
+/**
+ * A stamped console message ("[  135.727341] …", the kernel's or journald's copy of a
+ * service's output) that begins inside another line: it was written between two writes of
+ * that line. agetty writes the host name and " login: " in two writes, and journald's copy
+ * of the checks' first line can land between them.
+ */
+const INSERTED = /(?<=[^\n])\[ *\d+\.\d{6}\] [^\n]*\n/g;
+
+/** The console text with messages that landed inside another line taken out, so that line reads whole again. */
+export const withoutInsertions = (text: string): string => text.replace(INSERTED, '');
+
+/** The login prompt ("raspberrypi login:") in the console text, wherever another message split it. */
+export function loginPrompt(text: string): string | undefined {
+  return /(\S+ login:)(?: |$)/m.exec(withoutInsertions(text))?.[1];
+}

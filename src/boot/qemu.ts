@@ -11,7 +11,7 @@ import { ensureHostPackages } from '../host/requirements.js';
 import { exec } from '../runtime/exec.js';
 import { logger } from '../runtime/log.js';
 import { createWriteStream } from 'node:fs';
-import { consoleProgress, plainConsole } from './console-text.js';
+import { consoleProgress, loginPrompt, plainConsole, withoutInsertions } from './console-text.js';
 import {
   GuestRun,
   installGuestTests,
@@ -268,12 +268,12 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
       out.write(text);
       if (stop.signal.aborted) return;
       seen = (seen + text).slice(-4096);
-      // Only a whole line counts: the console arrives in pieces.
-      firstboot ??= /rpi-build-firstboot: root filesystem \d+ MiB -> \d+ MiB/.exec(seen)?.[0];
-      const prompt = /(\S+ login:)(?: |$)/m.exec(seen);
-      if (prompt && !login) {
-        login = prompt[1]!;
-        loginAt = Date.now();
+      // Only a whole line counts: the console arrives in pieces, and other messages land inside lines.
+      const whole = withoutInsertions(seen);
+      firstboot ??= /rpi-build-firstboot: root filesystem \d+ MiB -> \d+ MiB/.exec(whole)?.[0];
+      if (!login) {
+        login = loginPrompt(whole);
+        if (login) loginAt = Date.now();
       }
       panic ??= /Kernel panic - not syncing: .*/.exec(seen)?.[0];
       stuck ??= emergencyMode(seen) ?? systemdFroze(seen);
