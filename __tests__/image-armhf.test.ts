@@ -99,6 +99,13 @@ describe('rpi-build image --arch armhf', () => {
       expect(read('/etc/default/locale')).toBe('LANG=de_DE.UTF-8\n');
       expect(read('/etc/locale.gen')).toBe('de_DE.UTF-8 UTF-8\n');
       expect(r.stderr).toMatch(/localedef \S+ from the archive's \S+ packages run natively for locale-gen/);
+      // bookworm's root is merged from the start (mmdebstrap's merged-usr hook, as debootstrap does):
+      // no usrmerge conversion, so the essential packages are installed with the host's tools too.
+      expect(r.stderr).toMatch(/programs of .* run natively while the essential packages are installed/);
+      expect(r.stderr).not.toContain('The essential packages include usrmerge');
+      const manifest = readFileSync(join(cwd, 'out', 'rpi-build-bookworm-armhf.manifest'), 'utf8');
+      expect(manifest).toMatch(/^usr-is-merged\t/m);
+      expect(manifest).not.toMatch(/^usrmerge\t/m);
       // The archive holds the locale (its name is in the archive's name table).
       expect(
         bytesContaining(dumpFromExt4(image, root, '/usr/lib/locale/locale-archive', join(cwd, 'x')), [

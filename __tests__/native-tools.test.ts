@@ -203,6 +203,11 @@ describe('the host programs go in and come out again', () => {
         ]),
       );
       expect(diversions).toMatch(/^\/usr\/bin\/sed\n\/\.rpi-build-native\/\d+\n:\n/m);
+      // The /lib64 link made for the host's loader is claimed too: usr-is-merged's and usrmerge's
+      // postinsts ask dpkg-query -S and remove a /lib64 no package owns.
+      expect(diversions).toMatch(/^\/lib64\n\/\.rpi-build-native\/lib64\n:\n/m);
+      const owner = spawnSync('dpkg-query', [`--admindir=${join(root, 'var/lib/dpkg')}`, '-S', '/lib64']);
+      expect(owner.status, owner.stderr.toString()).toBe(0);
       // The real dpkg (the host's, on the root's database) unpacks sed: its file goes aside, ours stays.
       execFileSync(
         'dpkg',
@@ -332,6 +337,42 @@ async function atFixedEpoch(fn: () => Promise<void>): Promise<void> {
   }
 }
 
+/** Builds a root for the tree comparison in scratch/name, with or without the host's tools. */
+async function buildRoot(spec: RootfsSpec, name: string, nativeTools: boolean) {
+  const dir = join(scratch, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'hooks'), { recursive: true });
+  const t0 = Date.now();
+  const profile = await buildRootfs(
+    { ...spec, nativeTools },
+    join(dir, 'root'),
+    join(dir, 'hooks'),
+    join(dir, 'log'),
+  );
+  const seconds = (Date.now() - t0) / 1000;
+  console.log(`${name}: ${seconds.toFixed(0)} s\n${profile ? profileText(profile) : ''}`);
+  return { root: join(dir, 'root'), seconds };
+}
+
+type Built = Awaited<ReturnType<typeof buildRoot>>;
+
+/** Builds the root again wholly under emulation and expects the same tree, entry by entry. */
+async function expectSameAsEmulated(native: Built, buildEmulated: () => Promise<Built>): Promise<void> {
+  let emulated = await buildEmulated();
+  // Debian pushes several times a day: a push between the builds is a new package set; once more then.
+  if (installed(emulated.root) !== installed(native.root)) emulated = await buildEmulated();
+  expect(installed(emulated.root)).toBe(installed(native.root));
+  // As the build does next (rootfs/boot-files.ts): dpkg's diversions-old then holds the same in both.
+  for (const root of [native.root, emulated.root])
+    await restoreUpdateInitramfs(root, join(scratch, 'undivert.log'));
+  const diffs = differences(tree(native.root), tree(emulated.root)).filter(
+    (d) => !TIMESTAMPED.test(d.split(':')[0]!),
+  );
+  writeFileSync(join(scratch, 'differences.txt'), diffs.join('\n'));
+  expect(diffs).toEqual([]);
+  console.log(`native ${native.seconds.toFixed(0)} s, emulated ${emulated.seconds.toFixed(0)} s`);
+}
+
 /** The root the tree comparison built with the host tools, for the initramfs below. */
 let nativeRoot: string | undefined;
 
@@ -353,21 +394,7 @@ describe('native tools change no file of the root', () => {
         // with (only recommended by initramfs-tools; without it, gzip).
         packages: ['ca-certificates', 'openssh-client', 'systemd-sysv', 'initramfs-tools', 'locales', 'zstd'],
       };
-      const build = async (name: string, nativeTools: boolean) => {
-        const dir = join(scratch, name);
-        rmSync(dir, { recursive: true, force: true });
-        mkdirSync(join(dir, 'hooks'), { recursive: true });
-        const t0 = Date.now();
-        const profile = await buildRootfs(
-          { ...spec, nativeTools },
-          join(dir, 'root'),
-          join(dir, 'hooks'),
-          join(dir, 'log'),
-        );
-        const seconds = (Date.now() - t0) / 1000;
-        console.log(`${name}: ${seconds.toFixed(0)} s\n${profile ? profileText(profile) : ''}`);
-        return { root: join(dir, 'root'), seconds };
-      };
+      const build = (name: string, nativeTools: boolean) => buildRoot(spec, name, nativeTools);
       // Same clock for both: mmdebstrap clamps what it writes to SOURCE_DATE_EPOCH.
       await atFixedEpoch(async () => {
         const native = await build('native', true);
@@ -402,21 +429,37 @@ describe('native tools change no file of the root', () => {
         expect(readdirSync(native.root)).not.toContain('.rpi-build-native');
         expect(readdirSync(join(native.root, 'usr', 'lib'))).not.toContain('x86_64-linux-gnu');
 
-        let emulated = await build('emulated', false);
-        // Debian pushes several times a day: a push between the builds is a new package set; once more then.
-        if (installed(emulated.root) !== installed(native.root)) emulated = await build('emulated', false);
-        expect(installed(emulated.root)).toBe(installed(native.root));
-        // As the build does next (rootfs/boot-files.ts): dpkg's diversions-old then holds the same in both.
-        for (const root of [native.root, emulated.root])
-          await restoreUpdateInitramfs(root, join(scratch, 'undivert.log'));
-
-        const diffs = differences(tree(native.root), tree(emulated.root)).filter(
-          (d) => !TIMESTAMPED.test(d.split(':')[0]!),
-        );
-        writeFileSync(join(scratch, 'differences.txt'), diffs.join('\n'));
-        expect(diffs).toEqual([]);
-        console.log(`native ${native.seconds.toFixed(0)} s, emulated ${emulated.seconds.toFixed(0)} s`);
+        await expectSameAsEmulated(native, () => build('emulated', false));
         nativeRoot = native.root;
+      });
+    },
+    30 * MIN,
+  );
+
+  itNeeds(
+    ['root', 'tool:mmdebstrap', 'tool:qemu-arm-static', 'tool:dpkg-query'],
+    "a bookworm armhf root (merged from the start by mmdebstrap's merged-usr hook, its essential packages installed with the host tools) equals one built wholly under emulation",
+    async () => {
+      const log = captureLog({ groups: true });
+      const spec: RootfsSpec = {
+        arch: 'armhf',
+        suite: 'bookworm',
+        mirror: 'http://deb.debian.org/debian',
+        components: ['main'],
+        packages: ['ca-certificates', 'openssh-client', 'systemd-sysv'],
+      };
+      await atFixedEpoch(async () => {
+        const native = await buildRoot(spec, 'bookworm-native', true);
+        const said = log.join('\n');
+        // usr-is-merged's postinst ran among them and left the host loader's /lib64 alone.
+        expect(said).toMatch(/programs of .* run natively while the essential packages are installed/);
+        expect(said).not.toContain('The essential packages include usrmerge');
+        expect(said).not.toMatch(/could not stand in/);
+        expect(installed(native.root)).toMatch(/^usr-is-merged /m);
+        expect(installed(native.root)).not.toMatch(/^usrmerge /m);
+        expect(readlinkSync(join(native.root, 'bin'))).toBe('usr/bin');
+        expect(readdirSync(native.root)).not.toContain('lib64');
+        await expectSameAsEmulated(native, () => buildRoot(spec, 'bookworm-emulated', false));
       });
     },
     30 * MIN,

@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-EESQXOQ7.js";
+} from "./chunks/chunk-JEDE54WN.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-CMJN4QQT.js";

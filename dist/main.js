@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-EESQXOQ7.js";
+} from "./chunks/chunk-JEDE54WN.js";
 import {
   actionsState,
   newReport

@@ -1,6 +1,6 @@
 // The base root filesystem from Debian's archive with mmdebstrap (root mode: Ubuntu 24.04
 // restricts the user namespaces its unshare mode needs), or debootstrap when mmdebstrap is absent.
-import { chmod, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Arch } from '../config/schema.js';
 import { installPackages } from '../host/packages.js';
@@ -107,6 +107,27 @@ const DPKG_OPTS = [
   'path-include=/usr/share/locale/locale.alias',
 ];
 
+/**
+ * bookworm's essential set takes usrmerge, whose postinst converts the unmerged root mmdebstrap
+ * extracts: it moves every file of /bin, /sbin and /lib under emulation, and asks the root's ldd
+ * about /bin/cp, which cannot read the host's cp the native tools put in (so the essential
+ * packages were installed wholly emulated). mmdebstrap's merged-usr hook makes the root merged
+ * from the start, as debootstrap (and so pi-gen and Raspberry Pi OS) does, with usr-is-merged in
+ * place of usrmerge. trixie's base-files ships the links itself. Without the hook (an older
+ * mmdebstrap) usrmerge converts the root as before.
+ */
+const MERGED_USR_HOOKS = '/usr/share/mmdebstrap/hooks/merged-usr';
+const MERGED_BY_LINKS: ReadonlySet<string> = new Set(['bookworm']);
+
+async function mergedUsrHooks(suite: string): Promise<string[]> {
+  if (!MERGED_BY_LINKS.has(suite)) return [];
+  const ok = await access(join(MERGED_USR_HOOKS, 'setup00.sh')).then(
+    () => true,
+    () => false,
+  );
+  return ok ? [`--hook-dir=${MERGED_USR_HOOKS}`] : [];
+}
+
 /** apt's tries per download; it waits longer between each (Acquire::Retries::Delay). */
 const APT_RETRIES = 5;
 
@@ -202,6 +223,7 @@ export async function buildRootfs(
         `--include=${spec.packages.join(',')}`,
         ...DPKG_OPTS.map((o) => `--dpkgopt=${o}`),
         ...APT_OPTS,
+        ...(await mergedUsrHooks(spec.suite)),
         `--essential-hook=${divert}`,
         `--essential-hook=${noHostKeys}`,
         ...(nativeHooks

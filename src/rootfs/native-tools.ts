@@ -135,8 +135,9 @@ async function packagePrograms(root: string, pkg: string, arch: string): Promise
 
 /**
  * Essential packages whose maintainer scripts inspect the programs themselves: usrmerge's postinst
- * (in bookworm's essential set) runs the root's ldd on /bin/cp and stops at a host program. With
- * one of these, the essential packages are installed under emulation, as before the extract hook.
+ * (bookworm's essential set takes it when mmdebstrap has no merged-usr hook: rootfs/mmdebstrap.ts)
+ * runs the root's ldd on /bin/cp and stops at a host program. With one of these, the essential
+ * packages are installed under emulation, as before the extract hook.
  */
 const EXAMINE_PROGRAMS = ['usrmerge'];
 
@@ -363,6 +364,11 @@ if [ -s "$dir/native-tools-$stage.done" ]; then cat "$dir/native-tools-$stage.do
       this.placed.push({ path: inRoot, stamp: await stamp(inRoot), original, diverted });
       if (diverted) diversions.push(`${diverted}\n/${ASIDE}/${name}\n:\n`);
     }
+    // A top-level link of ours (/lib64, for the host's loader) is claimed by a diversion too:
+    // usrmerge's and usr-is-merged's postinsts remove a /lib64 no package owns (dpkg-query -S),
+    // which would stop every host program.
+    if (stage === 'extract')
+      for (const top of this.topLinks()) diversions.push(`/${top}\n/${ASIDE}/${top}\n:\n`);
     if (diversions.length) await this.divert(diversions.join(''));
     // Proof: the root's /bin/sh, now the host's, runs a pipe of two host programs.
     const r = await inChroot(this.root, ['/bin/sh', '-c', 'basename /a/b.c .c | sed s/b/ok/'], {
@@ -401,7 +407,10 @@ if [ -s "$dir/native-tools-$stage.done" ]; then cat "$dir/native-tools-$stage.do
    */
   private async undivert(): Promise<void> {
     if (!this.diverted) return;
-    const ours = new Set(this.placed.flatMap((p) => (p.diverted ? [p.diverted] : [])));
+    const ours = new Set([
+      ...this.placed.flatMap((p) => (p.diverted ? [p.diverted] : [])),
+      ...this.topLinks().map((top) => `/${top}`),
+    ]);
     const file = join(this.root, DIVERSIONS);
     const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n');
     const kept: string[] = [];
