@@ -184,7 +184,8 @@ describe('the host programs go in and come out again', () => {
     async () => {
       const log = captureLog();
       const root = fakeRoot('extract');
-      const archives = asDownloaded(root);
+      // usr-is-merged among them, as in bookworm: its postinst removes a /lib64 no package claims.
+      const archives = asDownloaded(root, ['usr-is-merged']);
       const tools = new NativeTools(root, join(scratch, 'no-hooks'), 'arm64');
       await tools.tryPutIn('extract');
       expect(log.filter((l) => l.startsWith('warning'))).toEqual([]);
@@ -204,7 +205,7 @@ describe('the host programs go in and come out again', () => {
       );
       expect(diversions).toMatch(/^\/usr\/bin\/sed\n\/\.rpi-build-native\/\d+\n:\n/m);
       // The /lib64 link made for the host's loader is claimed too: usr-is-merged's and usrmerge's
-      // postinsts ask dpkg-query -S and remove a /lib64 no package owns.
+      // postinsts ask dpkg-query -S and remove a /lib64 no package claims.
       expect(diversions).toMatch(/^\/lib64\n\/\.rpi-build-native\/lib64\n:\n/m);
       const owner = spawnSync('dpkg-query', [`--admindir=${join(root, 'var/lib/dpkg')}`, '-S', '/lib64']);
       expect(owner.status, owner.stderr.toString()).toBe(0);
@@ -231,6 +232,24 @@ describe('the host programs go in and come out again', () => {
       expect(readdirSync(root)).not.toContain('.rpi-build-native');
       expect(readdirSync(root)).not.toContain('lib64');
       expect(readdirSync(join(root, 'usr/lib'))).not.toContain('x86_64-linux-gnu');
+    },
+  );
+
+  itNeeds(
+    ['root', 'tool:dpkg-deb'],
+    'at the extract hook without usr-is-merged or usrmerge (trixie, whose base-files diverts /lib64 itself), /lib64 gets no diversion of ours',
+    async () => {
+      const root = fakeRoot('extract-trixie');
+      asDownloaded(root);
+      const tools = new NativeTools(root, join(scratch, 'no-hooks'), 'arm64');
+      await tools.tryPutIn('extract');
+      expect(tools.count).toBe(5);
+      expect(readlinkSync(join(root, 'lib64'))).toBe('usr/lib64');
+      const diversions = readFileSync(join(root, 'var/lib/dpkg/diversions'), 'utf8');
+      expect(diversions).toMatch(/^\/usr\/bin\/sed\n/m);
+      expect(diversions).not.toMatch(/^\/lib64\n/m);
+      await tools.takeOut();
+      expect(readdirSync(root)).not.toContain('lib64');
     },
   );
 

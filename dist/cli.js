@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-JEDE54WN.js";
+} from "./chunks/chunk-DVYKZNZT.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-CMJN4QQT.js";

@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-JEDE54WN.js";
+} from "./chunks/chunk-DVYKZNZT.js";
 import {
   actionsState,
   newReport

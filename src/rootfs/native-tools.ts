@@ -141,6 +141,20 @@ async function packagePrograms(root: string, pkg: string, arch: string): Promise
  */
 const EXAMINE_PROGRAMS = ['usrmerge'];
 
+/**
+ * Essential packages whose postinsts remove a /lib64 no package claims (dpkg-query -S), which
+ * would stop every host program: bookworm's usr-is-merged and usrmerge. With one of these, the
+ * link made for the host's loader gets a local diversion while they install. Not otherwise:
+ * trixie's base-files claims /lib64 with a diversion of its own, which a second one would clash with.
+ */
+const CLAIM_LINKS = ['usr-is-merged', 'usrmerge'];
+
+/** Whether mmdebstrap downloaded any of these packages into the root. */
+async function downloadedAny(root: string, pkgs: string[], arch: string): Promise<boolean> {
+  for (const pkg of pkgs) if (await downloadedDeb(root, pkg, arch)) return true;
+  return false;
+}
+
 /** The root's downloaded .deb of `pkg` (mmdebstrap's download folder), if there is exactly one. */
 export async function downloadedDeb(root: string, pkg: string, arch: string): Promise<string | undefined> {
   const dir = join(root, 'var/cache/apt/archives');
@@ -364,10 +378,9 @@ if [ -s "$dir/native-tools-$stage.done" ]; then cat "$dir/native-tools-$stage.do
       this.placed.push({ path: inRoot, stamp: await stamp(inRoot), original, diverted });
       if (diverted) diversions.push(`${diverted}\n/${ASIDE}/${name}\n:\n`);
     }
-    // A top-level link of ours (/lib64, for the host's loader) is claimed by a diversion too:
-    // usrmerge's and usr-is-merged's postinsts remove a /lib64 no package owns (dpkg-query -S),
-    // which would stop every host program.
-    if (stage === 'extract')
+    // A top-level link of ours (/lib64, for the host's loader) is claimed by a diversion too when
+    // a package would remove it: see CLAIM_LINKS.
+    if (stage === 'extract' && (await downloadedAny(this.root, CLAIM_LINKS, this.arch)))
       for (const top of this.topLinks()) diversions.push(`/${top}\n/${ASIDE}/${top}\n:\n`);
     if (diversions.length) await this.divert(diversions.join(''));
     // Proof: the root's /bin/sh, now the host's, runs a pipe of two host programs.
