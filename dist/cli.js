@@ -5,10 +5,10 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-DVYKZNZT.js";
+} from "./chunks/chunk-MGSVG3BU.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-CMJN4QQT.js";
+} from "./chunks/chunk-VY6BD4TB.js";
 import {
   collectState,
   formatDoctor,
@@ -16,7 +16,7 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-U5UWY3Z7.js";
+} from "./chunks/chunk-QGTNMPXL.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-MULECCNM.js";
 import "./chunks/chunk-DKRGG3JU.js";
@@ -24,7 +24,7 @@ import {
   checkKeys,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-W2UUL3HA.js";
+} from "./chunks/chunk-MN5HCCR3.js";
 import {
   PARTS,
   ensureHostPackages,
@@ -36,14 +36,14 @@ import "./chunks/chunk-FCYPM6WI.js";
 import {
   defaultWorkDir,
   handBack
-} from "./chunks/chunk-ELLYM5IP.js";
+} from "./chunks/chunk-V7FVFHZJ.js";
 import {
   OPTIONS,
   OPTION_KEYS,
   cleanupWorkDir,
   defaultText,
   isMarked
-} from "./chunks/chunk-KXSW6LPC.js";
+} from "./chunks/chunk-FMBYFL2R.js";
 import "./chunks/chunk-AKLGG77D.js";
 import "./chunks/chunk-FX24ZEC6.js";
 import {

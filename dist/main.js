@@ -2,32 +2,32 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-JMLGUQUD.js";
+} from "./chunks/chunk-HW3KMEYB.js";
 import {
   artifactName
 } from "./chunks/chunk-4RHPPCP7.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-DVYKZNZT.js";
+} from "./chunks/chunk-MGSVG3BU.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-U5UWY3Z7.js";
+} from "./chunks/chunk-QGTNMPXL.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-MULECCNM.js";
 import "./chunks/chunk-DKRGG3JU.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-W2UUL3HA.js";
+} from "./chunks/chunk-MN5HCCR3.js";
 import "./chunks/chunk-2Y3BNSSO.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-FCYPM6WI.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-ELLYM5IP.js";
-import "./chunks/chunk-KXSW6LPC.js";
+} from "./chunks/chunk-V7FVFHZJ.js";
+import "./chunks/chunk-FMBYFL2R.js";
 import "./chunks/chunk-AKLGG77D.js";
 import "./chunks/chunk-FX24ZEC6.js";
 import "./chunks/chunk-G4YZ52AF.js";

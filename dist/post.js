@@ -2,28 +2,28 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-JMLGUQUD.js";
+} from "./chunks/chunk-HW3KMEYB.js";
 import {
   ActionsArtifacts,
   uploadFiles
 } from "./chunks/chunk-4RHPPCP7.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-CMJN4QQT.js";
+} from "./chunks/chunk-VY6BD4TB.js";
 import {
   LocalStore,
   cleanupAsRoot,
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-U5UWY3Z7.js";
+} from "./chunks/chunk-QGTNMPXL.js";
 import "./chunks/chunk-DS3RU7S5.js";
 import "./chunks/chunk-DKRGG3JU.js";
 import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-W2UUL3HA.js";
+} from "./chunks/chunk-MN5HCCR3.js";
 import "./chunks/chunk-2Y3BNSSO.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-FCYPM6WI.js";
@@ -32,7 +32,7 @@ import {
   checkWorkLock,
   cleanupWorkDir,
   isMarked
-} from "./chunks/chunk-KXSW6LPC.js";
+} from "./chunks/chunk-FMBYFL2R.js";
 import "./chunks/chunk-AKLGG77D.js";
 import "./chunks/chunk-G4YZ52AF.js";
 import "./chunks/chunk-X2M4GMIQ.js";

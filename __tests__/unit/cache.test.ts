@@ -34,6 +34,16 @@ describe('rootfs cache keys', () => {
     expect(newer.restorePrefix).toBe(k.restorePrefix);
   });
 
+  it("keys bookworm's root merged from the start apart from the usrmerge-converted ones made before; trixie's as before", () => {
+    // The restore prefixes this spec had before bookworm's root was merged from the start.
+    expect(rootfsKeys(spec, 'state1').restorePrefix).not.toBe(
+      'rpi-build-rootfs-v2-arm64-bookworm-7342ad9634572fc3-',
+    );
+    expect(rootfsKeys({ ...spec, suite: 'trixie' }, 'state1').restorePrefix).toBe(
+      'rpi-build-rootfs-v2-arm64-trixie-6fcfbe8b8c1a5cbc-',
+    );
+  });
+
   it('reads the archive state from InRelease, retrying a failing server', async () => {
     let calls = 0;
     let body = 'Date: Sat, 21 Nov 2026 00:00:00 UTC\n';

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { exec } from '../runtime/exec.js';
 import { refuseMountsBelow } from '../runtime/mounts.js';
 import { logger } from '../runtime/log.js';
-import type { RootfsSpec } from '../rootfs/mmdebstrap.js';
+import { mergedFromStart, type RootfsSpec } from '../rootfs/mmdebstrap.js';
 import { archives, type SourcesSpec } from '../rootfs/sources.js';
 import { basicAuth, withoutCredentials } from '../runtime/redact.js';
 import type { CacheEntry } from './session.js';
@@ -35,6 +35,8 @@ export function rootfsKeys(spec: RootfsSpec, archiveState: string): RootfsKeys {
       packages: [...spec.packages].sort(),
       // Off is the escape hatch when the host's tools are suspected: never served a root they made.
       ...(spec.nativeTools === false ? { nativeTools: false } : {}),
+      // bookworm's root merged by links from the start, not converted by usrmerge (without perl).
+      ...(mergedFromStart(spec.suite) ? { usr: 'merged from the start' } : {}),
     }),
   ).slice(0, 16);
   const restorePrefix = `rpi-build-rootfs-${ROOTFS_RECIPE}-${spec.arch}-${spec.suite}-${config}-`;

@@ -119,8 +119,11 @@ const DPKG_OPTS = [
 const MERGED_USR_HOOKS = '/usr/share/mmdebstrap/hooks/merged-usr';
 const MERGED_BY_LINKS: ReadonlySet<string> = new Set(['bookworm']);
 
+/** Whether the suite's root is merged from the start (a different root: the cache key says so). */
+export const mergedFromStart = (suite: string): boolean => MERGED_BY_LINKS.has(suite);
+
 async function mergedUsrHooks(suite: string): Promise<string[]> {
-  if (!MERGED_BY_LINKS.has(suite)) return [];
+  if (!mergedFromStart(suite)) return [];
   const ok = await access(join(MERGED_USR_HOOKS, 'setup00.sh')).then(
     () => true,
     () => false,
