@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-MGSVG3BU.js";
+} from "./chunks/chunk-OPDYIPVO.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-VY6BD4TB.js";

@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-MGSVG3BU.js";
+} from "./chunks/chunk-OPDYIPVO.js";
 import {
   actionsState,
   newReport

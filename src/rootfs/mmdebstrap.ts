@@ -1,6 +1,7 @@
 // The base root filesystem from Debian's archive with mmdebstrap (root mode: Ubuntu 24.04
 // restricts the user namespaces its unshare mode needs), or debootstrap when mmdebstrap is absent.
-import { access, chmod, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Arch } from '../config/schema.js';
 import { installPackages } from '../host/packages.js';
@@ -116,20 +117,15 @@ const DPKG_OPTS = [
  * place of usrmerge. trixie's base-files ships the links itself. Without the hook (an older
  * mmdebstrap) usrmerge converts the root as before.
  */
-const MERGED_USR_HOOKS = '/usr/share/mmdebstrap/hooks/merged-usr';
+export const MERGED_USR_HOOKS = '/usr/share/mmdebstrap/hooks/merged-usr';
 const MERGED_BY_LINKS: ReadonlySet<string> = new Set(['bookworm']);
 
-/** Whether the suite's root is merged from the start (a different root: the cache key says so). */
-export const mergedFromStart = (suite: string): boolean => MERGED_BY_LINKS.has(suite);
-
-async function mergedUsrHooks(suite: string): Promise<string[]> {
-  if (!mergedFromStart(suite)) return [];
-  const ok = await access(join(MERGED_USR_HOOKS, 'setup00.sh')).then(
-    () => true,
-    () => false,
-  );
-  return ok ? [`--hook-dir=${MERGED_USR_HOOKS}`] : [];
-}
+/**
+ * Whether the suite's root is merged from the start on this host: a different root from one
+ * usrmerge converts, so the cache key says which (runners of one matrix may differ).
+ */
+export const mergedFromStart = (suite: string): boolean =>
+  MERGED_BY_LINKS.has(suite) && existsSync(join(MERGED_USR_HOOKS, 'setup00.sh'));
 
 /** apt's tries per download; it waits longer between each (Acquire::Retries::Delay). */
 const APT_RETRIES = 5;
@@ -226,7 +222,7 @@ export async function buildRootfs(
         `--include=${spec.packages.join(',')}`,
         ...DPKG_OPTS.map((o) => `--dpkgopt=${o}`),
         ...APT_OPTS,
-        ...(await mergedUsrHooks(spec.suite)),
+        ...(mergedFromStart(spec.suite) ? [`--hook-dir=${MERGED_USR_HOOKS}`] : []),
         `--essential-hook=${divert}`,
         `--essential-hook=${noHostKeys}`,
         ...(nativeHooks
