@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-OPDYIPVO.js";
+} from "./chunks/chunk-3ST742E4.js";
 import {
   actionsState,
   newReport

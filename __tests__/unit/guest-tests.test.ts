@@ -179,7 +179,8 @@ describe('what goes into the scratch copy', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rpi-runner-run-'));
     const bin = join(dir, 'bin');
     mkdirSync(bin);
-    for (const tool of ['systemctl', 'findmnt', 'lsblk'])
+    // sleep: the runner's wait before it powers off (the login prompt may follow the checks).
+    for (const tool of ['systemctl', 'findmnt', 'lsblk', 'sleep'])
       writeFileSync(join(bin, tool), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
     const data = runnerData(['ok.sh', 'bad.sh'], { timeoutSeconds: 30, username: 'nobody-here' });
     for (const [f, t] of Object.entries(data)) writeFileSync(join(dir, f), t);

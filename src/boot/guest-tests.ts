@@ -39,6 +39,9 @@ export const DEVICE_DROPIN_TEXT = '[Unit]\nJobRunningTimeoutSec=900\n';
 /** The runner's marker (RUNNER_SCRIPT's say() prints it). */
 const MARK = 'rpi-build-test:';
 
+/** Seconds the runner waits after its last marker before it powers the machine off. */
+export const POWEROFF_AFTER = 90;
+
 // Type=exec, not oneshot: a oneshot unit's start job holds the boot in "starting" until it ends,
 // so the runner's own `systemctl is-system-running --wait` would wait for itself. After=
 // multi-user.target runs it once the system is up; journal+console puts each line on the serial
@@ -143,6 +146,9 @@ export const RUNNER_SCRIPT = [
   '  run "$name" "$here/$(printf %02d "$i")"',
   'done < "$here/names"',
   'say done',
+  // rpi-build ends QEMU once it has the login prompt too (boot/qemu.ts, PROMPT_GRACE); the
+  // getty may print it after the checks on a slow emulated board, so it is given time first.
+  `sleep ${POWEROFF_AFTER}`,
   'systemctl poweroff --no-block',
   '',
 ].join('\n');

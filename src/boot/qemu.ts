@@ -14,6 +14,7 @@ import { createWriteStream } from 'node:fs';
 import { consoleProgress, loginPrompt, plainConsole, withoutInsertions } from './console-text.js';
 import {
   GuestRun,
+  POWEROFF_AFTER,
   installGuestTests,
   judgeChecks,
   parseMarker,
@@ -158,6 +159,12 @@ export function cpuStall(consoleText: string): string | undefined {
 const RUNNER_GRACE = 180;
 /** The built-in checks wait for the system to settle (systemctl is-system-running --wait) at most this long. */
 const CHECKS_BUDGET = 300;
+/**
+ * Once the checks are done, how long the login prompt may still take (seconds), within the
+ * runner's wait before it powers off. The serial getty is not ordered before the checks: on
+ * raspi0 under CI's load they ended before it printed the prompt.
+ */
+const PROMPT_GRACE = POWEROFF_AFTER - 30;
 
 export interface BootTestRequest {
   image: string;
@@ -254,15 +261,18 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
   const bootTimer = setTimeout(() => {
     if (!login && !run.started) end();
   }, timeoutSeconds * 1000);
+  let doneAt = 0;
   const graceTimer = setInterval(() => {
     if (login && !run.started && Date.now() - loginAt > RUNNER_GRACE * 1000) {
       silent = true;
       end();
     }
+    if (run.done && !login && Date.now() - doneAt > PROMPT_GRACE * 1000) end();
   }, 1000);
   const r = await exec(qemu, args, {
     allowFailure: true,
-    timeoutMs: (timeoutSeconds + CHECKS_BUDGET + (names.length ? guest.timeoutSeconds : 0) + 60) * 1000,
+    timeoutMs:
+      (timeoutSeconds + CHECKS_BUDGET + PROMPT_GRACE + (names.length ? guest.timeoutSeconds : 0) + 60) * 1000,
     signal: stop.signal,
     onData: (text) => {
       out.write(text);
@@ -274,6 +284,7 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
       if (!login) {
         login = loginPrompt(whole);
         if (login) loginAt = Date.now();
+        if (login && run.done) end();
       }
       panic ??= /Kernel panic - not syncing: .*/.exec(seen)?.[0];
       stuck ??= emergencyMode(seen) ?? systemdFroze(seen);
@@ -297,7 +308,10 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
             `Test script ${m.name}: ${scriptFacts([res], guest.timeoutSeconds)[`test: ${m.name}`]}`,
           );
       }
-      if (run.done) end();
+      if (run.done && !doneAt) {
+        doneAt = Date.now();
+        if (login) end();
+      }
     },
   });
   clearTimeout(bootTimer);
