@@ -5,7 +5,7 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-3ST742E4.js";
+} from "./chunks/chunk-76R4BNUC.js";
 import {
   removeBuildTrees
 } from "./chunks/chunk-VY6BD4TB.js";
@@ -239,7 +239,7 @@ async function run(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-6I4PLIP2.js");
+      const { bootTestCommand } = await import("./chunks/command-UOO3BRQH.js");
       return bootTestCommand(image, config);
     }
     case "image":

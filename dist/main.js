@@ -9,7 +9,7 @@ import {
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-3ST742E4.js";
+} from "./chunks/chunk-76R4BNUC.js";
 import {
   actionsState,
   newReport

@@ -1,12 +1,7 @@
 // The boot console as the progress line and the verdicts read it: systemd's status line, as a
 // raspi3b boot printed it (colour codes, ESC M, ESC [K, carriage returns), comes out as text.
 import { describe, expect, it } from 'vitest';
-import {
-  consoleProgress,
-  loginPrompt,
-  plainConsole,
-  withoutInsertions,
-} from '../../src/boot/console-text.js';
+import { consoleProgress, bootMarks, plainConsole, withoutInsertions } from '../../src/boot/console-text.js';
 
 const STATUS =
   '\x1bM\r\x1b[K[    \x1b[0;31m*\x1b[0;1;31m*\x1b[0m] (3 of 6) Job systemd-resolved.service/start running (31s / 15min 24s)\r\r';
@@ -48,10 +43,10 @@ describe('console text', () => {
   it('finds the login prompt when a stamped message landed between its two writes', () => {
     const split = `${BEFORE}raspberrypi${CHECK} login: `;
     expect(/(\S+ login:)(?: |$)/m.exec(split)).toBeNull(); // what the boot test read before
-    expect(loginPrompt(split)).toBe('raspberrypi login:');
-    expect(loginPrompt(`${BEFORE}raspberrypi login: ${CHECK}`)).toBe('raspberrypi login:');
-    expect(loginPrompt(`${BEFORE}raspberrypi`)).toBeUndefined();
-    expect(loginPrompt(`${BEFORE}raspberrypi${CHECK}`)).toBeUndefined();
+    expect(bootMarks(split).login).toBe('raspberrypi login:');
+    expect(bootMarks(`${BEFORE}raspberrypi login: ${CHECK}`).login).toBe('raspberrypi login:');
+    expect(bootMarks(`${BEFORE}raspberrypi`).login).toBeUndefined();
+    expect(bootMarks(`${BEFORE}raspberrypi${CHECK}`).login).toBeUndefined();
   });
 
   it('takes out a kernel message written inside a line, and keeps stamped lines that begin a line', () => {
@@ -59,6 +54,9 @@ describe('console text', () => {
       '[   91.703878] rpi-build-firstboot[257]: rpi-build-firstboot: root filesystem 947 MiB -> 3759 MiB\r\n';
     const kernel = '[   91.712001] EXT4-fs (mmcblk0p2): resized filesystem to 982016\r\n';
     expect(withoutInsertions(`${firstboot.slice(0, 60)}${kernel}${firstboot.slice(60)}`)).toBe(firstboot);
+    expect(bootMarks(`${firstboot.slice(0, 60)}${kernel}${firstboot.slice(60)}`).firstboot).toBe(
+      'rpi-build-firstboot: root filesystem 947 MiB -> 3759 MiB',
+    );
     expect(withoutInsertions(`${firstboot}${kernel}`)).toBe(`${firstboot}${kernel}`);
     expect(withoutInsertions(`${kernel}${BEFORE}`)).toBe(`${kernel}${BEFORE}`);
     // systemd's status marks are not stamps.

@@ -42,7 +42,14 @@ const INSERTED = /(?<=[^\n])\[ *\d+\.\d{6}\] [^\n]*\n/g;
 /** The console text with messages that landed inside another line taken out, so that line reads whole again. */
 export const withoutInsertions = (text: string): string => text.replace(INSERTED, '');
 
-/** The login prompt ("raspberrypi login:") in the console text, wherever another message split it. */
-export function loginPrompt(text: string): string | undefined {
-  return /(\S+ login:)(?: |$)/m.exec(withoutInsertions(text))?.[1];
+/**
+ * What the boot test reads in the console text, each line whole wherever another message split
+ * it: the login prompt ("raspberrypi login:") and rpi-build's first-boot line.
+ */
+export function bootMarks(text: string): { login: string | undefined; firstboot: string | undefined } {
+  const whole = withoutInsertions(text);
+  return {
+    login: /(\S+ login:)(?: |$)/m.exec(whole)?.[1],
+    firstboot: /rpi-build-firstboot: root filesystem \d+ MiB -> \d+ MiB/.exec(whole)?.[0],
+  };
 }

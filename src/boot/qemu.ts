@@ -11,7 +11,7 @@ import { ensureHostPackages } from '../host/requirements.js';
 import { exec } from '../runtime/exec.js';
 import { logger } from '../runtime/log.js';
 import { createWriteStream } from 'node:fs';
-import { consoleProgress, loginPrompt, plainConsole, withoutInsertions } from './console-text.js';
+import { bootMarks, consoleProgress, plainConsole } from './console-text.js';
 import {
   GuestRun,
   POWEROFF_AFTER,
@@ -279,12 +279,14 @@ export async function bootTest(req: BootTestRequest): Promise<BootTestResult> {
       if (stop.signal.aborted) return;
       seen = (seen + text).slice(-4096);
       // Only a whole line counts: the console arrives in pieces, and other messages land inside lines.
-      const whole = withoutInsertions(seen);
-      firstboot ??= /rpi-build-firstboot: root filesystem \d+ MiB -> \d+ MiB/.exec(whole)?.[0];
-      if (!login) {
-        login = loginPrompt(whole);
-        if (login) loginAt = Date.now();
-        if (login && run.done) end();
+      if (!login || !firstboot) {
+        const marks = bootMarks(seen);
+        firstboot ??= marks.firstboot;
+        if (!login && marks.login) {
+          login = marks.login;
+          loginAt = Date.now();
+          if (run.done) end();
+        }
       }
       panic ??= /Kernel panic - not syncing: .*/.exec(seen)?.[0];
       stuck ??= emergencyMode(seen) ?? systemdFroze(seen);

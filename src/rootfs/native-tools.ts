@@ -149,10 +149,10 @@ const EXAMINE_PROGRAMS = ['usrmerge'];
  */
 const CLAIM_LINKS = ['usr-is-merged', 'usrmerge'];
 
-/** Whether mmdebstrap downloaded any of these packages into the root. */
-async function downloadedAny(root: string, pkgs: string[], arch: string): Promise<boolean> {
-  for (const pkg of pkgs) if (await downloadedDeb(root, pkg, arch)) return true;
-  return false;
+/** The first of these packages mmdebstrap downloaded into the root, if any. */
+async function firstDownloaded(root: string, pkgs: string[], arch: string): Promise<string | undefined> {
+  for (const pkg of pkgs) if (await downloadedDeb(root, pkg, arch)) return pkg;
+  return undefined;
 }
 
 /** The root's downloaded .deb of `pkg` (mmdebstrap's download folder), if there is exactly one. */
@@ -318,14 +318,13 @@ if [ -s "$dir/native-tools-$stage.done" ]; then cat "$dir/native-tools-$stage.do
     const hostMachine = await elfMachine(process.execPath);
     const rootMachine = await elfMachine(await pathInRoot(this.root, '/bin/true'));
     if (!hostMachine || !rootMachine || hostMachine === rootMachine) return; // nothing is emulated
-    if (stage === 'extract')
-      for (const pkg of EXAMINE_PROGRAMS)
-        if (await downloadedDeb(this.root, pkg, this.arch)) {
-          logger().info(
-            `The essential packages include ${pkg}, whose maintainer script examines the root's programs: they are installed under emulation`,
-          );
-          return;
-        }
+    const examiner = stage === 'extract' && (await firstDownloaded(this.root, EXAMINE_PROGRAMS, this.arch));
+    if (examiner) {
+      logger().info(
+        `The essential packages include ${examiner}, whose maintainer script examines the root's programs: they are installed under emulation`,
+      );
+      return;
+    }
     const already = new Set(this.placed.map((p) => p.path));
     // By path in the root; `known` is the path dpkg knows it by.
     const programs = new Map<string, { host: string; libs: string[]; known: string }>();
@@ -380,7 +379,7 @@ if [ -s "$dir/native-tools-$stage.done" ]; then cat "$dir/native-tools-$stage.do
     }
     // A top-level link of ours (/lib64, for the host's loader) is claimed by a diversion too when
     // a package would remove it: see CLAIM_LINKS.
-    if (stage === 'extract' && (await downloadedAny(this.root, CLAIM_LINKS, this.arch)))
+    if (stage === 'extract' && (await firstDownloaded(this.root, CLAIM_LINKS, this.arch)))
       for (const top of this.topLinks()) diversions.push(`/${top}\n/${ASIDE}/${top}\n:\n`);
     if (diversions.length) await this.divert(diversions.join(''));
     // Proof: the root's /bin/sh, now the host's, runs a pipe of two host programs.
