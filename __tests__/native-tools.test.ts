@@ -8,7 +8,6 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readdirSync,
   readlinkSync,
@@ -17,10 +16,12 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { getPriority, setPriority, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { getPriority, setPriority } from 'node:os';
+import { dirname, join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { itNeeds } from './support/needs.js';
+import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
 import { captureLog } from './support/capture-log.js';
 import { buildRootfs, type RootfsSpec } from '../src/rootfs/mmdebstrap.js';
 import { restoreUpdateInitramfs } from '../src/rootfs/boot-files.js';
@@ -37,8 +38,11 @@ const MIN = 60_000;
 // builds, whose Pi boots keep time by the host's clock: niced, its builds (children inherit the
 // niceness) leave those boots the CPU they need.
 setPriority(Math.min(19, getPriority() + 10));
-const scratch = mkdtempSync(join(tmpdir(), 'rpi-native-tools-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// Four roots and a kernel tree by the end: removing them beside other files' builds has taken
+// more than the 60 s a hook gets by default.
+const dirs = scratchDirs();
+const scratch = dirs.scratch('native-tools');
+afterAll(dirs.removeAll, REMOVE_TIMEOUT);
 
 describe('pathInRoot resolves as a chroot would', () => {
   it('follows relative and absolute links inside the root, never out of it', () => {
@@ -390,6 +394,7 @@ async function expectSameAsEmulated(native: Built, buildEmulated: () => Promise<
   writeFileSync(join(scratch, 'differences.txt'), diffs.join('\n'));
   expect(diffs).toEqual([]);
   console.log(`native ${native.seconds.toFixed(0)} s, emulated ${emulated.seconds.toFixed(0)} s`);
+  await rm(dirname(emulated.root), { recursive: true, force: true });
 }
 
 /** The root the tree comparison built with the host tools, for the initramfs below. */
@@ -479,6 +484,7 @@ describe('native tools change no file of the root', () => {
         expect(readlinkSync(join(native.root, 'bin'))).toBe('usr/bin');
         expect(readdirSync(native.root)).not.toContain('lib64');
         await expectSameAsEmulated(native, () => buildRoot(spec, 'bookworm-emulated', false));
+        await rm(dirname(native.root), { recursive: true, force: true });
       });
     },
     30 * MIN,

@@ -15,10 +15,8 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
-  rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { archiveState } from '../src/cache/rootfs-cache.js';
@@ -32,13 +30,13 @@ import { knownSecrets, splitUrlCredentials, urlSecrets } from '../src/runtime/re
 import { cacheFromUrl, useToolCacheDir } from '../src/tools/tool-cache.js';
 import { startAuthMirror } from './support/auth-mirror.js';
 import { itNeeds } from './support/needs.js';
+import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
 import { Runner, parseCommandFile } from './support/runner.js';
 
-const scratch = mkdtempSync(join(tmpdir(), 'rpi-secrets-'));
-afterAll(() => {
-  if (!readFileSync('/proc/self/mountinfo', 'utf8').includes(scratch))
-    rmSync(scratch, { recursive: true, force: true });
-});
+// Left in place if a failed test left anything mounted below it.
+const dirs = scratchDirs();
+const scratch = dirs.scratch('secrets');
+afterAll(dirs.removeAll, REMOVE_TIMEOUT);
 
 const TOKEN = 's3cretTok3n';
 const b64 = (s: string): string => Buffer.from(s).toString('base64');

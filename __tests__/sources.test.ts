@@ -6,14 +6,12 @@ import type { AddressInfo } from 'node:net';
 import {
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readlinkSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { archiveStates, rootfsKeys } from '../src/cache/rootfs-cache.js';
@@ -29,13 +27,12 @@ import {
   writeImageSources,
 } from '../src/rootfs/sources.js';
 import { itNeeds } from './support/needs.js';
+import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
 
-const scratch = mkdtempSync(join(tmpdir(), 'rpi-sources-'));
-afterAll(() => {
-  // Never recurse into a mount left by a failed session (it would be the host's /dev).
-  if (!readFileSync('/proc/self/mountinfo', 'utf8').includes(scratch))
-    rmSync(scratch, { recursive: true, force: true });
-});
+// Never recursed into if a failed test left a mount below it (it would be the host's /dev).
+const dirs = scratchDirs();
+const scratch = dirs.scratch('sources');
+afterAll(dirs.removeAll, REMOVE_TIMEOUT);
 
 const spec = {
   arch: 'arm64' as const,
