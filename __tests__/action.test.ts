@@ -1,10 +1,13 @@
 // The bundled action, run as a runner runs it (support/runner.ts).
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
+import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
 import { itNeeds } from './support/needs.js';
 import { ISOLATED, Runner } from './support/runner.js';
+
+const dirs = scratchDirs();
+afterAll(dirs.removeAll, REMOVE_TIMEOUT);
 
 describe('action as a runner runs it', () => {
   itNeeds(
@@ -59,7 +62,7 @@ describe('post step caches', () => {
     ]),
   });
   const setup = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rpi-post-'));
+    const dir = dirs.scratch('post');
     const file = join(dir, 'rootfs.tar.zst');
     writeFileSync(file, 'tarball bytes');
     return { file, cacheDir: join(dir, 'cache') };

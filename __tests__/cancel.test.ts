@@ -1,14 +1,17 @@
 // Cancelling a build as a runner does (SIGTERM to the main step in the middle of the root
 // filesystem phase), then the post step: nothing of ours stays mounted or running.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
+import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
 import { itNeeds } from './support/needs.js';
 import { ROOT, Runner } from './support/runner.js';
 import { createHostedUser, removeHostedUser, userDeletes } from './support/hosted-user.js';
 import { cleanupWorkDir, processesBelow } from '../src/runtime/work-cleanup.js';
+
+const dirs = scratchDirs();
+afterAll(dirs.removeAll, REMOVE_TIMEOUT);
 
 const mountsUnder = (dir: string) =>
   readFileSync('/proc/self/mountinfo', 'utf8')
@@ -76,7 +79,7 @@ describe('cancellation', () => {
     ['root', 'fixtures'],
     'cleanup ends a process left running in a chroot below the work folder, then unmounts',
     async () => {
-      const work = mkdtempSync(join(tmpdir(), 'rpi-cleanup-'));
+      const work = dirs.scratch('cleanup');
       const root = join(work, 'rootfs');
       mkdirSync(join(root, 'bin'), { recursive: true });
       mkdirSync(join(root, 'proc'));

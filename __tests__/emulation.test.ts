@@ -2,12 +2,15 @@
 // Most cases run inside a private binfmt_misc (support/isolated.sh) so that breaking
 // and fixing handlers never disturbs the host; one case registers on the host itself.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
+import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
 import { itNeeds } from './support/needs.js';
 import { ISOLATED, ROOT } from './support/runner.js';
+
+const dirs = scratchDirs();
+afterAll(dirs.removeAll, REMOVE_TIMEOUT);
 
 const CLI = join(ROOT, 'dist', 'cli.js');
 const BUSYBOX = (arch: string) => join(ROOT, '.fixtures', arch, 'bin', 'busybox');
@@ -79,7 +82,7 @@ describe('rpi-build doctor and qemu on a real kernel', () => {
     [...NEEDS],
     'a handler without the F flag is diagnosed, then replaced, and then works in a chroot',
     () => {
-      const chroot = mkdtempSync(join(tmpdir(), 'rpi-chroot-'));
+      const chroot = dirs.scratch('chroot');
       mkdirSync(join(chroot, 'bin'));
       copyFileSync(BUSYBOX('arm64'), join(chroot, 'bin', 'busybox'));
       execFileSync('chmod', ['755', join(chroot, 'bin', 'busybox')]);

@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
+import { REMOVE_TIMEOUT } from './support/scratch.js';
 import { itNeeds } from './support/needs.js';
 import { ROOT } from './support/runner.js';
 import { archiveState } from '../src/cache/rootfs-cache.js';
@@ -91,7 +92,8 @@ afterEach(() => {
       /* best effort: the assertions already said what went wrong */
     }
   }
-});
+  // A build's root can take longer than a hook's default 60 s to delete beside other files' builds.
+}, REMOVE_TIMEOUT);
 
 describe('the archive cannot be reached', () => {
   it('archiveState retries with backoff, then names the mirror and the fix', async () => {

@@ -16,7 +16,6 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
@@ -28,9 +27,11 @@ import { hashPassword } from '../src/rootfs/user.js';
 import { InputError } from '../src/runtime/errors.js';
 import { itNeeds } from './support/needs.js';
 import { ROOT } from './support/runner.js';
+import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
 
 const CANARY = `owned-${randomBytes(5).toString('hex')}`;
-const scratch = mkdtempSync(join(tmpdir(), 'rpi-injection-'));
+const dirs = scratchDirs();
+const scratch = dirs.scratch('injection');
 
 /** Would create /tmp/<CANARY>-… if a shell ran them. */
 const ABSOLUTE = [
@@ -68,7 +69,8 @@ async function canaries(...deep: string[]): Promise<string[]> {
 
 afterAll(async () => {
   expect(await canaries(scratch)).toEqual([]);
-});
+  await dirs.removeAll();
+}, REMOVE_TIMEOUT);
 
 /**
  * Options that accept free text, and why that is safe. Any other option must reject every payload.

@@ -1,13 +1,16 @@
 // rpi-build as GitHub-hosted runners run it: an ordinary user with passwordless sudo.
 // The build hands itself to `sudo node cli.js build`; a user with neither gets a clear error.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
 import { createHostedUser, removeHostedUser } from './support/hosted-user.js';
 import { missing, itNeeds } from './support/needs.js';
 import { ROOT, Runner } from './support/runner.js';
+
+const dirs = scratchDirs();
+afterAll(dirs.removeAll, REMOVE_TIMEOUT);
 
 const CLI = join(ROOT, 'dist', 'cli.js');
 const SUDO_USER = 'rpibuild-runner';
@@ -36,7 +39,7 @@ describe('as an ordinary user', () => {
     removeHostedUser(PLAIN_USER);
   });
   const scratch = () => {
-    const d = mkdtempSync(join(tmpdir(), 'rpi-user-'));
+    const d = dirs.scratch('user');
     chmodSync(d, 0o777);
     return d;
   };

@@ -5,10 +5,10 @@ import {
   runPipeline,
   setUpEmulation,
   summaryText
-} from "./chunks/chunk-76R4BNUC.js";
+} from "./chunks/chunk-IDBFKO5J.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-VY6BD4TB.js";
+} from "./chunks/chunk-KWEBL65I.js";
 import {
   collectState,
   formatDoctor,
@@ -16,46 +16,46 @@ import {
   noState,
   reportData,
   runDoctor
-} from "./chunks/chunk-QGTNMPXL.js";
+} from "./chunks/chunk-TADEBJLL.js";
 import "./chunks/chunk-DS3RU7S5.js";
-import "./chunks/chunk-MULECCNM.js";
-import "./chunks/chunk-DKRGG3JU.js";
+import "./chunks/chunk-WWMXI5AG.js";
+import "./chunks/chunk-NYPTKA4T.js";
 import {
   checkKeys,
   didYouMean,
   loadConfig
-} from "./chunks/chunk-MN5HCCR3.js";
+} from "./chunks/chunk-MJZLRWWY.js";
 import {
   PARTS,
   ensureHostPackages,
   packagesOf
-} from "./chunks/chunk-5R46RPDP.js";
-import "./chunks/chunk-2Y3BNSSO.js";
+} from "./chunks/chunk-I2QPKFXT.js";
+import "./chunks/chunk-MTW55NNC.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-FCYPM6WI.js";
 import {
   defaultWorkDir,
   handBack
-} from "./chunks/chunk-V7FVFHZJ.js";
+} from "./chunks/chunk-XEISMBYS.js";
 import {
   OPTIONS,
   OPTION_KEYS,
   cleanupWorkDir,
   defaultText,
   isMarked
-} from "./chunks/chunk-FMBYFL2R.js";
-import "./chunks/chunk-AKLGG77D.js";
-import "./chunks/chunk-FX24ZEC6.js";
+} from "./chunks/chunk-M7MSI67S.js";
+import "./chunks/chunk-KM5ZZME6.js";
+import "./chunks/chunk-ZA2QISKQ.js";
 import {
   knownSecrets,
   redact
 } from "./chunks/chunk-G4YZ52AF.js";
-import "./chunks/chunk-X2M4GMIQ.js";
+import "./chunks/chunk-MQB7SEVM.js";
 import {
   InputError,
   errorMessage,
   killChildren
-} from "./chunks/chunk-5XQTGPXW.js";
+} from "./chunks/chunk-ICWOZ6BD.js";
 import {
   inActions
 } from "./chunks/chunk-HN3MK2TO.js";
@@ -239,7 +239,7 @@ async function run(argv) {
           "is missing",
           "Usage: rpi-build boot-test IMAGE [--arch arm64|armhf|armel]"
         );
-      const { bootTestCommand } = await import("./chunks/command-UOO3BRQH.js");
+      const { bootTestCommand } = await import("./chunks/command-SK6BEVZL.js");
       return bootTestCommand(image, config);
     }
     case "image":

@@ -2,40 +2,40 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-HW3KMEYB.js";
+} from "./chunks/chunk-UYQCZ7SC.js";
 import {
   artifactName
 } from "./chunks/chunk-4RHPPCP7.js";
 import {
   runPipeline,
   writeJobSummary
-} from "./chunks/chunk-76R4BNUC.js";
+} from "./chunks/chunk-IDBFKO5J.js";
 import {
   actionsState,
   newReport
-} from "./chunks/chunk-QGTNMPXL.js";
+} from "./chunks/chunk-TADEBJLL.js";
 import "./chunks/chunk-DS3RU7S5.js";
-import "./chunks/chunk-MULECCNM.js";
-import "./chunks/chunk-DKRGG3JU.js";
+import "./chunks/chunk-WWMXI5AG.js";
+import "./chunks/chunk-NYPTKA4T.js";
 import {
   configSecrets,
   loadConfig
-} from "./chunks/chunk-MN5HCCR3.js";
-import "./chunks/chunk-2Y3BNSSO.js";
+} from "./chunks/chunk-MJZLRWWY.js";
+import "./chunks/chunk-MTW55NNC.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-FCYPM6WI.js";
 import {
   defaultWorkDir
-} from "./chunks/chunk-V7FVFHZJ.js";
-import "./chunks/chunk-FMBYFL2R.js";
-import "./chunks/chunk-AKLGG77D.js";
-import "./chunks/chunk-FX24ZEC6.js";
+} from "./chunks/chunk-XEISMBYS.js";
+import "./chunks/chunk-M7MSI67S.js";
+import "./chunks/chunk-KM5ZZME6.js";
+import "./chunks/chunk-ZA2QISKQ.js";
 import "./chunks/chunk-G4YZ52AF.js";
-import "./chunks/chunk-X2M4GMIQ.js";
+import "./chunks/chunk-MQB7SEVM.js";
 import {
   errorMessage,
   killChildren
-} from "./chunks/chunk-5XQTGPXW.js";
+} from "./chunks/chunk-ICWOZ6BD.js";
 import {
   error,
   setFailed,

@@ -2,29 +2,29 @@ import { createRequire as __rpiCreateRequire } from 'node:module'; const require
 import {
   collectDiagnostics,
   readInputs
-} from "./chunks/chunk-HW3KMEYB.js";
+} from "./chunks/chunk-UYQCZ7SC.js";
 import {
   ActionsArtifacts,
   uploadFiles
 } from "./chunks/chunk-4RHPPCP7.js";
 import {
   removeBuildTrees
-} from "./chunks/chunk-VY6BD4TB.js";
+} from "./chunks/chunk-KWEBL65I.js";
 import {
   LocalStore,
   cleanupAsRoot,
   readState,
   savePending,
   selectStore
-} from "./chunks/chunk-QGTNMPXL.js";
+} from "./chunks/chunk-TADEBJLL.js";
 import "./chunks/chunk-DS3RU7S5.js";
-import "./chunks/chunk-DKRGG3JU.js";
+import "./chunks/chunk-NYPTKA4T.js";
 import {
   readConfigFile,
   registerSecrets,
   secretsOfSources
-} from "./chunks/chunk-MN5HCCR3.js";
-import "./chunks/chunk-2Y3BNSSO.js";
+} from "./chunks/chunk-MJZLRWWY.js";
+import "./chunks/chunk-MTW55NNC.js";
 import "./chunks/chunk-WKCL3XOP.js";
 import "./chunks/chunk-FCYPM6WI.js";
 import {
@@ -32,14 +32,14 @@ import {
   checkWorkLock,
   cleanupWorkDir,
   isMarked
-} from "./chunks/chunk-FMBYFL2R.js";
-import "./chunks/chunk-AKLGG77D.js";
+} from "./chunks/chunk-M7MSI67S.js";
+import "./chunks/chunk-KM5ZZME6.js";
 import "./chunks/chunk-G4YZ52AF.js";
-import "./chunks/chunk-X2M4GMIQ.js";
+import "./chunks/chunk-MQB7SEVM.js";
 import {
   errorMessage,
   isRoot
-} from "./chunks/chunk-5XQTGPXW.js";
+} from "./chunks/chunk-ICWOZ6BD.js";
 import {
   info,
   warning

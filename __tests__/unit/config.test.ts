@@ -1,13 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REMOVE_TIMEOUT, scratchDirs } from '../support/scratch.js';
 import { loadConfig } from '../../src/config/load.js';
 import { OPTIONS } from '../../src/config/options.js';
 import { redactConfig } from '../../src/config/schema.js';
 import { InputError } from '../../src/runtime/errors.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'rpi-config-'));
+const dirs = scratchDirs();
+const dir = dirs.scratch('config');
+afterAll(dirs.removeAll, REMOVE_TIMEOUT);
 function file(name: string, text: string): string {
   const p = join(dir, name);
   writeFileSync(p, text);

@@ -1,10 +1,10 @@
 // The pure pieces of the boot test's guest side: the runner's text and unit, the debugfs
 // requests, the console markers folded into results, and how checks and scripts are judged.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REMOVE_TIMEOUT, scratchDirs } from '../support/scratch.js';
 import {
   GuestRun,
   UNIT_TEXT,
@@ -25,6 +25,9 @@ import {
 import { parseCli } from '../../src/cli-args.js';
 import { loadConfig } from '../../src/config/load.js';
 import { InputError } from '../../src/runtime/errors.js';
+
+const dirs = scratchDirs();
+afterAll(dirs.removeAll, REMOVE_TIMEOUT);
 
 const feedAll = (run: GuestRun, lines: string[]) =>
   lines.flatMap((l) => {
@@ -162,7 +165,7 @@ describe('what goes into the scratch copy', () => {
   });
 
   it('the runner is constant, valid bash; the user, budget and names come from data files', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rpi-runner-'));
+    const dir = dirs.scratch('runner');
     writeFileSync(join(dir, 'run'), RUNNER_SCRIPT);
     execFileSync('bash', ['-n', join(dir, 'run')]);
     expect(RUNNER_SCRIPT).toContain(`here=${GUEST_DIR}\n`);
@@ -176,7 +179,7 @@ describe('what goes into the scratch copy', () => {
 
   it('the runner reads its data files and runs each script by index, output behind markers', () => {
     // The runner itself, its guest folder swapped for a scratch one and systemctl stubbed.
-    const dir = mkdtempSync(join(tmpdir(), 'rpi-runner-run-'));
+    const dir = dirs.scratch('runner-run');
     const bin = join(dir, 'bin');
     mkdirSync(bin);
     // sleep: the runner's wait before it powers off (the login prompt may follow the checks).
@@ -248,7 +251,7 @@ describe('test-script', () => {
   });
 
   it('takes paths one per line (spaces kept) and defaults test-timeout to 300 s', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rpi-ts-'));
+    const dir = dirs.scratch('ts');
     const a = join(dir, 'my check.sh');
     const b = join(dir, 'b.sh');
     writeFileSync(a, 'true\n');

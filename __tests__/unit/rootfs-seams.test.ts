@@ -1,14 +1,17 @@
 // The seams of the split root filesystem code (issue 16): the cacheable base depends on no
 // per-image module, and the overlay and customize-script paths are checked by config's one
 // function both before any work and when the root is customised.
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REMOVE_TIMEOUT, scratchDirs } from '../support/scratch.js';
 import { loadConfig } from '../../src/config/load.js';
 import { applyOverlay, runCustomizeScripts } from '../../src/rootfs/overlay.js';
 import { InputError } from '../../src/runtime/errors.js';
 import { ROOT } from '../support/runner.js';
+
+const dirs = scratchDirs();
+afterAll(dirs.removeAll, REMOVE_TIMEOUT);
 
 const SRC = join(ROOT, 'src');
 
@@ -49,7 +52,7 @@ describe('rootfs seams', () => {
   });
 
   it('a missing overlay or script fails with the same InputError at config load and in the root', async () => {
-    const scratch = mkdtempSync(join(tmpdir(), 'rpi-seams-'));
+    const scratch = dirs.scratch('seams');
     const root = join(scratch, 'root');
     mkdirSync(join(root, 'tmp'), { recursive: true });
     const missing = join(scratch, 'missing');

@@ -1,16 +1,19 @@
 // The timeline: the job summary's Mermaid gantt block draws the phase table (read back from the
 // Markdown), side by side where phases overlapped, failed and cached phases marked, odd names
 // escaped and secrets still out; the CLI's text chart shows the same in 80 columns.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { REMOVE_TIMEOUT, scratchDirs } from '../support/scratch.js';
 import { newReport, type RunReport } from '../../src/publish/report.js';
 import { summaryMarkdown, summaryText, writeJobSummary } from '../../src/publish/summary.js';
 import { ganttBlock, mermaidTitle, textChart } from '../../src/publish/timeline.js';
 import { rememberSecrets } from '../../src/runtime/redact.js';
 import type { PhaseTiming } from '../../src/runtime/phases.js';
 import { ganttAgainstTable, ganttTasks, phaseTable } from '../support/gantt.js';
+
+const dirs = scratchDirs();
+afterAll(dirs.removeAll, REMOVE_TIMEOUT);
 
 /** A warm default build as the pipeline records it: finished phases in the order they ended. */
 const WARM: PhaseTiming[] = [
@@ -99,7 +102,7 @@ describe('the job summary gantt', () => {
 
   it('keeps a secret in a phase name out of the written summary, escaped or not', async () => {
     const secret = 'tok:en#93f1';
-    const dir = mkdtempSync(join(tmpdir(), 'rpi-timeline-'));
+    const dir = dirs.scratch('timeline');
     const file = join(dir, 'summary.md');
     writeFileSync(file, '');
     process.env.GITHUB_STEP_SUMMARY = file;

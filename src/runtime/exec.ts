@@ -1,6 +1,7 @@
 // The one way rpi-build runs programs: argv arrays only (never a shell string built
 // from inputs), output teed to a log file, the tail of stderr in the thrown error.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { ExecError } from './errors.js';
 import { privilegePrefix } from './privilege.js';
@@ -136,12 +137,16 @@ export async function exec(
     const errAll: Buffer[] = [];
     let errLen = 0;
     const partial = { stdout: '', stderr: '' };
+    // One decoder per stream: a character split across two reads (a serial console delivers a
+    // byte at a time) is held back until it is whole, not turned into U+FFFD on each side.
+    const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
 
     const feed = (stream: 'stdout' | 'stderr', chunk: Buffer): void => {
       log?.write(chunk);
-      const raw = chunk.toString('utf8');
+      const raw = decoders[stream].write(chunk);
+      if (!raw) return;
       opts.onData?.(raw, stream);
       const text = partial[stream] + raw;
       const lines = text.split(/\r?\n|\r/);
@@ -206,6 +211,7 @@ export async function exec(
       if (toFile && !toFile.closed && !toFileError) await new Promise((r) => toFile.end(r));
       if (timer) clearTimeout(timer);
       for (const s of ['stdout', 'stderr'] as const) {
+        partial[s] += decoders[s].end();
         if (partial[s]) {
           if (s === 'stderr') errTail.push(partial[s]);
           opts.onLine?.(partial[s], s);
