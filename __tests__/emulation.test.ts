@@ -92,7 +92,7 @@ describe('rpi-build doctor and qemu on a real kernel', () => {
         'mount',
         `printf '%s' "$3" > /proc/sys/fs/binfmt_misc/register || exit 1
        chroot "$2" /bin/busybox true 2>/dev/null && echo CHROOT-BEFORE-OK || echo CHROOT-BEFORE-FAILS
-       node "$1" doctor --json --target qemu > /tmp/doctor.json; grep -o '"handler-without-f"' /tmp/doctor.json
+       node "$1" doctor --json --target qemu > "$2/doctor.json"; grep -o '"handler-without-f"' "$2/doctor.json"
        node "$1" qemu --arch arm64 2>&1 || exit 1
        grep flags /proc/sys/fs/binfmt_misc/qemu-aarch64
        chroot "$2" /bin/busybox echo CHROOT-AFTER-OK`,
