@@ -1,13 +1,12 @@
 // The bundled action, run as a runner runs it (support/runner.ts).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect } from 'vitest';
-import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
+import { describe, expect } from 'vitest';
+import { fileScratch } from './support/scratch.js';
 import { itNeeds } from './support/needs.js';
 import { ISOLATED, Runner } from './support/runner.js';
 
-const dirs = scratchDirs();
-afterAll(dirs.removeAll, REMOVE_TIMEOUT);
+const scratch = fileScratch();
 
 describe('action as a runner runs it', () => {
   itNeeds(
@@ -62,7 +61,7 @@ describe('post step caches', () => {
     ]),
   });
   const setup = () => {
-    const dir = dirs.scratch('post');
+    const dir = scratch('post');
     const file = join(dir, 'rootfs.tar.zst');
     writeFileSync(file, 'tarball bytes');
     return { file, cacheDir: join(dir, 'cache') };

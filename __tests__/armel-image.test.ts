@@ -8,19 +8,18 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nextPowerOfTwo, withoutPowerManagement } from '../src/boot/machines.js';
 import { fatList, fatRead, partitions } from './support/image-inspect.js';
 import { itNeeds } from './support/needs.js';
 import { ROOT, bootLines } from './support/runner.js';
-import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
+import { fileScratch } from './support/scratch.js';
 
 const CLI = join(ROOT, 'dist', 'cli.js');
 const MIN = 60_000;
 /** Kept between runs (its rpi-build/ folder holds the root filesystem cache). */
 const CACHE_HOME = process.env.RPI_BUILD_TEST_CACHE_ARMEL ?? join(tmpdir(), 'rpi-build-armel-test-cache');
-const { scratch, removeAll } = scratchDirs();
-afterAll(removeAll, REMOVE_TIMEOUT);
+const scratch = fileScratch();
 
 describe('the Pi Zero machine for armel boot tests', () => {
   it("renames the BCM2835 power-management node's compatibles in place and nothing else", () => {

@@ -20,17 +20,16 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { assembleImage } from '../src/image/assemble.js';
 import { CLI, MIN, cli as runCli, cliAsync as runCliAsync } from './support/image-checks.js';
 import { debugfs, fatList, fatRead, partitions, run } from './support/image-inspect.js';
 import { itNeeds } from './support/needs.js';
 import { Runner } from './support/runner.js';
 import { createHostedUser, removeHostedUser, userDeletes } from './support/hosted-user.js';
-import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
+import { fileScratch } from './support/scratch.js';
 
-const { scratch, removeAll } = scratchDirs();
-afterAll(removeAll, REMOVE_TIMEOUT);
+const scratch = fileScratch();
 
 const NEEDS = [
   'root',

@@ -11,10 +11,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { itNeeds } from './support/needs.js';
 import { ROOT } from './support/runner.js';
-import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
+import { fileScratch } from './support/scratch.js';
 import { debugfs, partitions } from './support/image-inspect.js';
 import { KEPT_CACHE_HOME } from './support/image-checks.js';
 import { defaultCacheDir } from '../src/cache/local-store.js';
@@ -32,8 +32,7 @@ const MIN = 60_000;
 /** kernel-image's kept cache: the default root comes from it (this file's build never saves). */
 const CACHE = defaultCacheDir({ XDG_CACHE_HOME: KEPT_CACHE_HOME });
 
-const { scratch, removeAll } = scratchDirs();
-afterAll(removeAll, REMOVE_TIMEOUT);
+const scratch = fileScratch();
 const cwd = scratch('boot-tests');
 const work = join(cwd, 'work');
 const scripts = {

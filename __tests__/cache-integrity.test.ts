@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
+import { fileScratch } from './support/scratch.js';
 import { itNeeds } from './support/needs.js';
 import { ROOT } from './support/runner.js';
 import { ccacheEntry } from '../src/cache/ccache.js';
@@ -43,8 +43,7 @@ vi.mock('../src/rootfs/base.js', () => ({
   refreshBase: async () => ({ upgraded: 0 }),
 }));
 
-const { scratch, removeAll } = scratchDirs();
-afterAll(removeAll, REMOVE_TIMEOUT);
+const scratch = fileScratch();
 
 const lines = captureLog();
 const warnings = () => lines.filter((l) => l.startsWith('warning: '));

@@ -3,15 +3,14 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect } from 'vitest';
-import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
+import { describe, expect } from 'vitest';
+import { fileScratch } from './support/scratch.js';
 import { itNeeds } from './support/needs.js';
 import { ROOT, Runner } from './support/runner.js';
 import { createHostedUser, removeHostedUser, userDeletes } from './support/hosted-user.js';
 import { cleanupWorkDir, processesBelow } from '../src/runtime/work-cleanup.js';
 
-const dirs = scratchDirs();
-afterAll(dirs.removeAll, REMOVE_TIMEOUT);
+const scratch = fileScratch();
 
 const mountsUnder = (dir: string) =>
   readFileSync('/proc/self/mountinfo', 'utf8')
@@ -79,7 +78,7 @@ describe('cancellation', () => {
     ['root', 'fixtures'],
     'cleanup ends a process left running in a chroot below the work folder, then unmounts',
     async () => {
-      const work = dirs.scratch('cleanup');
+      const work = scratch('cleanup');
       const root = join(work, 'rootfs');
       mkdirSync(join(root, 'bin'), { recursive: true });
       mkdirSync(join(root, 'proc'));

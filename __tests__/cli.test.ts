@@ -1,12 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROOT } from './support/runner.js';
-import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
+import { fileScratch } from './support/scratch.js';
 
-const { scratch, removeAll } = scratchDirs();
-afterAll(removeAll, REMOVE_TIMEOUT);
+const scratch = fileScratch();
 
 const cli = (...args: string[]) =>
   spawnSync('node', [join(ROOT, 'dist', 'cli.js'), ...args], { encoding: 'utf8' });

@@ -4,13 +4,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect } from 'vitest';
-import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
+import { describe, expect } from 'vitest';
+import { fileScratch } from './support/scratch.js';
 import { itNeeds } from './support/needs.js';
 import { ISOLATED, ROOT } from './support/runner.js';
 
-const dirs = scratchDirs();
-afterAll(dirs.removeAll, REMOVE_TIMEOUT);
+const scratch = fileScratch();
 
 const CLI = join(ROOT, 'dist', 'cli.js');
 const BUSYBOX = (arch: string) => join(ROOT, '.fixtures', arch, 'bin', 'busybox');
@@ -82,7 +81,7 @@ describe('rpi-build doctor and qemu on a real kernel', () => {
     [...NEEDS],
     'a handler without the F flag is diagnosed, then replaced, and then works in a chroot',
     () => {
-      const chroot = dirs.scratch('chroot');
+      const chroot = scratch('chroot');
       mkdirSync(join(chroot, 'bin'));
       copyFileSync(BUSYBOX('arm64'), join(chroot, 'bin', 'busybox'));
       execFileSync('chmod', ['755', join(chroot, 'bin', 'busybox')]);

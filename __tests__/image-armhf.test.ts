@@ -3,9 +3,9 @@
 // booted on the Pi 2 board. Its own file so it runs beside the arm64 builds. Slow: runs in CI as root.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { itNeeds } from './support/needs.js';
-import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
+import { fileScratch } from './support/scratch.js';
 import { bytesContaining, dumpFromExt4 } from './support/image-inspect.js';
 import { startAuthMirror } from './support/auth-mirror.js';
 import {
@@ -17,8 +17,7 @@ import {
   expectNoHostPath,
 } from './support/image-checks.js';
 
-const { scratch, removeAll } = scratchDirs();
-afterAll(removeAll, REMOVE_TIMEOUT);
+const scratch = fileScratch();
 
 describe('rpi-build image --arch armhf', () => {
   itNeeds(

@@ -20,7 +20,7 @@ import { readElf } from '../src/binfmt/elf.js';
 import { archiveStates } from '../src/cache/rootfs-cache.js';
 import { LocalStore, defaultCacheDir } from '../src/cache/local-store.js';
 import { itNeeds, missing } from './support/needs.js';
-import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
+import { fileScratch } from './support/scratch.js';
 import { Runner, bootLines, type RunnerUser } from './support/runner.js';
 import { createHostedUser, removeHostedUser, userDeletes } from './support/hosted-user.js';
 import { runNode, startResultsService, type ResultsService } from './support/results-service.js';
@@ -40,8 +40,7 @@ import { ganttAgainstTable, ganttTasks } from './support/gantt.js';
 /** The action's own runs go as a hosted runner's user: an ordinary account with passwordless sudo. */
 const HOSTED = [...NEEDS, 'tool:sudo', 'tool:useradd'] as const;
 const HOSTED_USER = 'rpibuild-hosted-img';
-const { scratch, removeAll } = scratchDirs();
-afterAll(removeAll, REMOVE_TIMEOUT);
+const scratch = fileScratch();
 const ARM64_CACHE = scratch('cache-arm64');
 /** What the cold build made, for the tests after it: its manifest and its cache entry. */
 const first = {

@@ -1,10 +1,10 @@
 // Image assembly with the real tools (mkfs.vfat, mtools, mkfs.ext4 -d, sfdisk, bmaptool,
 // xz/zstd/gzip) on small trees: the same code path as a full build, in seconds.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync, copyFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync, copyFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
+import { describe, expect, it } from 'vitest';
+import { fileScratch } from './support/scratch.js';
 import { bootFilesFromConfig, partitionOffsets } from '../src/boot/qemu.js';
 import { assembleImage } from '../src/image/assemble.js';
 import { writeBmap } from '../src/image/bmap.js';
@@ -16,8 +16,7 @@ import { MiB, computeLayout, rootSizeBytes, sfdiskScript } from '../src/image/la
 import { parseDpkgStatus } from '../src/image/manifest.js';
 import { itNeeds } from './support/needs.js';
 
-const dirs = scratchDirs();
-afterAll(dirs.removeAll, REMOVE_TIMEOUT);
+const scratch = fileScratch();
 
 const sh = (cmd: string, ...args: string[]) =>
   execFileSync(cmd, args, {
@@ -81,7 +80,7 @@ describe('rootless assembly with the real tools', () => {
     [...NEEDS],
     'builds a partitioned image from two folders; every byte can be read back',
     async () => {
-      const dir = dirs.scratch('assemble');
+      const dir = scratch('assemble');
       const boot = join(dir, 'boot');
       const root = join(dir, 'root');
       mkdirSync(join(boot, 'overlays'), { recursive: true });
@@ -141,7 +140,7 @@ describe('rootless assembly with the real tools', () => {
     ['tool:xz', 'tool:zstd', 'tool:gzip'],
     'compresses with xz, zstd and gzip; each decompresses to the same bytes; SHA256SUMS checks',
     async () => {
-      const dir = dirs.scratch('compress');
+      const dir = scratch('compress');
       const src = join(dir, 'a.img');
       writeFileSync(
         src,
@@ -172,7 +171,7 @@ describe('rootless assembly with the real tools', () => {
     ['tool:xz', 'tool:gzip'],
     "compresses at compression-level, else at the tool's default (xz 0); the level shows in the file",
     async () => {
-      const dir = dirs.scratch('compress');
+      const dir = scratch('compress');
       const src = join(dir, 'a.img');
       writeFileSync(src, Buffer.concat([Buffer.alloc(MiB), Buffer.from('payload'.repeat(1000))]));
       // xz records each block's filter chain: preset 0 has a 256 KiB dictionary, preset 6 8 MiB.
@@ -188,12 +187,11 @@ describe('rootless assembly with the real tools', () => {
         readFileSync(await compressImage(src, 'gzip', { level }))[8]!;
       expect(await gzipXfl(9)).toBe(2);
       expect(await gzipXfl(1)).toBe(4);
-      rmSync(dir, { recursive: true });
     },
   );
 
   itNeeds(['tool:xz'], 'compresses niced, so a boot test beside it keeps its CPU', async () => {
-    const dir = dirs.scratch('compress');
+    const dir = scratch('compress');
     const src = join(dir, 'a.img');
     writeFileSync(src, Buffer.alloc(MiB));
     // The real xz, behind a wrapper on PATH that records the niceness it was started at.
@@ -211,6 +209,5 @@ describe('rootless assembly with the real tools', () => {
       process.env.PATH = path;
     }
     expect(Number(readFileSync(join(dir, 'niceness'), 'utf8'))).toBe(19);
-    rmSync(dir, { recursive: true });
   });
 });

@@ -19,7 +19,7 @@ import {
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { itNeeds, missing } from './support/needs.js';
-import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
+import { fileScratch } from './support/scratch.js';
 import { LINUX_SOURCE } from './support/kernel-builds.js';
 import { ROOT, Runner } from './support/runner.js';
 import { startResultsService, type ResultsService } from './support/results-service.js';
@@ -28,9 +28,8 @@ import { makeRepository, startGitServer } from './support/git-server.js';
 const SOURCE = LINUX_SOURCE;
 const NEEDS = [`file:${SOURCE}`, 'tool:make', 'tool:ccache', 'tool:apt-get'] as const;
 const MIN = 60_000;
-const { scratch, removeAll } = scratchDirs();
-// Kernel trees: removing them took over a minute in a CI-like run beside other builds.
-afterAll(removeAll, REMOVE_TIMEOUT);
+// Kernel trees: removing them took over a minute in a CI-like run beside other builds (fileScratch allows 5).
+const scratch = fileScratch();
 
 /** arm64 Image header: "ARM\x64" magic at offset 56. */
 function isArm64Image(file: string): boolean {

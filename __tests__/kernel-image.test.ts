@@ -12,19 +12,18 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { itNeeds } from './support/needs.js';
 import { ROOT } from './support/runner.js';
-import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
+import { fileScratch } from './support/scratch.js';
 import { LINUX_SOURCE } from './support/kernel-builds.js';
 import { debugfs, fatList, fatRead, partitions } from './support/image-inspect.js';
 import { CLI, IMAGE_NEEDS, KEPT_CACHE_HOME, MIN } from './support/image-checks.js';
 
 const SOURCE = LINUX_SOURCE;
 const FRAGMENT = join(ROOT, 'examples', 'kernel-boot-arm64.config');
-const { scratch, removeAll } = scratchDirs();
-// Removing the kernel trees took over a minute in a CI-like run beside other builds.
-afterAll(removeAll, REMOVE_TIMEOUT);
+// Removing the kernel trees took over a minute in a CI-like run beside other builds (fileScratch allows 5).
+const scratch = fileScratch();
 
 function cli(cwd: string, timeoutMin: number, ...args: string[]) {
   return spawnSync('node', [CLI, ...args], {

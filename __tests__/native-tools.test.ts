@@ -19,9 +19,9 @@ import {
 import { getPriority, setPriority } from 'node:os';
 import { dirname, join } from 'node:path';
 import { rm } from 'node:fs/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { itNeeds } from './support/needs.js';
-import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
+import { fileScratch } from './support/scratch.js';
 import { captureLog } from './support/capture-log.js';
 import { buildRootfs, type RootfsSpec } from '../src/rootfs/mmdebstrap.js';
 import { restoreUpdateInitramfs } from '../src/rootfs/boot-files.js';
@@ -39,10 +39,8 @@ const MIN = 60_000;
 // niceness) leave those boots the CPU they need.
 setPriority(Math.min(19, getPriority() + 10));
 // Four roots and a kernel tree by the end: removing them beside other files' builds has taken
-// more than the 60 s a hook gets by default.
-const dirs = scratchDirs();
-const scratch = dirs.scratch('native-tools');
-afterAll(dirs.removeAll, REMOVE_TIMEOUT);
+// more than the 60 s a hook gets by default (fileScratch allows 5 minutes).
+const scratch = fileScratch()('native-tools');
 
 describe('pathInRoot resolves as a chroot would', () => {
   it('follows relative and absolute links inside the root, never out of it', () => {

@@ -4,13 +4,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
+import { fileScratch } from './support/scratch.js';
 import { createHostedUser, removeHostedUser } from './support/hosted-user.js';
 import { missing, itNeeds } from './support/needs.js';
 import { ROOT, Runner } from './support/runner.js';
 
-const dirs = scratchDirs();
-afterAll(dirs.removeAll, REMOVE_TIMEOUT);
+const scratchDir = fileScratch();
 
 const CLI = join(ROOT, 'dist', 'cli.js');
 const SUDO_USER = 'rpibuild-runner';
@@ -39,7 +38,7 @@ describe('as an ordinary user', () => {
     removeHostedUser(PLAIN_USER);
   });
   const scratch = () => {
-    const d = dirs.scratch('user');
+    const d = scratchDir('user');
     chmodSync(d, 0o777);
     return d;
   };

@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { itNeeds } from './support/needs.js';
-import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
+import { fileScratch } from './support/scratch.js';
 import { ROOT } from './support/runner.js';
 import { readElf } from '../src/binfmt/elf.js';
 import { LocalStore } from '../src/cache/local-store.js';
@@ -16,8 +16,7 @@ import { QEMU_TOOL, qemuFromToolCache, type ToolOptions } from '../src/tools/qem
 import { findTool, packTool, restoreTool } from '../src/tools/tool-cache.js';
 
 // Tool caches hold a cross gcc or QEMU each: removed when the file ends.
-const { scratch, removeAll } = scratchDirs();
-afterAll(removeAll, REMOVE_TIMEOUT);
+const scratch = fileScratch();
 const busybox = (arch: string) => join(ROOT, '.fixtures', arch, 'bin', 'busybox');
 const options = (): ToolOptions => ({
   caches: new CacheSession(undefined, false),

@@ -18,7 +18,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { archiveState } from '../src/cache/rootfs-cache.js';
 import { parseCli } from '../src/cli-args.js';
 import { loadConfig } from '../src/config/load.js';
@@ -30,13 +30,11 @@ import { knownSecrets, splitUrlCredentials, urlSecrets } from '../src/runtime/re
 import { cacheFromUrl, useToolCacheDir } from '../src/tools/tool-cache.js';
 import { startAuthMirror } from './support/auth-mirror.js';
 import { itNeeds } from './support/needs.js';
-import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
+import { fileScratch } from './support/scratch.js';
 import { Runner, parseCommandFile } from './support/runner.js';
 
 // Left in place if a failed test left anything mounted below it.
-const dirs = scratchDirs();
-const scratch = dirs.scratch('secrets');
-afterAll(dirs.removeAll, REMOVE_TIMEOUT);
+const scratch = fileScratch()('secrets');
 
 const TOKEN = 's3cretTok3n';
 const b64 = (s: string): string => Buffer.from(s).toString('base64');

@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { archiveStates, rootfsKeys } from '../src/cache/rootfs-cache.js';
 import { loadConfig } from '../src/config/load.js';
 import { withChrootMounts } from '../src/rootfs/chroot.js';
@@ -27,12 +27,10 @@ import {
   writeImageSources,
 } from '../src/rootfs/sources.js';
 import { itNeeds } from './support/needs.js';
-import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
+import { fileScratch } from './support/scratch.js';
 
 // Never recursed into if a failed test left a mount below it (it would be the host's /dev).
-const dirs = scratchDirs();
-const scratch = dirs.scratch('sources');
-afterAll(dirs.removeAll, REMOVE_TIMEOUT);
+const scratch = fileScratch()('sources');
 
 const spec = {
   arch: 'arm64' as const,

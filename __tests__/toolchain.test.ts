@@ -8,14 +8,13 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itNeeds } from './support/needs.js';
-import { REMOVE_TIMEOUT, scratchDirs } from './support/scratch.js';
+import { fileScratch } from './support/scratch.js';
 import { resolveToolchain, type ToolchainRequest } from '../src/tools/toolchain.js';
 import { semverOf } from '../src/tools/tool-cache.js';
 import { InputError } from '../src/runtime/errors.js';
 
 // Tool caches hold a cross gcc or QEMU each: removed when the file ends.
-const { scratch, removeAll } = scratchDirs();
-afterAll(removeAll, REMOVE_TIMEOUT);
+const scratch = fileScratch();
 const request = (toolchain: string): ToolchainRequest => ({
   karch: 'arm64',
   toolchain,

@@ -5,14 +5,12 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, cpSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { afterAll } from 'vitest';
-import { REMOVE_TIMEOUT, scratchDirs } from './scratch.js';
+import { fileScratch } from './scratch.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 
 // A runner's own folders (when the test gives none) go when the test file ends.
-const runnerDirs = scratchDirs();
-afterAll(runnerDirs.removeAll, REMOVE_TIMEOUT);
+const runnerScratch = fileScratch();
 export const ISOLATED = join(ROOT, '__tests__', 'support', 'isolated.sh');
 
 export interface StepResult {
@@ -82,7 +80,7 @@ export class Runner {
     dir?: string,
     readonly user?: RunnerUser,
   ) {
-    this.dir = dir ?? runnerDirs.scratch('build-runner');
+    this.dir = dir ?? runnerScratch('build-runner');
     this.workspace = join(this.dir, 'workspace');
     this.temp = join(this.dir, 'temp');
     mkdirSync(this.workspace, { recursive: true });

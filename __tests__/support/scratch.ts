@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { mountsBelow } from '../../src/runtime/mounts.js';
 
 /**
@@ -31,4 +32,14 @@ export function scratchDirs(): { scratch: (name: string) => string; removeAll: (
       }
     },
   };
+}
+
+/**
+ * Scratch folders for the test file that calls this at its top level: the file's `afterAll`
+ * removes them, with REMOVE_TIMEOUT. Returns the function that makes one (`scratch('name')`).
+ */
+export function fileScratch(): (name: string) => string {
+  const { scratch, removeAll } = scratchDirs();
+  afterAll(removeAll, REMOVE_TIMEOUT);
+  return scratch;
 }

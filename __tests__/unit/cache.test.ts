@@ -1,14 +1,13 @@
 import { existsSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { REMOVE_TIMEOUT, scratchDirs } from '../support/scratch.js';
+import { describe, expect, it } from 'vitest';
+import { fileScratch } from '../support/scratch.js';
 import { LocalStore } from '../../src/cache/local-store.js';
 import { archiveState, rootfsKeys } from '../../src/cache/rootfs-cache.js';
 import { MERGED_USR_HOOKS } from '../../src/rootfs/mmdebstrap.js';
 
-const dirs = scratchDirs();
-afterAll(dirs.removeAll, REMOVE_TIMEOUT);
+const scratch = fileScratch();
 
 const spec = {
   arch: 'arm64' as const,
@@ -82,7 +81,7 @@ describe('local store', () => {
     return p;
   };
   it('saves once per key, restores exact keys first, then the newest entry by prefix', async () => {
-    const dir = dirs.scratch('store');
+    const dir = scratch('store');
     const store = new LocalStore(join(dir, 'cache'));
     expect(await store.restore('rootfs-x-s1', ['rootfs-x-'])).toBeUndefined();
     expect(await store.save('rootfs-x-s1', file(dir, 'one'))).toBe(true);
@@ -97,7 +96,7 @@ describe('local store', () => {
     expect(await store.restore('rootfs-y-s1', ['rootfs-y-'])).toBeUndefined();
   });
   it('keeps two entries per prefix', async () => {
-    const dir = dirs.scratch('store');
+    const dir = scratch('store');
     const store = new LocalStore(join(dir, 'cache'));
     for (const [i, k] of ['p-1', 'p-2', 'p-3'].entries()) {
       await store.save(k, file(dir, k), 'p-');

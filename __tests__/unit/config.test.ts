@@ -1,15 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { REMOVE_TIMEOUT, scratchDirs } from '../support/scratch.js';
+import { describe, expect, it } from 'vitest';
+import { fileScratch } from '../support/scratch.js';
 import { loadConfig } from '../../src/config/load.js';
 import { OPTIONS } from '../../src/config/options.js';
 import { redactConfig } from '../../src/config/schema.js';
 import { InputError } from '../../src/runtime/errors.js';
 
-const dirs = scratchDirs();
-const dir = dirs.scratch('config');
-afterAll(dirs.removeAll, REMOVE_TIMEOUT);
+const dir = fileScratch()('config');
 function file(name: string, text: string): string {
   const p = join(dir, name);
   writeFileSync(p, text);

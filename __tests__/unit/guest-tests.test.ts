@@ -3,8 +3,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { REMOVE_TIMEOUT, scratchDirs } from '../support/scratch.js';
+import { describe, expect, it } from 'vitest';
+import { fileScratch } from '../support/scratch.js';
 import {
   GuestRun,
   UNIT_TEXT,
@@ -26,8 +26,7 @@ import { parseCli } from '../../src/cli-args.js';
 import { loadConfig } from '../../src/config/load.js';
 import { InputError } from '../../src/runtime/errors.js';
 
-const dirs = scratchDirs();
-afterAll(dirs.removeAll, REMOVE_TIMEOUT);
+const scratch = fileScratch();
 
 const feedAll = (run: GuestRun, lines: string[]) =>
   lines.flatMap((l) => {
@@ -165,7 +164,7 @@ describe('what goes into the scratch copy', () => {
   });
 
   it('the runner is constant, valid bash; the user, budget and names come from data files', () => {
-    const dir = dirs.scratch('runner');
+    const dir = scratch('runner');
     writeFileSync(join(dir, 'run'), RUNNER_SCRIPT);
     execFileSync('bash', ['-n', join(dir, 'run')]);
     expect(RUNNER_SCRIPT).toContain(`here=${GUEST_DIR}\n`);
@@ -179,7 +178,7 @@ describe('what goes into the scratch copy', () => {
 
   it('the runner reads its data files and runs each script by index, output behind markers', () => {
     // The runner itself, its guest folder swapped for a scratch one and systemctl stubbed.
-    const dir = dirs.scratch('runner-run');
+    const dir = scratch('runner-run');
     const bin = join(dir, 'bin');
     mkdirSync(bin);
     // sleep: the runner's wait before it powers off (the login prompt may follow the checks).
@@ -251,7 +250,7 @@ describe('test-script', () => {
   });
 
   it('takes paths one per line (spaces kept) and defaults test-timeout to 300 s', async () => {
-    const dir = dirs.scratch('ts');
+    const dir = scratch('ts');
     const a = join(dir, 'my check.sh');
     const b = join(dir, 'b.sh');
     writeFileSync(a, 'true\n');

@@ -2,15 +2,14 @@
 // arch, defconfig names against the tree, fragments as files or CONFIG_ lines.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { REMOVE_TIMEOUT, scratchDirs } from '../support/scratch.js';
+import { describe, expect, it } from 'vitest';
+import { fileScratch } from '../support/scratch.js';
 import { loadConfig } from '../../src/config/load.js';
 import { checkDefconfig, fragmentLines, parseConfigLines } from '../../src/kernel/configure.js';
 import { BOARDS, boardFor } from '../../src/kernel/presets.js';
 import { InputError } from '../../src/runtime/errors.js';
 
-const dirs = scratchDirs();
-afterAll(dirs.removeAll, REMOVE_TIMEOUT);
+const scratch = fileScratch();
 
 describe('kernel configuration', () => {
   it('presets name the defconfig and the file the firmware loads', () => {
@@ -43,7 +42,7 @@ describe('kernel configuration', () => {
   });
 
   it('an unknown defconfig names the ones the tree has', async () => {
-    const tree = dirs.scratch('ktree');
+    const tree = scratch('ktree');
     mkdirSync(join(tree, 'arch', 'arm64', 'configs'), { recursive: true });
     writeFileSync(join(tree, 'arch', 'arm64', 'configs', 'bcm2711_defconfig'), '');
     await expect(checkDefconfig(tree, 'arm64', 'bcm2711_defconfig')).resolves.toBeUndefined();
@@ -56,7 +55,7 @@ describe('kernel configuration', () => {
   });
 
   it('fragments: files and CONFIG_ lines in order, localversion last; a missing file is an input error', async () => {
-    const dir = dirs.scratch('kfrag');
+    const dir = scratch('kfrag');
     writeFileSync(join(dir, 'a.config'), 'CONFIG_A=y\n\n# CONFIG_B is not set\n');
     const lines = await fragmentLines([join(dir, 'a.config'), 'CONFIG_C=m'], '-ci');
     expect(lines).toEqual([

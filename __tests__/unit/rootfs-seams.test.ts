@@ -3,15 +3,14 @@
 // function both before any work and when the root is customised.
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { REMOVE_TIMEOUT, scratchDirs } from '../support/scratch.js';
+import { describe, expect, it } from 'vitest';
+import { fileScratch } from '../support/scratch.js';
 import { loadConfig } from '../../src/config/load.js';
 import { applyOverlay, runCustomizeScripts } from '../../src/rootfs/overlay.js';
 import { InputError } from '../../src/runtime/errors.js';
 import { ROOT } from '../support/runner.js';
 
-const dirs = scratchDirs();
-afterAll(dirs.removeAll, REMOVE_TIMEOUT);
+const scratchDir = fileScratch();
 
 const SRC = join(ROOT, 'src');
 
@@ -52,7 +51,7 @@ describe('rootfs seams', () => {
   });
 
   it('a missing overlay or script fails with the same InputError at config load and in the root', async () => {
-    const scratch = dirs.scratch('seams');
+    const scratch = scratchDir('seams');
     const root = join(scratch, 'root');
     mkdirSync(join(root, 'tmp'), { recursive: true });
     const missing = join(scratch, 'missing');

@@ -3,8 +3,8 @@
 // escaped and secrets still out; the CLI's text chart shows the same in 80 columns.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { REMOVE_TIMEOUT, scratchDirs } from '../support/scratch.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fileScratch } from '../support/scratch.js';
 import { newReport, type RunReport } from '../../src/publish/report.js';
 import { summaryMarkdown, summaryText, writeJobSummary } from '../../src/publish/summary.js';
 import { ganttBlock, mermaidTitle, textChart } from '../../src/publish/timeline.js';
@@ -12,8 +12,7 @@ import { rememberSecrets } from '../../src/runtime/redact.js';
 import type { PhaseTiming } from '../../src/runtime/phases.js';
 import { ganttAgainstTable, ganttTasks, phaseTable } from '../support/gantt.js';
 
-const dirs = scratchDirs();
-afterAll(dirs.removeAll, REMOVE_TIMEOUT);
+const scratch = fileScratch();
 
 /** A warm default build as the pipeline records it: finished phases in the order they ended. */
 const WARM: PhaseTiming[] = [
@@ -102,7 +101,7 @@ describe('the job summary gantt', () => {
 
   it('keeps a secret in a phase name out of the written summary, escaped or not', async () => {
     const secret = 'tok:en#93f1';
-    const dir = dirs.scratch('timeline');
+    const dir = scratch('timeline');
     const file = join(dir, 'summary.md');
     writeFileSync(file, '');
     process.env.GITHUB_STEP_SUMMARY = file;
